@@ -1,0 +1,65 @@
+# Småjob: the two commands are `make run` and `make test`; everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+CATALOG := marketplace/translations/da/LC_MESSAGES
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format worker sweep bench translations extract-messages node-deps clean
+
+# A fresh machine needs only Python 3.11+; the venv is rebuilt when the dependencies change.
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Compiled catalogs are build output (not committed), rebuilt when the Danish catalog changes.
+$(CATALOG)/messages.mo: $(CATALOG)/messages.po $(STAMP)
+	$(BIN)/pybabel compile -q -d marketplace/translations
+
+translations: $(CATALOG)/messages.mo
+
+# axe-core for the browser tests' accessibility check; skipped where npm is missing.
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+		[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: browser tests will be skipped"; fi
+
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+test: $(STAMP) translations node-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# An rq worker with its scheduler; needs REDIS_URL.
+worker: $(STAMP) translations
+	$(FLASK) worker
+
+# One pass of the periodic sweep (the cron line in the README calls this).
+sweep: $(STAMP) translations
+	$(FLASK) sweep
+
+# Refresh the message template and merge new strings into the Danish catalog.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel update -q -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
+
+bench: $(STAMP) translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules

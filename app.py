@@ -1,0 +1,33 @@
+"""The composition root: the core app with both sides registered on it.
+
+`flask --app app ...` and `gunicorn app:app` use the module-level `app`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from candidates import bp as candidates_bp
+from employers import bp as employers_bp
+from marketplace import build_app
+from marketplace.models import Role
+
+HOME_ENDPOINTS = {
+    Role.EMPLOYER.value: "employers.home",
+    Role.CONSULTANT.value: "candidates.caseload",
+    Role.ADMIN.value: "candidates.jobcentre",
+}
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = build_app(overrides)
+    app.config["HOME_ENDPOINTS"] = HOME_ENDPOINTS
+    app.register_blueprint(employers_bp)
+    app.register_blueprint(candidates_bp)
+    return app
+
+
+app = create_app()

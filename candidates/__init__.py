@@ -1,0 +1,7 @@
+"""The jobcentre side: pages for consultants and jobcentre admins."""
+
+from flask import Blueprint
+
+bp = Blueprint("candidates", __name__)
+
+from candidates import routes  # noqa: E402, F401  (routes attach themselves to bp)

@@ -1,0 +1,7 @@
+"""The company side: pages for employers."""
+
+from flask import Blueprint
+
+bp = Blueprint("employers", __name__, url_prefix="/company")
+
+from employers import routes  # noqa: E402, F401  (routes attach themselves to bp)

@@ -1,0 +1,83 @@
+"""The core both sides stand on. build_app() binds extensions, auth, errors and commands.
+
+No routes of either side live here: app.py (the composition root) registers those.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from marketplace import config as config_module
+from marketplace.paths import PROJECT_ROOT
+
+
+def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "marketplace",
+        root_path=str(PROJECT_ROOT / "marketplace"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    overrides = dict(overrides or {})
+    environ = dict(os.environ)
+    if overrides.get("SECRET_KEY"):
+        # A given key means no key file is generated (tests, one-off commands).
+        environ["SECRET_KEY"] = overrides["SECRET_KEY"]
+    app.config.update(config_module.load(Path(app.instance_path), environ))
+    app.config.update(overrides)
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not app.debug
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace import database, i18n, templating
+    from marketplace.auth import sessions
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.configure_engine(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.init_app(app)
+    templating.init_app(app)
+    sessions.init_app(app, login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace import access, security, site
+    from marketplace.auth import bp as auth_bp
+
+    app.register_blueprint(site.bp)
+    app.register_blueprint(auth_bp)
+    access.init_app(app)
+    security.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from marketplace import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace import cli
+
+    cli.init_app(app)

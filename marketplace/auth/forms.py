@@ -1,0 +1,125 @@
+"""Forms of login, company sign-up, invitations and the team page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import EqualTo, Regexp, ValidationError
+
+from marketplace.auth.cvr import is_valid_cvr, normalise_cvr
+from marketplace.auth.passwords import password_problem
+from marketplace.forms import (
+    email_address,
+    input_required,
+    max_length,
+    number_between,
+    required,
+)
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[required(), max_length(254)], filters=[_strip])
+    password = PasswordField(_l("Password"), validators=[required(), max_length(200)])
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordFields:
+    """A new password typed twice, checked against the policy."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[required()],
+        description=_l("At least 12 characters. A short sentence is easy to remember."),
+    )
+    password_confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            required(),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+    )
+
+    def validate_password(self, field: PasswordField) -> None:
+        email = getattr(getattr(self, "email", None), "data", None)
+        problem = password_problem(field.data or "", email)
+        if problem:
+            raise ValidationError(str(problem))
+
+
+class CompanySignupForm(PasswordFields, FlaskForm):
+    company_name = StringField(
+        _l("Company name"), validators=[required(), max_length(200)], filters=[_strip]
+    )
+    cvr = StringField(
+        _l("CVR number"),
+        validators=[required(), max_length(20)],
+        filters=[_strip],
+        description=_l("8 digits, as in the CVR register."),
+    )
+    address = StringField(
+        _l("Street and number"), validators=[required(), max_length(200)], filters=[_strip]
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[
+            required(),
+            Regexp(r"^[0-9]{4}$", message=_l("Enter a postcode of 4 digits.")),
+        ],
+        filters=[_strip],
+    )
+    city = StringField(_l("Town"), validators=[required(), max_length(100)], filters=[_strip])
+    municipality = SelectField(_l("Municipality"), coerce=int, validators=[input_required()])
+    employee_count = IntegerField(
+        _l("Number of employees"),
+        validators=[input_required(), number_between(0, 1_000_000)],
+    )
+    name = StringField(_l("Your name"), validators=[required(), max_length(120)], filters=[_strip])
+    email = EmailField(
+        _l("Your work e-mail"),
+        validators=[required(), email_address(), max_length(254)],
+        filters=[_strip],
+    )
+    submit = SubmitField(_l("Create the company"))
+
+    def validate_cvr(self, field: StringField) -> None:
+        field.data = normalise_cvr(field.data or "")
+        if not is_valid_cvr(field.data):
+            raise ValidationError(
+                str(_l("Enter a valid CVR number of 8 digits. Check it in the CVR register."))
+            )
+
+
+class InvitationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[required(), max_length(120)], filters=[_strip])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[required(), email_address(), max_length(254)],
+        filters=[_strip],
+    )
+    role = SelectField(_l("Role"), validators=[required()])
+    locale = SelectField(
+        _l("Language of the invitation"), choices=[("da", "Dansk"), ("en", "English")]
+    )
+    submit = SubmitField(_l("Send invitation"))
+
+
+class AcceptInvitationForm(PasswordFields, FlaskForm):
+    name = StringField(_l("Your name"), validators=[required(), max_length(120)], filters=[_strip])
+    submit = SubmitField(_l("Create my account"))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(choices=[("da", "Dansk"), ("en", "English")])
+    next = StringField()

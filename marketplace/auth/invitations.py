@@ -1,0 +1,145 @@
+"""Inviting colleagues: who may invite whom, signed links that expire and work once."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select, update
+
+from marketplace.auth.passwords import hash_password, password_problem
+from marketplace.auth.signup import email_taken
+from marketplace.clock import utcnow
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.models import Invitation, Role, User
+
+# An employer brings in colleagues of the same company; a jobcentre admin brings in staff.
+INVITABLE_ROLES: dict[Role, tuple[Role, ...]] = {
+    Role.EMPLOYER: (Role.EMPLOYER,),
+    Role.ADMIN: (Role.CONSULTANT, Role.ADMIN),
+    Role.CONSULTANT: (),
+}
+
+
+class InvitationUnusable(DomainError):
+    """The link is broken, expired, revoked or already used."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invitation")
+
+
+def invite(inviter: User, email: str, name: str, role: Role, locale: str = "da") -> Invitation:
+    if role not in INVITABLE_ROLES[inviter.role_enum]:
+        raise DomainError(_l("You cannot invite someone with this role."), field="role")
+    email = email.strip().lower()
+    if email_taken(email):
+        raise DomainError(_l("This e-mail address already has an account."), field="email")
+    now = utcnow()
+    # Only the newest invitation to an address works: earlier ones are revoked.
+    db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.organisation_id == inviter.organisation_id,
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    invitation = Invitation(
+        organisation_id=inviter.organisation_id,
+        org_kind=role.org_kind.value,
+        role=role.value,
+        email=email,
+        name=name.strip(),
+        locale=locale,
+        invited_by_id=inviter.id,
+        created_at=now,
+        expires_at=now + current_app.config["INVITATION_MAX_AGE"],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation
+
+
+def token_for(invitation: Invitation) -> str:
+    return _serializer().dumps(invitation.id)
+
+
+def open_invitation(token: str) -> Invitation:
+    """The invitation behind a link, if it can still be used."""
+    max_age = int(current_app.config["INVITATION_MAX_AGE"].total_seconds())
+    try:
+        invitation_id = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise InvitationUnusable(_l("This invitation has expired. Ask for a new one.")) from error
+    except BadSignature as error:
+        raise InvitationUnusable(_l("This invitation link is not valid.")) from error
+    invitation = (
+        db.session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
+    )
+    if invitation is None:
+        raise InvitationUnusable(_l("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable(_l("This invitation has already been used. Log in instead."))
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable(_l("This invitation has been withdrawn. Ask for a new one."))
+    if invitation.expires_at <= utcnow():
+        raise InvitationUnusable(_l("This invitation has expired. Ask for a new one."))
+    return invitation
+
+
+def accept(invitation: Invitation, name: str, password: str) -> User:
+    """Create the invited user. Flushes; the caller commits."""
+    problem = password_problem(password, invitation.email)
+    if problem:
+        raise DomainError(problem, field="password")
+    if email_taken(invitation.email):
+        raise InvitationUnusable(_l("This e-mail address already has an account. Log in instead."))
+    user = User(
+        organisation_id=invitation.organisation_id,
+        org_kind=invitation.org_kind,
+        role=invitation.role,
+        email=invitation.email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        locale=invitation.locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    # The WHERE makes "works once" hold even when two people submit the same link at once.
+    used = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(accepted_at=utcnow(), accepted_user_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        raise InvitationUnusable(_l("This invitation has already been used. Log in instead."))
+    return user
+
+
+def revoke(invitation: Invitation) -> None:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+
+
+def open_invitations(organisation_id: int) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == organisation_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )

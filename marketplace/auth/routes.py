@@ -1,0 +1,297 @@
+"""Routes of login, logout, sign-up, invitations and the team page."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from marketplace import mail
+from marketplace.access import get_own_or_404, public, roles
+from marketplace.auth import bp, invitations, sessions, team
+from marketplace.auth.forms import (
+    AcceptInvitationForm,
+    CompanySignupForm,
+    InvitationForm,
+    LoginForm,
+)
+from marketplace.auth.navigation import home_url, safe_next
+from marketplace.auth.passwords import burn_time, hash_password, needs_rehash, verify_password
+from marketplace.auth.signup import CompanySignup, register_company
+from marketplace.errors import DomainError
+from marketplace.extensions import db, limiter
+from marketplace.forms import EmptyForm
+from marketplace.models import Invitation, Municipality, Role, User
+
+ROLE_LABELS = {
+    Role.EMPLOYER.value: _l("Employer"),
+    Role.CONSULTANT.value: _l("Consultant"),
+    Role.ADMIN.value: _l("Jobcentre admin"),
+}
+
+
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _login_failed(response: object) -> bool:
+    # A successful login redirects; everything else counts as a failed attempt.
+    return getattr(response, "status_code", 200) != 302
+
+
+def _per_account() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _per_address() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_LIMIT_PER_ADDRESS"]
+
+
+def _begin_login(user: User) -> None:
+    # A fresh session at login: nothing carried over from before (fixation).
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session.permanent = True
+    sessions.start_session(user)
+    login_user(user)
+
+
+def _apply(form: object, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))  # type: ignore[attr-defined]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    _per_account, key_func=_login_account_key, methods=["POST"], deduct_when=_login_failed
+)
+@limiter.limit(_per_address, methods=["POST"], deduct_when=_login_failed)
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.lower()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            burn_time(form.password.data)
+        if user is None or not verify_password(user.password_hash, form.password.data):
+            form.form_errors.append(_("Wrong e-mail or password."))
+        elif not user.active:
+            form.form_errors.append(_("Your account has been deactivated. Contact a colleague."))
+        else:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            _begin_login(user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or home_url(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@roles(Role.EMPLOYER, Role.CONSULTANT, Role.ADMIN)
+def logout() -> ResponseReturnValue:
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    sessions.end_session(current_user.session_token)
+    db.session.commit()
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+def _municipality_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Municipality.code, Municipality.name).order_by(Municipality.name)
+    )
+    return [(-1, _("Choose a municipality")), *((code, name) for code, name in rows)]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = CompanySignupForm()
+    form.municipality.choices = _municipality_choices()
+    if form.validate_on_submit():
+        data = CompanySignup(
+            company_name=form.company_name.data,
+            cvr=form.cvr.data,
+            address=form.address.data,
+            postcode=form.postcode.data,
+            city=form.city.data,
+            municipality_code=form.municipality.data,
+            employee_count=form.employee_count.data,
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
+        )
+        try:
+            user = register_company(data)
+        except DomainError as error:
+            db.session.rollback()
+            _apply(form, error)
+        else:
+            _begin_login(user)
+            db.session.commit()
+            flash(_("Welcome! Your company is registered."), "success")
+            return redirect(home_url(user))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/team", methods=["GET", "POST"])
+@roles(Role.EMPLOYER, Role.ADMIN)
+def team_page() -> ResponseReturnValue:
+    form = InvitationForm()
+    allowed = invitations.INVITABLE_ROLES[current_user.role_enum]
+    form.role.choices = [(r.value, str(ROLE_LABELS[r.value])) for r in allowed]
+    if len(allowed) == 1 and request.method == "GET":
+        form.role.data = allowed[0].value
+    if form.validate_on_submit():
+        try:
+            invitation = invitations.invite(
+                current_user,
+                form.email.data,
+                form.name.data,
+                Role(form.role.data),
+                form.locale.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _apply(form, error)
+        else:
+            db.session.commit()
+            _send_invitation(invitation)
+            return redirect(url_for("auth.team_page"))
+    return render_template(
+        "auth/team.html",
+        form=form,
+        members=team.members(current_user.organisation_id),
+        pending=invitations.open_invitations(current_user.organisation_id),
+        button=EmptyForm(),
+        role_labels=ROLE_LABELS,
+    )
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    link = url_for(
+        "auth.accept_invitation", token=invitations.token_for(invitation), _external=True
+    )
+    message = mail.render_mail(
+        "invitation",
+        invitation.locale,
+        to=invitation.email,
+        subject=_invitation_subject(invitation),
+        invitation=invitation,
+        link=link,
+    )
+    try:
+        mail.send(message)
+    except OSError:
+        current_app.logger.exception("invitation %s could not be sent", invitation.id)
+        flash(
+            _("The invitation was saved but the e-mail could not be sent. Try again later."),
+            "error",
+        )
+    else:
+        flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+
+
+def _invitation_subject(invitation: Invitation) -> str:
+    with force_locale(invitation.locale):
+        return _("You are invited to Småjob by %(org)s", org=invitation.organisation.name)
+
+
+@bp.post("/team/invitations/<int:invitation_id>/revoke")
+@roles(Role.EMPLOYER, Role.ADMIN)
+def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
+    invitation = get_own_or_404(Invitation, invitation_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    invitations.revoke(invitation)
+    db.session.commit()
+    flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
+    return redirect(url_for("auth.team_page"))
+
+
+@bp.post("/team/members/<int:user_id>/<any(deactivate, reactivate):action>")
+@roles(Role.EMPLOYER, Role.ADMIN)
+def set_member_active(user_id: int, action: str) -> ResponseReturnValue:
+    member = get_own_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        team.set_active(current_user, member, active=action == "reactivate")
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("auth.team_page"))
+    db.session.commit()
+    flash(
+        _("%(name)s can log in again.", name=member.name)
+        if member.active
+        else _("%(name)s can no longer log in.", name=member.name),
+        "success",
+    )
+    return redirect(url_for("auth.team_page"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_signup_limit, methods=["POST"])
+def accept_invitation(token: str) -> ResponseReturnValue:
+    try:
+        invitation = invitations.open_invitation(token)
+    except DomainError as error:
+        return render_template("auth/invitation_unusable.html", message=error.message), 410
+    if current_user.is_authenticated:
+        flash(_("Log out first to accept an invitation for someone else."), "info")
+        return redirect(home_url(current_user))
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.name.data = invitation.name
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(invitation, form.name.data, form.password.data)
+        except invitations.InvitationUnusable as error:
+            db.session.rollback()
+            return render_template("auth/invitation_unusable.html", message=error.message), 410
+        except DomainError as error:
+            db.session.rollback()
+            _apply(form, error)
+        else:
+            _begin_login(user)
+            db.session.commit()
+            flash(_("Welcome to Småjob, %(name)s.", name=user.name), "success")
+            return redirect(home_url(user))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -1,0 +1,57 @@
+"""Language and time zone: Danish by default, English second; times shown in Copenhagen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from marketplace.clock import LOCAL_TZ
+
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+def select_locale() -> str:
+    supported = current_app.config["SUPPORTED_LOCALES"]
+    if current_user and current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in supported:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return str(LOCAL_TZ)
+
+
+def _fmt_date(value: date | datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_date(value, style)
+
+
+def _fmt_datetime(value: datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, style)
+
+
+def _fmt_number(value: int | float | Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = _fmt_date
+    app.jinja_env.filters["datetime"] = _fmt_datetime
+    app.jinja_env.filters["number"] = _fmt_number
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        return {"current_locale": locale, "language_names": LANGUAGE_NAMES}

@@ -1,0 +1,57 @@
+"""Routes every user meets: the front door, the language switch and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketplace import queue
+from marketplace.access import public
+from marketplace.auth.forms import LanguageForm
+from marketplace.auth.navigation import home_url, safe_next
+from marketplace.extensions import db
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+@public
+def index() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+@public
+def set_language() -> ResponseReturnValue:
+    form = LanguageForm()
+    target = safe_next(form.next.data) or url_for("site.index")
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            # The choice follows the account to every device.
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(target)
+
+
+@bp.get("/healthz")
+@public
+def healthz() -> ResponseReturnValue:
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = {"ok": True}
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        database = {"ok": False, "error": type(error).__name__}
+    queue_state = queue.state()
+    healthy = database["ok"] and queue_state["ok"]
+    body = {"status": "ok" if healthy else "degraded", "database": database, "queue": queue_state}
+    response = jsonify(body)
+    response.status_code = 200 if database["ok"] else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
