@@ -1,0 +1,205 @@
+"""Fixtures: one app and schema per run, each test in a transaction rolled back at its end.
+
+CSRF stays on: tests fetch a page for its token the way a browser does (tests.support.submit).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+# Set before app.py is imported: its module-level app must not write a key file.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from app import create_app
+from marketplace.extensions import db, limiter
+from marketplace.models import Company, Jobcentre, OrgKind, Role, User
+from tests.databases import scratch_database
+from tests.support import counting_queries, submit, valid_cvr
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_config(database_url: str, workdir: Path, **extra: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-only-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_SECURE": False,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 64,
+        "MAIL_SERVER": None,
+        "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
+        "SERVER_NAME": None,
+        **extra,
+    }
+
+
+def migrate_to_head(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("smajob")
+
+
+@pytest.fixture(scope="session")
+def database_url(workdir: Path) -> Iterator[str]:
+    with scratch_database(workdir, "unit") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, workdir: Path) -> Iterator[Flask]:
+    app = create_app(test_config(database_url, workdir))
+    migrate_to_head(app)
+    # A session bound to a connection that is already in a transaction works inside a
+    # SAVEPOINT, so a route's commit or rollback never ends the test's outer transaction.
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app: Flask) -> Iterator[None]:
+    """Each test runs inside one transaction that is rolled back at its end."""
+    with app.app_context():
+        engine = db.engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        db.engines[None] = connection  # type: ignore[index]
+        try:
+            limiter.reset()
+            yield
+        finally:
+            db.session.remove()
+            db.engines[None] = engine  # type: ignore[index]
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Path:
+    path = Path(app.config["MAIL_OUTBOX_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.eml"):
+        old.unlink()
+    return path
+
+
+@pytest.fixture
+def make_jobcentre() -> Callable[..., Jobcentre]:
+    def make(municipality_code: int = 760, name: str | None = None) -> Jobcentre:
+        jobcentre = Jobcentre(
+            name=name or f"Jobcenter {municipality_code}", municipality_code=municipality_code
+        )
+        db.session.add(jobcentre)
+        db.session.flush()
+        return jobcentre
+
+    return make
+
+
+@pytest.fixture
+def make_company() -> Callable[..., Company]:
+    def make(name: str = "Brugsen Skjern", **fields: Any) -> Company:
+        values = {
+            "cvr": valid_cvr(),
+            "address": "Storegade 12",
+            "postcode": "6900",
+            "city": "Skjern",
+            "municipality_code": 760,
+            "employee_count": 14,
+            **fields,
+        }
+        company = Company(name=name, **values)
+        db.session.add(company)
+        db.session.flush()
+        return company
+
+    return make
+
+
+@pytest.fixture
+def make_user() -> Callable[..., User]:
+    from marketplace.auth.passwords import hash_password
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        organisation: Company | Jobcentre,
+        role: Role | None = None,
+        email: str | None = None,
+        password: str = PASSWORD,
+        **fields: Any,
+    ) -> User:
+        role = role or (Role.EMPLOYER if isinstance(organisation, Company) else Role.CONSULTANT)
+        user = User(
+            organisation_id=organisation.id,
+            org_kind=OrgKind.COMPANY.value
+            if isinstance(organisation, Company)
+            else OrgKind.JOBCENTRE.value,
+            role=role.value,
+            email=email or f"{role.value}{next(counter)}-{organisation.id}@test.example",
+            name=fields.pop("name", f"Test {role.value.title()}"),
+            password_hash=hash_password(password),
+            **fields,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[..., Any]:
+    def do_login(user: User, password: str = PASSWORD, via: FlaskClient | None = None) -> Any:
+        response = submit(via or client, "/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do_login
+
+
+@pytest.fixture
+def employer(make_company: Callable[..., Company], make_user: Callable[..., User]) -> User:
+    return make_user(make_company())
+
+
+@pytest.fixture
+def consultant(make_jobcentre: Callable[..., Jobcentre], make_user: Callable[..., User]) -> User:
+    return make_user(make_jobcentre(), Role.CONSULTANT)
+
+
+@pytest.fixture
+def admin(consultant: User, make_user: Callable[..., User]) -> User:
+    return make_user(consultant.organisation, Role.ADMIN)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """Use as `with count_queries() as q: ...; assert q.count == n`."""
+
+    def counter() -> Any:
+        return counting_queries(db.engines[None])
+
+    return counter
