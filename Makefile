@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Compiled catalogs are build output (not committed), rebuilt when the Danish catalog changes.
 $(CATALOG)/messages.mo: $(CATALOG)/messages.po $(STAMP)
-	$(BIN)/pybabel compile -q -d marketplace/translations
+	$(BIN)/pybabel -q compile -d marketplace/translations
 
 translations: $(CATALOG)/messages.mo
 
@@ -55,8 +55,8 @@ sweep: $(STAMP) translations
 
 # Refresh the message template and merge new strings into the Danish catalog.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
-	$(BIN)/pybabel update -q -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel -q update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
 
 bench: $(STAMP) translations
 	$(BIN)/python -m bench

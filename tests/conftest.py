@@ -26,7 +26,7 @@ from tests.support import counting_queries, submit, valid_cvr
 PASSWORD = "correct horse battery staple"
 
 
-def test_config(database_url: str, workdir: Path, **extra: Any) -> dict[str, Any]:
+def app_config(database_url: str, workdir: Path, **extra: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-only-secret-key",
@@ -41,6 +41,24 @@ def test_config(database_url: str, workdir: Path, **extra: Any) -> dict[str, Any
         "SERVER_NAME": None,
         **extra,
     }
+
+
+# The older name, kept for helpers that import it; test modules use app_config (a name
+# starting with "test" would be collected as a test).
+test_config = app_config
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets a fresh app context, as in production.
+
+    Without this, a request would reuse the test's own app context, sharing `g` (where
+    Flask-WTF caches the CSRF token) and the database session across requests, and hide
+    bugs that only show when every request starts clean.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def migrate_to_head(app: Flask) -> None:
@@ -63,7 +81,8 @@ def database_url(workdir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app(database_url: str, workdir: Path) -> Iterator[Flask]:
-    app = create_app(test_config(database_url, workdir))
+    app = create_app(app_config(database_url, workdir))
+    app.test_client_class = IsolatedClient
     migrate_to_head(app)
     # A session bound to a connection that is already in a transaction works inside a
     # SAVEPOINT, so a route's commit or rollback never ends the test's outer transaction.

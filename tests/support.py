@@ -72,3 +72,16 @@ def counting_queries(engine: object) -> Iterator[QueryCounter]:
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def assert_refused_by_database(statement: str, **params: object) -> None:
+    """A second writer that bypasses the app (plain SQL) is stopped by a constraint."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from marketplace.extensions import db
+
+    savepoint = db.session.begin_nested()
+    with pytest.raises(IntegrityError):
+        db.session.execute(text(statement), params)
+    savepoint.rollback()

@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -23,6 +24,8 @@ from marketplace.forms import (
     number_between,
     required,
 )
+
+LANGUAGE_CHOICES = [SelectChoice("da", "Dansk"), SelectChoice("en", "English")]
 
 
 def _strip(value: object) -> object:
@@ -109,9 +112,7 @@ class InvitationForm(FlaskForm):
         filters=[_strip],
     )
     role = SelectField(_l("Role"), validators=[required()])
-    locale = SelectField(
-        _l("Language of the invitation"), choices=[("da", "Dansk"), ("en", "English")]
-    )
+    locale = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Send invitation"))
 
 
@@ -121,5 +122,5 @@ class AcceptInvitationForm(PasswordFields, FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(choices=[("da", "Dansk"), ("en", "English")])
+    locale = SelectField(choices=LANGUAGE_CHOICES)
     next = StringField()

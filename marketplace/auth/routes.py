@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from marketplace import mail
 from marketplace.access import get_own_or_404, public, roles
@@ -175,7 +176,7 @@ def signup() -> ResponseReturnValue:
 def team_page() -> ResponseReturnValue:
     form = InvitationForm()
     allowed = invitations.INVITABLE_ROLES[current_user.role_enum]
-    form.role.choices = [(r.value, str(ROLE_LABELS[r.value])) for r in allowed]
+    form.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r.value])) for r in allowed]
     if len(allowed) == 1 and request.method == "GET":
         form.role.data = allowed[0].value
     if form.validate_on_submit():

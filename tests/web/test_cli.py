@@ -1,0 +1,85 @@
+"""Flask commands: create-admin and seed-demo."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS
+from marketplace.extensions import db
+from marketplace.models import Company, Jobcentre, Organisation, User
+
+
+def row_counts() -> tuple[int, int]:
+    return (
+        db.session.scalar(select(func.count(Organisation.id))),
+        db.session.scalar(select(func.count(User.id))),
+    )
+
+
+def test_seed_demo_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    after_first = row_counts()
+    assert after_first == (4, len(JOBCENTRE_USERS) + len(COMPANIES))
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0
+    assert "already loaded" in second.output
+    assert row_counts() == after_first
+
+
+def test_demo_logins_work(app, client, login):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    homes = {"employer": "/company/", "consultant": "/caseload", "admin": "/jobcentre"}
+    for email in [u.email for u in JOBCENTRE_USERS] + [u.email for _, u in COMPANIES]:
+        user = db.session.scalar(select(User).where(User.email == email))
+        browser = app.test_client()
+        response = login(user, password=DEMO_PASSWORD, via=browser)
+        assert response.headers["Location"] == homes[user.role]
+        assert browser.get(homes[user.role]).status_code == 200
+
+
+def test_create_admin_makes_the_jobcentre_and_its_admin(app, client, login):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-admin",
+            "--municipality",
+            "657",
+            "--email",
+            "Leder@Herning.example",
+            "--name",
+            "Leder",
+        ],
+        input="en lang nok adgangskode\nen lang nok adgangskode\n",
+    )
+    assert result.exit_code == 0, result.output
+    jobcentre = db.session.scalar(select(Jobcentre).where(Jobcentre.municipality_code == 657))
+    assert jobcentre.name == "Jobcenter Herning"
+    admin = db.session.scalar(select(User).where(User.email == "leder@herning.example"))
+    assert admin.role == "admin"
+    assert login(admin, password="en lang nok adgangskode").headers["Location"] == "/jobcentre"
+
+
+def test_create_admin_refuses_bad_input(app):
+    runner = app.test_cli_runner()
+    before = row_counts()
+    weak = runner.invoke(
+        args=["create-admin", "--municipality", "760", "--email", "a@b.example", "--name", "A"],
+        input="short\nshort\n",
+    )
+    assert weak.exit_code != 0
+    unknown = runner.invoke(
+        args=["create-admin", "--municipality", "999", "--email", "a@b.example", "--name", "A"],
+        input="en lang nok adgangskode\nen lang nok adgangskode\n",
+    )
+    assert unknown.exit_code != 0
+    assert "municipality" in unknown.output
+    assert row_counts() == before
+
+
+def test_seed_demo_refuses_a_non_sqlite_database_unless_asked(app):
+    if db.engine.dialect.name == "sqlite":
+        return  # the guard only concerns other databases; covered on PostgreSQL in CI
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert db.session.scalar(select(func.count(Company.id))) == 0
