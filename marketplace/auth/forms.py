@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Regexp, ValidationError
 
-from marketplace.auth.cvr import is_valid_cvr, normalise_cvr
+from marketplace.auth.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
 from marketplace.auth.passwords import password_problem
 from marketplace.forms import (
     email_address,
@@ -94,14 +94,12 @@ class CompanySignupForm(PasswordFields, FlaskForm):
         validators=[required(), email_address(), max_length(254)],
         filters=[_strip],
     )
-    submit = SubmitField(_l("Create the company"))
+    submit = SubmitField(_l("Sign up your company"))
 
     def validate_cvr(self, field: StringField) -> None:
         field.data = normalise_cvr(field.data or "")
         if not is_valid_cvr(field.data):
-            raise ValidationError(
-                str(_l("Enter a valid CVR number of 8 digits. Check it in the CVR register."))
-            )
+            raise ValidationError(str(INVALID_CVR))
 
 
 class InvitationForm(FlaskForm):

@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from marketplace.auth.passwords import hash_password, password_problem
-from marketplace.auth.signup import email_taken
+from marketplace.auth.signup import EMAIL_TAKEN, email_taken
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -35,7 +35,7 @@ def invite(inviter: User, email: str, name: str, role: Role, locale: str = "da")
         raise DomainError(_l("You cannot invite someone with this role."), field="role")
     email = email.strip().lower()
     if email_taken(email):
-        raise DomainError(_l("This e-mail address already has an account."), field="email")
+        raise DomainError(EMAIL_TAKEN, field="email")
     now = utcnow()
     # Only the newest invitation to an address works: earlier ones are revoked.
     db.session.execute(

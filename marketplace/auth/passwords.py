@@ -63,7 +63,7 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     if len(password) < MIN_LENGTH:
         return _l("Use at least %(n)d characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return _l("Use at most %(n)d characters.", n=MAX_LENGTH)
+        return _l("Use at most %(max)d characters.", max=MAX_LENGTH)
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
         return _l("This password is too easy to guess. Choose another.")

@@ -102,7 +102,12 @@ def login() -> ResponseReturnValue:
         if user is None or not verify_password(user.password_hash, form.password.data):
             form.form_errors.append(_("Wrong e-mail or password."))
         elif not user.active:
-            form.form_errors.append(_("Your account has been deactivated. Contact a colleague."))
+            form.form_errors.append(
+                _(
+                    "Your account has been deactivated. A colleague with access,"
+                    " or your administrator, can reactivate it."
+                )
+            )
         else:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
@@ -202,6 +207,7 @@ def team_page() -> ResponseReturnValue:
         pending=invitations.open_invitations(current_user.organisation_id),
         button=EmptyForm(),
         role_labels=ROLE_LABELS,
+        invitation_days=current_app.config["INVITATION_MAX_AGE"].days,
     )
 
 
@@ -231,7 +237,7 @@ def _send_invitation(invitation: Invitation) -> None:
 
 def _invitation_subject(invitation: Invitation) -> str:
     with force_locale(invitation.locale):
-        return _("You are invited to Småjob by %(org)s", org=invitation.organisation.name)
+        return _("%(org)s has invited you to Småjob", org=invitation.organisation.name)
 
 
 @bp.post("/team/invitations/<int:invitation_id>/revoke")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.auth.cvr import is_valid_cvr, normalise_cvr
+from marketplace.auth.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
 from marketplace.auth.passwords import hash_password, password_problem
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -44,7 +44,7 @@ def register_company(data: CompanySignup) -> User:
     cvr = normalise_cvr(data.cvr)
     email = data.email.strip().lower()
     if not is_valid_cvr(cvr):
-        raise DomainError(_l("Enter a valid CVR number of 8 digits."), field="cvr")
+        raise DomainError(INVALID_CVR, field="cvr")
     if db.session.scalar(select(exists().where(Company.cvr == cvr))):
         raise DomainError(CVR_TAKEN, field="cvr")
     if db.session.get(Municipality, data.municipality_code) is None:
