@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 CATALOG := marketplace/translations/da/LC_MESSAGES
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format worker sweep bench translations extract-messages node-deps clean
+.PHONY: run test lint format worker bench translations extract-messages node-deps clean
 
 # A fresh machine needs only Python 3.11+; the venv is rebuilt when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -48,10 +48,6 @@ format: $(STAMP)
 # An rq worker with its scheduler; needs REDIS_URL.
 worker: $(STAMP) translations
 	$(FLASK) worker
-
-# One pass of the periodic sweep (the cron line in the README calls this).
-sweep: $(STAMP) translations
-	$(FLASK) sweep
 
 # Refresh the message template and merge new strings into the Danish catalog.
 extract-messages: $(STAMP)

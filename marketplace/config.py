@@ -79,7 +79,6 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         # Number of proxies in front of the app whose X-Forwarded-For may be trusted.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "INVITATION_MAX_AGE": timedelta(days=int(env.get("INVITATION_DAYS", "7"))),
