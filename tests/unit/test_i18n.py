@@ -1,0 +1,27 @@
+from datetime import UTC, datetime
+
+from flask import render_template_string
+from flask_babel import force_locale
+
+
+def test_times_are_shown_in_copenhagen_and_formatted_per_locale(app):
+    summer_noon_utc = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("da"):
+            danish = render_template_string("{{ t | datetime('short') }}", t=summer_noon_utc)
+            number = render_template_string("{{ n | number }}", n=1234.5)
+        with force_locale("en"):
+            english = render_template_string("{{ t | datetime('short') }}", t=summer_noon_utc)
+    assert "12.00" in danish  # CEST is UTC+2, Danish uses a dot in times
+    assert danish.startswith("01.07.2026")
+    assert "12:00" in english
+    assert number == "1.234,5"
+
+
+def test_naive_datetimes_are_refused_by_the_database_layer(app):
+    import pytest
+
+    from marketplace.models.base import UTCDateTime
+
+    with pytest.raises(ValueError, match="naive"):
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)  # noqa: DTZ001
