@@ -18,18 +18,20 @@ def row_counts() -> tuple[int, int]:
 
 def test_seed_demo_is_idempotent(app):
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["seed-demo"])
+    # --allow-non-sqlite: the suite also runs on PostgreSQL (CI); the guard has its own test.
+    first = runner.invoke(args=["seed-demo", "--allow-non-sqlite"])
     assert first.exit_code == 0, first.output
     after_first = row_counts()
     assert after_first == (4, len(JOBCENTRE_USERS) + len(COMPANIES))
-    second = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo", "--allow-non-sqlite"])
     assert second.exit_code == 0
     assert "already loaded" in second.output
     assert row_counts() == after_first
 
 
 def test_demo_logins_work(app, client, login):
-    app.test_cli_runner().invoke(args=["seed-demo"])
+    seeded = app.test_cli_runner().invoke(args=["seed-demo", "--allow-non-sqlite"])
+    assert seeded.exit_code == 0, seeded.output
     homes = {"employer": "/company/", "consultant": "/caseload", "admin": "/jobcentre"}
     for email in [u.email for u in JOBCENTRE_USERS] + [u.email for _, u in COMPANIES]:
         user = db.session.scalar(select(User).where(User.email == email))

@@ -1,0 +1,146 @@
+"""Browser tests: the app with its demo data on a live server, driven in Debian's Chromium.
+
+Every page a test visits is checked with axe-core (WCAG 2.1 A and AA); a serious or critical
+violation fails the test. Without /usr/bin/chromium or node_modules/axe-core (`make node-deps`)
+these tests are skipped locally and fail in CI.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from marketplace.paths import PROJECT_ROOT
+from tests.conftest import migrate_to_head, test_config
+from tests.databases import scratch_database
+from tests.support import missing_service
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Response
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+TIMEOUT_MS = 10_000
+
+AxeCheck = Callable[["Page"], None]
+
+
+@pytest.fixture(scope="session")
+def live_server(workdir: Path) -> Iterator[str]:
+    """The base URL of the app, seeded with the demo data, on a database of its own."""
+    from app import create_app
+    from marketplace.demo import seed_demo
+    from marketplace.extensions import db
+
+    e2e_dir = workdir / "e2e"
+    e2e_dir.mkdir(exist_ok=True)
+    with scratch_database(e2e_dir, "e2e") as url:
+        app = create_app(test_config(url, e2e_dir, SESSION_COOKIE_SECURE=False))
+        migrate_to_head(app)
+        with app.app_context():
+            seed_demo()
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            server.server_close()
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_SCRIPT.is_file():
+        missing_service(f"{AXE_SCRIPT.relative_to(PROJECT_ROOT)} is missing: run `make node-deps`")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        missing_service(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str, axe_source: str) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test, in Danish, with the base URL set.
+
+    bypass_csp lets axe be injected inline: the app's CSP allows no inline script.
+    """
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="da-DK")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_response(response: Response) -> None:
+        # A server error anywhere, or a broken stylesheet, image or script, is a failure.
+        if response.status >= 500 or (
+            response.status >= 400 and response.request.resource_type != "document"
+        ):
+            problems.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    try:
+        yield page
+    finally:
+        context.close()
+    if problems:
+        pytest.fail("the browser met:\n  " + "\n  ".join(problems))
+
+
+def _describe(violation: dict[str, Any]) -> str:
+    nodes = "; ".join(
+        " ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])
+    )
+    return f"{violation['id']} ({violation['impact']}): {violation['help']} -> {nodes}"
+
+
+@pytest.fixture
+def axe_check(axe_source: str) -> AxeCheck:
+    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+
+    def check(page: Page) -> None:
+        page.wait_for_load_state("load")
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        bad = [v for v in result["violations"] if v.get("impact") in FAILING_IMPACTS]
+        if bad:
+            listing = "\n  ".join(_describe(v) for v in bad)
+            pytest.fail(f"axe found on {page.url}:\n  {listing}")
+
+    return check
