@@ -38,21 +38,27 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordFields:
-    """A new password typed twice, checked against the policy."""
-
-    password = PasswordField(
+def new_password_field() -> PasswordField:
+    return PasswordField(
         _l("Password"),
         validators=[required()],
         description=_l("At least 12 characters. A short sentence is easy to remember."),
     )
-    password_confirm = PasswordField(
+
+
+def repeat_password_field() -> PasswordField:
+    return PasswordField(
         _l("Repeat the password"),
         validators=[
             required(),
             EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
     )
+
+
+class PasswordPolicy:
+    """Checks the `password` field against the policy (fields are made in each form's body,
+    so they come in page order in the error summary)."""
 
     def validate_password(self, field: PasswordField) -> None:
         email = getattr(getattr(self, "email", None), "data", None)
@@ -61,7 +67,7 @@ class PasswordFields:
             raise ValidationError(str(problem))
 
 
-class CompanySignupForm(PasswordFields, FlaskForm):
+class CompanySignupForm(PasswordPolicy, FlaskForm):
     company_name = StringField(
         _l("Company name"), validators=[required(), max_length(200)], filters=[_strip]
     )
@@ -94,6 +100,8 @@ class CompanySignupForm(PasswordFields, FlaskForm):
         validators=[required(), email_address(), max_length(254)],
         filters=[_strip],
     )
+    password = new_password_field()
+    password_confirm = repeat_password_field()
     submit = SubmitField(_l("Sign up your company"))
 
     def validate_cvr(self, field: StringField) -> None:
@@ -114,8 +122,10 @@ class InvitationForm(FlaskForm):
     submit = SubmitField(_l("Send invitation"))
 
 
-class AcceptInvitationForm(PasswordFields, FlaskForm):
+class AcceptInvitationForm(PasswordPolicy, FlaskForm):
     name = StringField(_l("Your name"), validators=[required(), max_length(120)], filters=[_strip])
+    password = new_password_field()
+    password_confirm = repeat_password_field()
     submit = SubmitField(_l("Create my account"))
 
 

@@ -166,3 +166,10 @@ def test_script_in_input_is_escaped(client):
     page = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_error_summary_lists_fields_in_page_order(client):
+    page = submit(client, "/signup", {}).get_data(as_text=True)
+    summary = page[page.index('class="error-summary"') : page.index("</ul>")]
+    order = [summary.index(f'href="#{f}"') for f in ("company_name", "cvr", "name", "password")]
+    assert order == sorted(order)
