@@ -46,6 +46,14 @@ def link_in(outbox) -> str:
     return found.group(1)
 
 
+def accept(newcomer, link: str, name: str, password: str = NEW_PASSWORD):
+    """Open the invitation link and create the account, as the invited person does."""
+    page = newcomer.get(link)
+    assert page.status_code == 200
+    form = {"name": name, "password": password, "password_confirm": password}
+    return newcomer.post(link, data={**form, "csrf_token": csrf_token_from(page)})
+
+
 def test_employer_invites_a_colleague_who_joins_once(app, client, employer, login, outbox):
     login(employer)
     response = invite(client)
@@ -53,19 +61,8 @@ def test_employer_invites_a_colleague_who_joins_once(app, client, employer, logi
     link = link_in(outbox)
 
     newcomer = app.test_client()
-    page = newcomer.get(link)
-    assert page.status_code == 200
-    assert 'value="Ny Kollega"' in page.get_data(as_text=True)
-    joined = newcomer.post(
-        link,
-        data={
-            "name": "Ny Kollega",
-            "password": NEW_PASSWORD,
-            "password_confirm": NEW_PASSWORD,
-            "csrf_token": csrf_token_from(page),
-        },
-    )
-    assert joined.headers["Location"] == "/company/"
+    assert 'value="Ny Kollega"' in newcomer.get(link).get_data(as_text=True)
+    assert accept(newcomer, link, "Ny Kollega").headers["Location"] == "/company/"
     user = db.session.scalar(select(User).where(User.email == "kollega@test.example"))
     assert (user.organisation_id, user.role) == (employer.organisation_id, "employer")
 
@@ -175,18 +172,7 @@ def test_admin_invites_a_consultant(app, client, admin, login, outbox):
     login(admin)
     assert invite(client, email="mette@jobcenter.example", role="consultant").status_code == 302
     link = link_in(outbox)
-    newcomer = app.test_client()
-    page = newcomer.get(link)
-    joined = newcomer.post(
-        link,
-        data={
-            "name": "Mette Holm",
-            "password": NEW_PASSWORD,
-            "password_confirm": NEW_PASSWORD,
-            "csrf_token": csrf_token_from(page),
-        },
-    )
-    assert joined.headers["Location"] == "/caseload"
+    assert accept(app.test_client(), link, "Mette Holm").headers["Location"] == "/caseload"
 
 
 def test_consultant_cannot_invite(client, consultant, login):
