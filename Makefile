@@ -45,9 +45,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# An rq worker with its scheduler; needs REDIS_URL.
+# An rq worker with its scheduler, and the cron process that enqueues the sweep and the
+# daily digests; needs REDIS_URL. Ctrl-C stops both.
 worker: $(STAMP) translations
-	$(FLASK) worker
+	@trap 'kill 0' INT TERM EXIT; $(FLASK) cron & $(FLASK) worker
 
 # Refresh the message template and merge new strings into the Danish catalog.
 extract-messages: $(STAMP)

@@ -46,7 +46,7 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import database, i18n, templating
+    from marketplace import database, i18n, queue, templating
     from marketplace.auth import sessions
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -59,14 +59,16 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     templating.init_app(app)
     sessions.init_app(app, login_manager)
+    queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace import access, security, site
+    from marketplace import access, inbox, security, site
     from marketplace.auth import bp as auth_bp
 
     app.register_blueprint(site.bp)
     app.register_blueprint(auth_bp)
+    inbox.init_app(app)
     access.init_app(app)
     security.init_app(app)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from marketplace.auth.passwords import hash_password, password_problem
@@ -75,18 +75,54 @@ def seed_demo_command(allow_non_sqlite: bool) -> None:
 
 
 @click.command("worker")
-def worker_command() -> None:
-    """Run an rq worker with its scheduler (needs REDIS_URL)."""
-    from rq import Worker
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-off runs).")
+def worker_command(burst: bool) -> None:
+    """Run an rq worker with its scheduler (needs REDIS_URL).
+
+    A SimpleWorker runs each job in this process, inside the app context the command set up,
+    so the database pool is never shared across a fork. Run several for more throughput.
+    """
+    from rq.worker import SimpleWorker
 
     from marketplace.queue import get_queue, redis_connection
 
     connection = redis_connection()
     if connection is None:
-        raise click.UsageError("REDIS_URL is not set; without Redis, tasks run in the web process")
-    Worker([get_queue()], connection=connection).work(with_scheduler=True)
+        raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
+    SimpleWorker([get_queue()], connection=connection).work(burst=burst, with_scheduler=True)
+
+
+@click.command("cron")
+def cron_command() -> None:
+    """Enqueue the periodic jobs on rq: the sweep every minute, the digests once a day."""
+    from rq.cron import CronScheduler
+
+    from marketplace import tasks
+    from marketplace.queue import QUEUE_NAME, redis_connection
+
+    connection = redis_connection()
+    if connection is None:
+        raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
+    config = current_app.config
+    scheduler = CronScheduler(connection=connection)
+    scheduler.register(tasks.sweep, QUEUE_NAME, interval=config["SWEEP_INTERVAL_SECONDS"])
+    scheduler.register(tasks.send_digests, QUEUE_NAME, cron=config["DIGEST_CRON"])
+    scheduler.start()
+
+
+@click.command("sweep")
+@click.option("--digests", is_flag=True, help="Also send the daily digests (once a day).")
+def sweep_command(digests: bool) -> None:
+    """One pass of the periodic sweep; with Redis it hands the work to the workers."""
+    from marketplace import delivery, queue
+
+    report = delivery.sweep()
+    if digests:
+        report["digests"] = delivery.send_digests()
+    ran = queue.run_inprocess_tasks()
+    click.echo(" ".join(f"{key}={value}" for key, value in report.items()) + f" ran_here={ran}")
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, worker_command):
+    for command in (create_admin, seed_demo_command, worker_command, cron_command, sweep_command):
         app.cli.add_command(command)

@@ -75,6 +75,19 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), True),
         "MAIL_FROM": env.get("MAIL_FROM", "Småjob <no-reply@smajob.localhost>"),
         "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(instance_path / "outbox"),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "20")),
+        "MAIL_MESSAGE_ID_DOMAIN": env.get("MAIL_MESSAGE_ID_DOMAIN", "smajob.localhost"),
+        # Retries: after attempt n wait base × 4^(n-1); give up after the last attempt.
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "5")),
+        "MAIL_RETRY_BASE_SECONDS": int(env.get("MAIL_RETRY_BASE_SECONDS", "60")),
+        # A claimed e-mail whose worker has not finished within this is handed out again.
+        "NOTIFY_LEASE_SECONDS": int(env.get("NOTIFY_LEASE_SECONDS", "300")),
+        # The sweep leaves younger pending rows to the task enqueued at commit.
+        "SWEEP_AGE_SECONDS": int(env.get("SWEEP_AGE_SECONDS", "120")),
+        "SWEEP_INTERVAL_SECONDS": int(env.get("SWEEP_INTERVAL_SECONDS", "60")),
+        "DIGEST_CRON": env.get("DIGEST_CRON", "0 6 * * *"),
+        # The public address, for links in e-mail (sent by a worker, outside any request).
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

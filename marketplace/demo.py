@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from marketplace.auth.passwords import hash_password
+from marketplace.auth.signup import tell_the_jobcentre
 from marketplace.extensions import db
 from marketplace.models import Company, Jobcentre, OrgKind, Role, User
 
@@ -107,6 +108,7 @@ def seed_demo() -> int:
             company = Company(**fields)
             db.session.add(company)
             db.session.flush()
+            tell_the_jobcentre(company)  # Lars finds them among his notifications
             added += 1
         added += _ensure_user(company.id, OrgKind.COMPANY, employer, password_hash)
     db.session.flush()

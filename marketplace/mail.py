@@ -25,6 +25,8 @@ class Mail:
     subject: str
     text: str
     html: str | None = None
+    # Fixed per notification, so a re-sent message is recognisably the same message.
+    message_id: str | None = None
 
 
 def render_mail(template: str, locale: str, to: str, subject: str, **context: object) -> Mail:
@@ -41,7 +43,9 @@ def _build(mail: Mail) -> EmailMessage:
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="smajob.localhost")
+    message["Message-ID"] = mail.message_id or make_msgid(
+        domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
+    )
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
@@ -58,7 +62,7 @@ def send(mail: Mail) -> None:
         name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
         (outbox / name).write_bytes(bytes(message))
         return
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
         if cfg["MAIL_USE_TLS"]:
             smtp.starttls()
         if cfg["MAIL_USERNAME"]:

@@ -1,18 +1,33 @@
-"""The task queue: rq on Redis when REDIS_URL is set; without it, `make run` needs no Redis."""
+"""The task queue: rq on Redis when REDIS_URL is set, otherwise tasks run in this process.
+
+Tasks are handed over only after the transaction that wrote their rows has committed, so a
+worker never looks for a row that is not there yet, and a rolled-back action sends nothing.
+A Redis outage is logged, never raised: the rows are saved, and the sweep re-sends them.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app, g, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 QUEUE_NAME = "smajob"
+PENDING_KEY = "smajob_tasks_after_commit"
+
+Task = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
 def redis_connection() -> Redis | None:
-    """One client per app (it holds a pool); None when no Redis is configured."""
+    """One client per app and URL (it holds a pool); None when no Redis is configured."""
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
@@ -31,6 +46,59 @@ def get_queue() -> Any:
     return Queue(QUEUE_NAME, connection=connection)
 
 
+def enqueue_after_commit(func: Callable[..., Any], *args: Any) -> None:
+    """Run `func(*args)` once the current transaction has committed."""
+    from marketplace.extensions import db
+
+    db.session.info.setdefault(PENDING_KEY, []).append((func, args))
+
+
+def dispatch(func: Callable[..., Any], *args: Any, delay: timedelta | None = None) -> None:
+    """Hand a task to rq, or in-process mode's list for the end of this app context."""
+    connection = redis_connection()
+    if connection is None:
+        g.setdefault("smajob_inprocess_tasks", []).append((func, args))
+        return
+    try:
+        if delay:
+            get_queue().enqueue_in(delay, func, *args)
+        else:
+            get_queue().enqueue(func, *args)
+    except RedisError as error:
+        log.warning(
+            "queue unavailable (%s); %s%r is left for the sweep", error, func.__name__, args
+        )
+
+
+def run_inprocess_tasks() -> int:
+    """Run the in-process tasks handed over so far (tasks may hand over more)."""
+    ran = 0
+    while tasks := g.pop("smajob_inprocess_tasks", []):
+        for func, args in tasks:
+            ran += 1
+            try:
+                func(*args)
+            except Exception:  # a task's failure must never reach the user's request
+                log.exception("in-process task %s%r failed", func.__name__, args)
+                from marketplace.extensions import db
+
+                db.session.rollback()
+    return ran
+
+
+def _after_commit(session: Session) -> None:
+    tasks: list[Task] = session.info.pop(PENDING_KEY, [])
+    if not tasks or not has_app_context():
+        return
+    for func, args in tasks:
+        dispatch(func, *args)
+
+
+def _after_rollback(session: Session) -> None:
+    # Rows written in the rolled-back transaction are gone; so are their tasks.
+    session.info.pop(PENDING_KEY, None)
+
+
 def state() -> dict[str, Any]:
     """For /healthz: the mode, whether Redis answers, and how many jobs wait."""
     connection = redis_connection()
@@ -38,7 +106,40 @@ def state() -> dict[str, Any]:
         return {"mode": "in-process", "ok": True, "depth": 0}
     try:
         connection.ping()
-        depth = get_queue().count
+        queue = get_queue()
+        depth = queue.count
+        failed = queue.failed_job_registry.count
     except RedisError as error:
         return {"mode": "rq", "ok": False, "error": type(error).__name__}
-    return {"mode": "rq", "ok": True, "depth": depth}
+    return {"mode": "rq", "ok": True, "depth": depth, "failed_jobs": failed}
+
+
+def failed_jobs() -> dict[str, Any]:
+    """For the admin: how many rq jobs failed, and the last error."""
+    connection = redis_connection()
+    if connection is None:
+        return {"count": 0, "last_error": None}
+    try:
+        registry = get_queue().failed_job_registry
+        ids = registry.get_job_ids()
+        last_error = None
+        if ids:
+            from rq.job import Job
+
+            job = Job.fetch(ids[-1], connection=connection)
+            info = job.latest_result()
+            last_error = (info.exc_string or "").strip().splitlines()[-1] if info else None
+        return {"count": len(ids), "last_error": last_error}
+    except RedisError as error:
+        return {"count": None, "last_error": f"Redis: {type(error).__name__}"}
+
+
+def init_app(app: Flask) -> None:
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+
+    @app.teardown_appcontext
+    def _drain(_error: BaseException | None) -> None:
+        # In-process mode: the request's (or command's) work is committed by now.
+        run_inprocess_tasks()

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from marketplace import queue
+from marketplace import delivery, queue
 from marketplace.access import public
 from marketplace.auth.forms import LanguageForm
 from marketplace.auth.navigation import home_url, safe_next
@@ -49,8 +49,14 @@ def healthz() -> ResponseReturnValue:
         db.session.rollback()
         database = {"ok": False, "error": type(error).__name__}
     queue_state = queue.state()
+    outbox = delivery.outbox_state() if database["ok"] else None
     healthy = database["ok"] and queue_state["ok"]
-    body = {"status": "ok" if healthy else "degraded", "database": database, "queue": queue_state}
+    body = {
+        "status": "ok" if healthy else "degraded",
+        "database": database,
+        "queue": queue_state,
+        "outbox": outbox,
+    }
     response = jsonify(body)
     response.status_code = 200 if database["ok"] else 503
     response.headers["Cache-Control"] = "no-store"

@@ -36,9 +36,11 @@ def app_config(database_url: str, workdir: Path, **extra: Any) -> dict[str, Any]
         "ARGON2_MEMORY_COST": 64,
         "MAIL_SERVER": None,
         "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
-        "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
+        # In-process tasks by default; the queue tests build apps of their own on Redis.
+        "REDIS_URL": None,
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
         "SERVER_NAME": None,
+        "BASE_URL": "http://localhost",
         **extra,
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
@@ -12,7 +12,8 @@ from marketplace.auth.signup import EMAIL_TAKEN, email_taken
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.models import Invitation, Role, User
+from marketplace.models import Invitation, Notification, Role, User
+from marketplace.notify import notify, notify_address
 
 # An employer brings in colleagues of the same company; a jobcentre admin brings in staff.
 INVITABLE_ROLES: dict[Role, tuple[Role, ...]] = {
@@ -61,7 +62,26 @@ def invite(inviter: User, email: str, name: str, role: Role, locale: str = "da")
     )
     db.session.add(invitation)
     db.session.flush()
+    notify_address(
+        email,
+        locale,
+        "invitation",
+        subject=invitation,
+        org=inviter.organisation.name,
+        inviter=inviter.name,
+    )
     return invitation
+
+
+def invitation_mail_context(notification: Notification) -> dict[str, object] | None:
+    """What the invitation e-mail needs; None when the invitation can no longer be used."""
+    invitation = db.session.get(Invitation, notification.subject_id)
+    if invitation is None or not invitation.is_open():
+        return None
+    return {
+        "invitation": invitation,
+        "link": url_for("auth.accept_invitation", token=token_for(invitation), _external=True),
+    }
 
 
 def token_for(invitation: Invitation) -> str:
@@ -122,6 +142,7 @@ def accept(invitation: Invitation, name: str, password: str) -> User:
     )
     if used.rowcount != 1:
         raise InvitationUnusable(_l("This invitation has already been used. Log in instead."))
+    notify([invitation.invited_by], "invitation_accepted", subject=user, name=user.name)
     return user
 
 

@@ -13,14 +13,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from marketplace import mail
 from marketplace.access import get_own_or_404, public, roles
 from marketplace.auth import bp, invitations, sessions, team
 from marketplace.auth.forms import (
@@ -198,7 +196,7 @@ def team_page() -> ResponseReturnValue:
             _apply(form, error)
         else:
             db.session.commit()
-            _send_invitation(invitation)
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("auth.team_page"))
     return render_template(
         "auth/team.html",
@@ -209,35 +207,6 @@ def team_page() -> ResponseReturnValue:
         role_labels=ROLE_LABELS,
         invitation_days=current_app.config["INVITATION_MAX_AGE"].days,
     )
-
-
-def _send_invitation(invitation: Invitation) -> None:
-    link = url_for(
-        "auth.accept_invitation", token=invitations.token_for(invitation), _external=True
-    )
-    message = mail.render_mail(
-        "invitation",
-        invitation.locale,
-        to=invitation.email,
-        subject=_invitation_subject(invitation),
-        invitation=invitation,
-        link=link,
-    )
-    try:
-        mail.send(message)
-    except OSError:
-        current_app.logger.exception("invitation %s could not be sent", invitation.id)
-        flash(
-            _("The invitation was saved but the e-mail could not be sent. Try again later."),
-            "error",
-        )
-    else:
-        flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-
-
-def _invitation_subject(invitation: Invitation) -> str:
-    with force_locale(invitation.locale):
-        return _("%(org)s has invited you to Småjob", org=invitation.organisation.name)
 
 
 @bp.post("/team/invitations/<int:invitation_id>/revoke")

@@ -12,7 +12,8 @@ from marketplace.auth.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
 from marketplace.auth.passwords import hash_password, password_problem
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.models import Company, Municipality, OrgKind, Role, User
+from marketplace.models import Company, Jobcentre, Municipality, OrgKind, Role, User
+from marketplace.notify import notify
 
 CVR_TAKEN = _l(
     "A company with this CVR number is already registered. Ask a colleague to invite you."
@@ -83,4 +84,25 @@ def register_company(data: CompanySignup) -> User:
         field = "cvr" if "cvr" in text else "email"
         message = CVR_TAKEN if field == "cvr" else EMAIL_TAKEN
         raise DomainError(message, field=field) from error
+    tell_the_jobcentre(company)
     return user
+
+
+def tell_the_jobcentre(company: Company) -> None:
+    """The jobcentre of the company's municipality learns of it (its company team acts)."""
+    staff = db.session.scalars(
+        select(User)
+        .join(Jobcentre, Jobcentre.id == User.organisation_id)
+        .where(
+            Jobcentre.municipality_code == company.municipality_code,
+            User.role == Role.ADMIN.value,
+            User.active,
+        )
+    ).all()
+    notify(
+        staff,
+        "company_signed_up",
+        subject=company,
+        company=company.name,
+        municipality=company.municipality.name,
+    )

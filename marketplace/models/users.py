@@ -45,6 +45,9 @@ class User(Base):
         CheckConstraint(ROLE_MATCHES_ORGANISATION, name="role_matches_organisation"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
         CheckConstraint("locale IN ('da', 'en')", name="locale"),
+        CheckConstraint(
+            "email_preference IN ('immediate', 'daily', 'off')", name="email_preference"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +59,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="da")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # For non-urgent notifications only: urgent ones are always e-mailed at once.
+    email_preference: Mapped[str] = mapped_column(String(10), default="immediate")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

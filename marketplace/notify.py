@@ -1,0 +1,157 @@
+"""The notification outbox: `notify()` writes rows in the caller's transaction.
+
+Nothing is sent from here. Once the transaction commits, the queue delivers each row's e-mail
+by id (marketplace.delivery); a row whose job was lost is picked up by the sweep. The page
+list reads the same rows.
+
+Each kind says whether it is urgent (always e-mailed at once, whatever the recipient's
+preference), how it reads on the page and in the subject line, and where it leads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from marketplace import queue
+from marketplace.extensions import db
+from marketplace.models import EmailPreference, EmailState, Notification, User
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    urgent: bool
+    subject: LazyString  # e-mail subject; formatted with the row's params
+    summary: LazyString  # one line on the page and in the e-mail; formatted with params
+    link: Callable[[Notification], str | None]  # called inside a request context
+    template: str = "notification"  # templates/emails/<template>.txt and .html
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(kind: Kind) -> Kind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def render_text(text: LazyString, notification: Notification) -> str:
+    return str(text) % notification.params if notification.params else str(text)
+
+
+def _home_of(notification: Notification) -> str | None:
+    from marketplace.auth.navigation import home_url
+
+    return home_url(notification.recipient) if notification.recipient else None
+
+
+register_kind(
+    Kind(
+        name="invitation",
+        urgent=True,
+        subject=_l("%(org)s has invited you to Småjob"),
+        summary=_l("%(inviter)s has invited you to %(org)s on Småjob."),
+        link=lambda n: None,
+        template="invitation",
+    )
+)
+register_kind(
+    Kind(
+        name="invitation_accepted",
+        urgent=False,
+        subject=_l("%(name)s has joined Småjob"),
+        summary=_l("%(name)s accepted your invitation and can now log in."),
+        link=lambda n: url_for("auth.team_page"),
+    )
+)
+register_kind(
+    Kind(
+        name="company_signed_up",
+        urgent=False,
+        subject=_l("New company on Småjob: %(company)s"),
+        summary=_l("%(company)s in %(municipality)s has signed up and can post small jobs."),
+        link=_home_of,
+    )
+)
+
+
+def _first_state(kind: Kind, preference: str) -> EmailState:
+    if kind.urgent or preference == EmailPreference.IMMEDIATE:
+        return EmailState.PENDING
+    if preference == EmailPreference.DAILY:
+        return EmailState.DIGEST
+    return EmailState.SKIPPED
+
+
+def _subject_of(subject: Any) -> tuple[str | None, int | None]:
+    if subject is None:
+        return None, None
+    return subject.__tablename__, subject.id
+
+
+def notify(
+    recipients: Iterable[User], kind: str, subject: Any = None, **params: str | int
+) -> list[Notification]:
+    """Write one notification per active recipient. Flushes; the caller commits."""
+    spec = KINDS[kind]
+    subject_type, subject_id = _subject_of(subject)
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if not user.active or user.id in seen:
+            continue
+        seen.add(user.id)
+        rows.append(
+            Notification(
+                recipient_id=user.id,
+                recipient_email=user.email,
+                locale=user.locale,
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                params=dict(params),
+                urgent=spec.urgent,
+                email_state=_first_state(spec, user.email_preference).value,
+            )
+        )
+    _write(rows)
+    return rows
+
+
+def notify_address(
+    email: str, locale: str, kind: str, subject: Any = None, **params: str | int
+) -> Notification:
+    """E-mail someone without an account yet (an invitation). Flushes; the caller commits."""
+    spec = KINDS[kind]
+    subject_type, subject_id = _subject_of(subject)
+    row = Notification(
+        recipient_id=None,
+        recipient_email=email,
+        locale=locale,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        params=dict(params),
+        urgent=spec.urgent,
+        email_state=EmailState.PENDING.value,
+    )
+    _write([row])
+    return row
+
+
+def _write(rows: list[Notification]) -> None:
+    if not rows:
+        return
+    db.session.add_all(rows)
+    db.session.flush()
+    from marketplace import tasks
+
+    for row in rows:
+        if row.email_state == EmailState.PENDING:
+            queue.enqueue_after_commit(tasks.deliver_email, row.id)

@@ -1,0 +1,25 @@
+"""rq entry points: thin, take ids, call the domain, safe to run twice.
+
+rq imports these by name in the worker process, which runs inside the app context that
+`flask worker` sets up.
+"""
+
+from __future__ import annotations
+
+from marketplace import delivery
+
+
+def deliver_email(notification_id: int) -> None:
+    delivery.deliver_email(notification_id)
+
+
+def send_digest(user_id: int) -> None:
+    delivery.send_digest(user_id)
+
+
+def send_digests() -> None:
+    delivery.send_digests()
+
+
+def sweep() -> None:
+    delivery.sweep()
