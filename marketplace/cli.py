@@ -98,15 +98,16 @@ def cron_command() -> None:
     from rq.cron import CronScheduler
 
     from marketplace import tasks
-    from marketplace.queue import QUEUE_NAME, redis_connection
+    from marketplace.queue import redis_connection
 
     connection = redis_connection()
     if connection is None:
         raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
     config = current_app.config
     scheduler = CronScheduler(connection=connection)
-    scheduler.register(tasks.sweep, QUEUE_NAME, interval=config["SWEEP_INTERVAL_SECONDS"])
-    scheduler.register(tasks.send_digests, QUEUE_NAME, cron=config["DIGEST_CRON"])
+    name = config["RQ_QUEUE"]
+    scheduler.register(tasks.sweep, name, interval=config["SWEEP_INTERVAL_SECONDS"])
+    scheduler.register(tasks.send_digests, name, cron=config["DIGEST_CRON"])
     scheduler.start()
 
 

@@ -60,6 +60,7 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        "RQ_QUEUE": env.get("RQ_QUEUE", "smajob"),
         # Rate limits live in Redis when there is one, so every web process shares them.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_SWALLOW_ERRORS": True,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
@@ -48,5 +51,23 @@ def number_between(low: int, high: int) -> NumberRange:
     )
 
 
-class EmptyForm(FlaskForm):
+class _Catalog:
+    """WTForms' own messages, looked up in our catalog (Flask-WTF would use WTForms')."""
+
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """The base of every form: CSRF on, messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _Catalog:
+            return _Catalog()
+
+
+class EmptyForm(Form):
     """For buttons that POST: carries only the CSRF token."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 from wtforms import RadioField, SelectChoice
 
@@ -15,9 +14,10 @@ from marketplace.access import ALL_ROLES, roles
 from marketplace.auth.navigation import safe_next
 from marketplace.clock import utcnow
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm
+from marketplace.forms import EmptyForm, Form
 from marketplace.models import EmailPreference, Notification, Role
 from marketplace.notify import KINDS, render_text
+from marketplace.pagination import page_arg
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
 
@@ -25,7 +25,7 @@ PAGE_SIZE = 20
 EVERYONE = tuple(Role(r) for r in sorted(ALL_ROLES))
 
 
-class PreferenceForm(FlaskForm):
+class PreferenceForm(Form):
     email_preference = RadioField(
         _l("E-mail about notifications"),
         choices=[
@@ -62,7 +62,7 @@ def _own_or_404(notification_id: int) -> Notification:
 @bp.get("/")
 @roles(*EVERYONE)
 def index() -> ResponseReturnValue:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     rows = db.session.scalars(
         select(Notification)
         .where(Notification.recipient_id == current_user.id)

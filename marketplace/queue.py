@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "smajob"
 PENDING_KEY = "smajob_tasks_after_commit"
 
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
@@ -43,7 +42,7 @@ def get_queue() -> Any:
     connection = redis_connection()
     if connection is None:
         raise RuntimeError("REDIS_URL is not set")
-    return Queue(QUEUE_NAME, connection=connection)
+    return Queue(current_app.config["RQ_QUEUE"], connection=connection)
 
 
 def enqueue_after_commit(func: Callable[..., Any], *args: Any) -> None:

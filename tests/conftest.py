@@ -113,6 +113,22 @@ def _transaction(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
+def make_app(workdir: Path) -> Iterator[Callable[..., Flask]]:
+    """Another app (own settings or database); its connections are closed afterwards."""
+    made: list[Flask] = []
+
+    def make(database_url: str, **extra: Any) -> Flask:
+        made.append(create_app(app_config(database_url, workdir, **extra)))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

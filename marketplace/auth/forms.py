@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -18,6 +17,7 @@ from wtforms.validators import EqualTo, Regexp, ValidationError
 from marketplace.auth.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
 from marketplace.auth.passwords import password_problem
 from marketplace.forms import (
+    Form,
     email_address,
     input_required,
     max_length,
@@ -32,7 +32,7 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[required(), max_length(254)], filters=[_strip])
     password = PasswordField(_l("Password"), validators=[required(), max_length(200)])
     submit = SubmitField(_l("Log in"))
@@ -67,7 +67,7 @@ class PasswordPolicy:
             raise ValidationError(str(problem))
 
 
-class CompanySignupForm(PasswordPolicy, FlaskForm):
+class CompanySignupForm(PasswordPolicy, Form):
     company_name = StringField(
         _l("Company name"), validators=[required(), max_length(200)], filters=[_strip]
     )
@@ -110,7 +110,7 @@ class CompanySignupForm(PasswordPolicy, FlaskForm):
             raise ValidationError(str(INVALID_CVR))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     name = StringField(_l("Name"), validators=[required(), max_length(120)], filters=[_strip])
     email = EmailField(
         _l("E-mail"),
@@ -122,13 +122,13 @@ class InvitationForm(FlaskForm):
     submit = SubmitField(_l("Send invitation"))
 
 
-class AcceptInvitationForm(PasswordPolicy, FlaskForm):
+class AcceptInvitationForm(PasswordPolicy, Form):
     name = StringField(_l("Your name"), validators=[required(), max_length(120)], filters=[_strip])
     password = new_password_field()
     password_confirm = repeat_password_field()
     submit = SubmitField(_l("Create my account"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(choices=LANGUAGE_CHOICES)
     next = StringField()

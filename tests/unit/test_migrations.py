@@ -7,15 +7,13 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from app import create_app
 from marketplace.extensions import db
-from tests.conftest import app_config
 from tests.databases import scratch_database
 
 
-def test_upgrade_builds_the_schema_from_nothing_and_matches_the_models(workdir):
+def test_upgrade_builds_the_schema_from_nothing_and_matches_the_models(workdir, make_app):
     with scratch_database(workdir, "migrations") as url:
-        app = create_app(app_config(url, workdir))
+        app = make_app(url)
         with app.app_context():
             assert inspect(db.engine).get_table_names() == []  # the app created nothing itself
             upgrade()
@@ -32,7 +30,8 @@ def test_upgrade_builds_the_schema_from_nothing_and_matches_the_models(workdir):
             db.session.remove()
             downgrade(revision="base")
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-            db.engine.dispose()
+            db.session.remove()
+            db.engine.dispose()  # before the scratch database is dropped
 
 
 def test_sqlite_runs_with_foreign_keys_and_wal(app):

@@ -26,13 +26,8 @@ def test_pages_with_personal_data_are_not_cached(client, employer, login):
     assert client.get("/company/").headers["Cache-Control"] == "no-store"
 
 
-def test_session_cookie_is_httponly_samesite_and_secure_outside_debug(workdir, database_url):
-    from app import create_app
-    from tests.conftest import app_config
-
-    config = app_config(database_url, workdir)
-    del config["SESSION_COOKIE_SECURE"]  # the embedded default: secure unless debug
-    app = create_app(config)
+def test_session_cookie_is_httponly_samesite_and_secure_outside_debug(make_app, database_url):
+    app = make_app(database_url, SESSION_COOKIE_SECURE=None)  # the default: secure unless debug
     cookie = app.test_client().get("/login").headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -99,11 +94,8 @@ def test_error_pages_are_translated(client, code):
     assert "Page not found" in english.get_data(as_text=True)
 
 
-def test_500_page_is_friendly_and_rolls_back(workdir, database_url):
-    from app import create_app
-    from tests.conftest import app_config
-
-    app: Flask = create_app(app_config(database_url, workdir))
+def test_500_page_is_friendly_and_rolls_back(make_app, database_url):
+    app: Flask = make_app(database_url)
 
     @public
     def explode() -> str:

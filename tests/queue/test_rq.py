@@ -1,0 +1,188 @@
+"""rq in production mode: real Redis, real workers, Redis outages, killed workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from email import message_from_bytes, policy
+
+from redis import Redis
+from rq import Queue
+from rq.worker import SimpleWorker
+from sqlalchemy import select
+
+from marketplace import delivery
+from marketplace.extensions import db
+from marketplace.models import EmailState, Notification
+from marketplace.notify import notify
+from tests.support import submit
+
+
+def emails(outbox) -> list:
+    return [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted(outbox.glob("*.eml"))
+    ]
+
+
+def run_worker(app) -> None:
+    """A real rq worker in burst mode, in this process and app context."""
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    queue = Queue(app.config["RQ_QUEUE"], connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+
+
+def test_commit_enqueues_and_a_real_worker_delivers(app, rq_mode, employer, outbox):
+    (row,) = notify([employer], "invitation_accepted", name="Kim")
+    queue = Queue(rq_mode, connection=Redis.from_url(app.config["REDIS_URL"]))
+    assert queue.count == 0  # nothing before the commit
+    db.session.commit()
+    assert queue.count == 1
+    assert emails(outbox) == []
+    run_worker(app)
+    assert len(emails(outbox)) == 1
+    assert queue.count == 0
+    db.session.refresh(row)
+    assert row.email_state == EmailState.SENT
+
+
+def test_the_same_job_twice_sends_one_message(app, rq_mode, employer, outbox):
+    (row,) = notify([employer], "invitation_accepted", name="Kim")
+    db.session.commit()
+    from marketplace import tasks
+
+    Queue(rq_mode, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
+        tasks.deliver_email, row.id
+    )
+    run_worker(app)
+    assert len(emails(outbox)) == 1
+
+
+def test_redis_stopped_while_users_act_then_the_sweep_delivers_once(
+    app, client, employer, login, outbox, own_redis, monkeypatch
+):
+    monkeypatch.setitem(app.config, "REDIS_URL", own_redis.url)
+    monkeypatch.setitem(app.config, "RQ_QUEUE", "smajob-outage")
+    monkeypatch.setitem(app.config, "SWEEP_AGE_SECONDS", 0)
+    login(employer)
+    own_redis.stop()
+
+    # Users keep working: every action succeeds and is saved.
+    for n in range(3):
+        response = submit(
+            client,
+            "/team",
+            {"name": f"Ny {n}", "email": f"ny{n}@test.example", "role": "employer", "locale": "da"},
+        )
+        assert response.status_code == 302
+    health = client.get("/healthz").get_json()
+    assert health["queue"]["ok"] is False
+    assert health["outbox"]["undelivered"] == 3
+    rows = db.session.scalars(select(Notification).where(Notification.kind == "invitation")).all()
+    assert [r.email_state for r in rows] == ["pending"] * 3
+    assert emails(outbox) == []
+
+    own_redis.start()
+    assert delivery.sweep()["handed_out"] == 3
+    run_worker(app)
+    assert sorted(m["To"] for m in emails(outbox)) == [f"ny{n}@test.example" for n in range(3)]
+
+    # Another sweep and worker later: still exactly one message each.
+    assert delivery.sweep()["handed_out"] == 0
+    run_worker(app)
+    assert len(emails(outbox)) == 3
+
+
+def test_a_worker_killed_mid_send_delivers_once_in_the_end(workdir, redis_url, make_app):
+    """SIGKILL a worker process while the SMTP server holds its message; then recover."""
+    from tests.conftest import migrate_to_head
+    from tests.databases import scratch_database
+    from tests.smtp_sink import SmtpSink
+
+    with scratch_database(workdir, "killed") as url, SmtpSink(hold_first=True) as sink:
+        settings = {
+            "REDIS_URL": redis_url,
+            "RQ_QUEUE": f"smajob-killed-{os.getpid()}",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": sink.port,
+            "MAIL_USE_TLS": False,
+            "NOTIFY_LEASE_SECONDS": 2,
+            "SWEEP_AGE_SECONDS": 0,
+        }
+        app = make_app(url, **settings)
+        migrate_to_head(app)
+        environ = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            **{key: str(value) for key, value in settings.items()},
+            "MAIL_USE_TLS": "false",
+        }
+        worker_command = [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"]
+        with app.app_context():
+            from marketplace.models import Company, OrgKind, User
+
+            company = Company(
+                name="Brugsen",
+                cvr="12345674",
+                address="x",
+                postcode="6900",
+                city="Skjern",
+                municipality_code=760,
+                employee_count=14,
+            )
+            db.session.add(company)
+            db.session.flush()
+            user = User(
+                organisation_id=company.id,
+                org_kind=OrgKind.COMPANY.value,
+                role="employer",
+                email="hanne@brugsen.example",
+                name="Hanne",
+                password_hash="x",
+            )
+            db.session.add(user)
+            db.session.flush()
+            (row,) = notify([user], "invitation_accepted", name="Kim")
+            db.session.commit()  # enqueues the delivery job on Redis
+            row_id = row.id
+
+        doomed = subprocess.Popen(
+            worker_command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            assert sink.first_seen.wait(60), (
+                doomed.stderr.read().decode() if doomed.poll() is not None else ""
+            )
+            os.kill(doomed.pid, signal.SIGKILL)  # in the middle of sending
+            doomed.wait(10)
+        finally:
+            if doomed.poll() is None:
+                doomed.kill()
+            doomed.stderr.close()
+        sink.release_first()  # the server never accepted that message
+        assert sink.accepted == []
+
+        with app.app_context():
+            stuck = db.session.get(Notification, row_id)
+            assert stuck.email_state == EmailState.SENDING  # claimed by the dead worker
+            assert delivery.sweep()["handed_out"] == 0  # its lease has not run out yet
+            time.sleep(2.5)
+            assert delivery.sweep()["handed_out"] == 1
+        subprocess.run(worker_command, env=environ, check=True, capture_output=True, timeout=120)
+
+        with app.app_context():
+            assert delivery.sweep()["handed_out"] == 0
+        subprocess.run(worker_command, env=environ, check=True, capture_output=True, timeout=120)
+
+        assert len(sink.accepted) == 1  # delivered once: not lost, not twice
+        assert sink.message_ids() == [f"<smajob-{row_id}@smajob.localhost>"]
+        with app.app_context():
+            done = db.session.get(Notification, row_id)
+            assert (done.email_state, done.email_attempts) == (EmailState.SENT, 2)
+            db.session.remove()
+            db.engine.dispose()  # before the scratch database is dropped
+        Queue(settings["RQ_QUEUE"], connection=Redis.from_url(redis_url)).delete(delete_jobs=True)
