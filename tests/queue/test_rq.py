@@ -186,3 +186,77 @@ def test_a_worker_killed_mid_send_delivers_once_in_the_end(workdir, redis_url, m
             db.session.remove()
             db.engine.dispose()  # before the scratch database is dropped
         Queue(settings["RQ_QUEUE"], connection=Redis.from_url(redis_url)).delete(delete_jobs=True)
+
+
+def test_failed_jobs_are_counted_with_their_last_error_for_the_admin(
+    app, rq_mode, client, admin, login
+):
+    from marketplace import tasks
+
+    queue = Queue(rq_mode, connection=Redis.from_url(app.config["REDIS_URL"]))
+    queue.enqueue(tasks.deliver_email, 1, 2)  # a wrong call: the job itself fails
+    run_worker(app)
+    assert queue.failed_job_registry.count == 1
+    login(admin)
+    page = client.get("/jobcentre").get_data(as_text=True)
+    assert "TypeError" in page
+    assert client.get("/healthz").get_json()["queue"]["failed_jobs"] == 1
+
+
+def test_flask_cron_enqueues_the_sweep_that_recovers_a_lost_job(
+    workdir, redis_url, make_app, outbox
+):
+    """`flask cron` (as `make worker` starts it) puts the sweep on the queue every interval."""
+    from tests.conftest import migrate_to_head
+    from tests.databases import scratch_database
+
+    with scratch_database(workdir, "cron") as url:
+        settings = {
+            "REDIS_URL": redis_url,
+            "RQ_QUEUE": f"smajob-cron-{os.getpid()}",
+            "SWEEP_AGE_SECONDS": 0,
+            "SWEEP_INTERVAL_SECONDS": 1,
+            "MAIL_OUTBOX_DIR": str(outbox),
+        }
+        app = make_app(url, **settings)
+        migrate_to_head(app)
+        queue = Queue(settings["RQ_QUEUE"], connection=Redis.from_url(redis_url))
+        with app.app_context():
+            from marketplace.demo import seed_demo
+
+            seed_demo()  # tells Lars about three companies
+            db.session.commit()
+            queue.empty()  # the jobs enqueued at commit are lost
+        environ = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            **{key: str(value) for key, value in settings.items()},
+        }
+        cron = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "cron"],
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(100):
+                if queue.count:
+                    break
+                time.sleep(0.1)
+        finally:
+            cron.terminate()
+            cron.wait(10)
+        assert queue.count >= 1  # the sweep, enqueued by the cron process
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"],
+            env=environ,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        assert len(emails(outbox)) == 3
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        queue.delete(delete_jobs=True)
