@@ -87,16 +87,16 @@ def compose(notification: Notification) -> mail.Mail | None:
         current_app.test_request_context(base_url=base_url),
         force_locale(_locale_of(notification)),
     ):
-        context = {"notification": notification, "summary": render_text(kind.summary, notification)}
-        if kind.name == "invitation":
-            from marketplace.auth.invitations import invitation_mail_context
-
-            extra = invitation_mail_context(notification)
+        context = {
+            "notification": notification,
+            "summary": render_text(kind.summary, notification),
+            "link": _link(notification),
+        }
+        if kind.mail_context is not None:
+            extra = kind.mail_context(notification)
             if extra is None:
                 return None
             context.update(extra)
-        else:
-            context["link"] = _link(notification)
         context["settings_link"] = base_url.rstrip("/") + "/notifications/settings"
         return mail.Mail(
             to=notification.recipient_email,
@@ -317,10 +317,6 @@ def outbox_state() -> dict[str, object]:
             Notification.email_state.in_(waiting)
         )
     ).one()
-    if oldest is not None and oldest.tzinfo is None:
-        from datetime import UTC
-
-        oldest = oldest.replace(tzinfo=UTC)
     age = int((utcnow() - oldest).total_seconds()) if oldest else 0
     return {"undelivered": count, "oldest_undelivered_seconds": age}
 

@@ -4,8 +4,9 @@ Nothing is sent from here. Once the transaction commits, the queue delivers each
 by id (marketplace.delivery); a row whose job was lost is picked up by the sweep. The page
 list reads the same rows.
 
-Each kind says whether it is urgent (always e-mailed at once, whatever the recipient's
-preference), how it reads on the page and in the subject line, and where it leads.
+Kinds are registered next to the domain code that writes them. Each says whether it is
+urgent (always e-mailed at once, whatever the recipient's preference), how it reads on the
+page and in the subject line, and where it leads.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from marketplace import queue
 from marketplace.extensions import db
@@ -31,6 +30,9 @@ class Kind:
     summary: LazyString  # one line on the page and in the e-mail; formatted with params
     link: Callable[[Notification], str | None]  # called inside a request context
     template: str = "notification"  # templates/emails/<template>.txt and .html
+    # Extra template context for the e-mail; returning None skips the e-mail (its subject is
+    # no longer relevant, e.g. an invitation withdrawn before it went out).
+    mail_context: Callable[[Notification], dict[str, Any] | None] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -43,42 +45,6 @@ def register_kind(kind: Kind) -> Kind:
 
 def render_text(text: LazyString, notification: Notification) -> str:
     return str(text) % notification.params if notification.params else str(text)
-
-
-def _home_of(notification: Notification) -> str | None:
-    from marketplace.auth.navigation import home_url
-
-    return home_url(notification.recipient) if notification.recipient else None
-
-
-register_kind(
-    Kind(
-        name="invitation",
-        urgent=True,
-        subject=_l("%(org)s has invited you to Småjob"),
-        summary=_l("%(inviter)s has invited you to %(org)s on Småjob."),
-        link=lambda n: None,
-        template="invitation",
-    )
-)
-register_kind(
-    Kind(
-        name="invitation_accepted",
-        urgent=False,
-        subject=_l("%(name)s has joined Småjob"),
-        summary=_l("%(name)s accepted your invitation and can now log in."),
-        link=lambda n: url_for("auth.team_page"),
-    )
-)
-register_kind(
-    Kind(
-        name="company_signed_up",
-        urgent=False,
-        subject=_l("New company on Småjob: %(company)s"),
-        summary=_l("%(company)s in %(municipality)s has signed up and can post small jobs."),
-        link=_home_of,
-    )
-)
 
 
 def _first_state(kind: Kind, preference: str) -> EmailState:

@@ -13,7 +13,7 @@ from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import Invitation, Notification, Role, User
-from marketplace.notify import notify, notify_address
+from marketplace.notify import Kind, notify, notify_address, register_kind
 
 # An employer brings in colleagues of the same company; a jobcentre admin brings in staff.
 INVITABLE_ROLES: dict[Role, tuple[Role, ...]] = {
@@ -21,6 +21,10 @@ INVITABLE_ROLES: dict[Role, tuple[Role, ...]] = {
     Role.ADMIN: (Role.CONSULTANT, Role.ADMIN),
     Role.CONSULTANT: (),
 }
+
+
+def _accepted_link(notification: Notification) -> str:
+    return url_for("auth.team_page")
 
 
 class InvitationUnusable(DomainError):
@@ -73,7 +77,7 @@ def invite(inviter: User, email: str, name: str, role: Role, locale: str = "da")
     return invitation
 
 
-def invitation_mail_context(notification: Notification) -> dict[str, object] | None:
+def _invitation_mail_context(notification: Notification) -> dict[str, object] | None:
     """What the invitation e-mail needs; None when the invitation can no longer be used."""
     invitation = db.session.get(Invitation, notification.subject_id)
     if invitation is None or not invitation.is_open():
@@ -164,3 +168,25 @@ def open_invitations(organisation_id: int) -> list[Invitation]:
             .order_by(Invitation.created_at.desc())
         )
     )
+
+
+register_kind(
+    Kind(
+        name="invitation",
+        urgent=True,
+        subject=_l("%(org)s has invited you to Småjob"),
+        summary=_l("%(inviter)s has invited you to %(org)s on Småjob."),
+        link=lambda n: None,
+        template="invitation",
+        mail_context=_invitation_mail_context,
+    )
+)
+register_kind(
+    Kind(
+        name="invitation_accepted",
+        urgent=False,
+        subject=_l("%(name)s has joined Småjob"),
+        summary=_l("%(name)s accepted your invitation and can now log in."),
+        link=_accepted_link,
+    )
+)

@@ -9,11 +9,20 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.auth.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
+from marketplace.auth.navigation import home_url
 from marketplace.auth.passwords import hash_password, password_problem
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.models import Company, Jobcentre, Municipality, OrgKind, Role, User
-from marketplace.notify import notify
+from marketplace.models import (
+    Company,
+    Jobcentre,
+    Municipality,
+    Notification,
+    OrgKind,
+    Role,
+    User,
+)
+from marketplace.notify import Kind, notify, register_kind
 
 CVR_TAKEN = _l(
     "A company with this CVR number is already registered. Ask a colleague to invite you."
@@ -106,3 +115,18 @@ def tell_the_jobcentre(company: Company) -> None:
         company=company.name,
         municipality=company.municipality.name,
     )
+
+
+def _home_of_recipient(notification: Notification) -> str | None:
+    return home_url(notification.recipient) if notification.recipient else None
+
+
+register_kind(
+    Kind(
+        name="company_signed_up",
+        urgent=False,
+        subject=_l("New company on Småjob: %(company)s"),
+        summary=_l("%(company)s in %(municipality)s has signed up and can post small jobs."),
+        link=_home_of_recipient,
+    )
+)
