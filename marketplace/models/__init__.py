@@ -2,17 +2,31 @@
 
 from marketplace.models.base import Base
 from marketplace.models.invitations import Invitation
+from marketplace.models.jobs import (
+    Category,
+    CloseReason,
+    DanishLevel,
+    Job,
+    JobStatus,
+    Weekday,
+)
 from marketplace.models.municipalities import Municipality
 from marketplace.models.notifications import EmailPreference, EmailState, Notification
 from marketplace.models.organisations import Company, Jobcentre, Organisation, OrgKind
 from marketplace.models.users import Role, User, UserSession
+from marketplace.models.workplaces import Workplace
 
 __all__ = [
     "Base",
+    "Category",
+    "CloseReason",
     "Company",
+    "DanishLevel",
     "EmailPreference",
     "EmailState",
     "Invitation",
+    "Job",
+    "JobStatus",
     "Jobcentre",
     "Municipality",
     "Notification",
@@ -21,4 +35,6 @@ __all__ = [
     "Role",
     "User",
     "UserSession",
+    "Weekday",
+    "Workplace",
 ]

@@ -64,6 +64,8 @@ class Company(Organisation):
     city: Mapped[str] = mapped_column(String(100))
     municipality_code: Mapped[int] = mapped_column(ForeignKey("municipalities.code"), index=True)
     employee_count: Mapped[int] = mapped_column(Integer)
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
     municipality: Mapped[Municipality] = relationship(lazy="joined")
 
     __mapper_args__ = {"polymorphic_identity": OrgKind.COMPANY.value}  # noqa: RUF012
