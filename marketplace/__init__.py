@@ -46,7 +46,7 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import database, i18n, queue, templating
+    from marketplace import database, i18n, labels, queue, templating
     from marketplace.auth import sessions
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     templating.init_app(app)
+    labels.init_app(app)
     sessions.init_app(app, login_manager)
     queue.init_app(app)
 

@@ -1,0 +1,74 @@
+"""How the domain's codes read to people, in the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.models import Category, CloseReason, DanishLevel, Weekday
+
+CATEGORY_LABELS = {
+    Category.CLEANING.value: _l("Cleaning"),
+    Category.KITCHEN.value: _l("Kitchen"),
+    Category.WAREHOUSE.value: _l("Warehouse and stocking"),
+    Category.RETAIL.value: _l("Retail"),
+    Category.GARDENING.value: _l("Gardening and outdoor"),
+    Category.PRODUCTION.value: _l("Production"),
+    Category.DELIVERY.value: _l("Delivery and transport"),
+    Category.OFFICE.value: _l("Office"),
+    Category.CARE.value: _l("Care and service help"),
+    Category.OTHER.value: _l("Other"),
+}
+
+CLOSE_REASON_LABELS = {
+    CloseReason.FILLED_BY_US.value: _l("Filled through Småjob"),
+    CloseReason.FILLED_ELSEWHERE.value: _l("Filled elsewhere"),
+    CloseReason.NO_LONGER_NEEDED.value: _l("No longer needed"),
+}
+
+DANISH_LEVEL_LABELS = {
+    DanishLevel.NONE.value: _l("No Danish needed"),
+    DanishLevel.BASIC.value: _l("Basic Danish"),
+    DanishLevel.GOOD.value: _l("Good Danish"),
+    DanishLevel.FLUENT.value: _l("Fluent Danish"),
+}
+
+WEEKDAY_LABELS = {
+    Weekday.MON: _l("Monday"),
+    Weekday.TUE: _l("Tuesday"),
+    Weekday.WED: _l("Wednesday"),
+    Weekday.THU: _l("Thursday"),
+    Weekday.FRI: _l("Friday"),
+    Weekday.SAT: _l("Saturday"),
+    Weekday.SUN: _l("Sunday"),
+}
+
+WEEKDAY_SHORT = {
+    Weekday.MON: _l("Mon"),
+    Weekday.TUE: _l("Tue"),
+    Weekday.WED: _l("Wed"),
+    Weekday.THU: _l("Thu"),
+    Weekday.FRI: _l("Fri"),
+    Weekday.SAT: _l("Sat"),
+    Weekday.SUN: _l("Sun"),
+}
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "closed": _l("Closed"),
+}
+
+
+def init_app(app: object) -> None:
+    """Make the labels available to every template."""
+
+    @app.context_processor  # type: ignore[attr-defined]
+    def labels() -> dict[str, object]:
+        return {
+            "category_labels": CATEGORY_LABELS,
+            "close_reason_labels": CLOSE_REASON_LABELS,
+            "danish_level_labels": DANISH_LEVEL_LABELS,
+            "weekday_labels": WEEKDAY_LABELS,
+            "weekday_short": WEEKDAY_SHORT,
+            "status_labels": STATUS_LABELS,
+        }
