@@ -19,7 +19,8 @@ class DomainError(Exception):
     """
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(str(message))
+        # Kept lazy: it is rendered in the user's language where it is shown, not here.
+        super().__init__(message)
         self.message = message
         self.field = field
 

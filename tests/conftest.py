@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,17 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from app import create_app
 from marketplace.extensions import db, limiter
-from marketplace.models import Company, Jobcentre, OrgKind, Role, User
+from marketplace.models import (
+    Company,
+    Job,
+    Jobcentre,
+    JobStatus,
+    OrgKind,
+    Role,
+    User,
+    Weekday,
+    Workplace,
+)
 from tests.databases import scratch_database
 from tests.support import counting_queries, submit, valid_cvr
 
@@ -215,6 +226,74 @@ def login(client: FlaskClient) -> Callable[..., Any]:
         return response
 
     return do_login
+
+
+@pytest.fixture
+def make_workplace() -> Callable[..., Workplace]:
+    counter = iter(range(1, 100_000))
+
+    def make(company: Company, **fields: Any) -> Workplace:
+        values = {
+            "name": f"{company.name}, butik",
+            "p_number": f"1{company.id:05d}{next(counter):04d}",
+            "address": company.address,
+            "postcode": company.postcode,
+            "city": company.city,
+            "municipality_code": company.municipality_code,
+            **fields,
+        }
+        workplace = Workplace(company_id=company.id, **values)
+        db.session.add(workplace)
+        db.session.flush()
+        return workplace
+
+    return make
+
+
+@pytest.fixture
+def make_job(make_workplace: Callable[..., Workplace]) -> Callable[..., Job]:
+    """A job straight in the database (published by default), bypassing the form."""
+
+    def make(
+        company: Company, author: User, workplace: Workplace | None = None, **fields: Any
+    ) -> Job:
+        from datetime import timedelta
+
+        from marketplace.clock import utcnow
+        from marketplace.jobs import local_today
+
+        workplace = workplace or make_workplace(company)
+        status = fields.pop("status", JobStatus.PUBLISHED.value)
+        values = {
+            "title": "Opfyldning af varer",
+            "description": "Varer på hylderne tirsdag og torsdag morgen.",
+            "task_lines": ["Fylde hylder", "Tjekke datoer"],
+            "category": "retail",
+            "hours_per_week": Decimal("6"),
+            "weekdays": int(Weekday.TUE | Weekday.THU),
+            "start_date": local_today() + timedelta(days=7),
+            "hourly_wage": Decimal("140.00"),
+            "agreement_wage": Decimal("135.00"),
+            "contact_name": "Hanne Kjær",
+            **fields,
+        }
+        job = Job(
+            company_id=company.id,
+            workplace_id=workplace.id,
+            municipality_code=workplace.municipality_code,
+            created_by_id=author.id,
+            status=status,
+            published_at=utcnow() if status != JobStatus.DRAFT.value else None,
+            **values,
+        )
+        if status == JobStatus.CLOSED.value:
+            job.closed_at = utcnow()
+            job.close_reason = "no_longer_needed"
+        db.session.add(job)
+        db.session.flush()
+        return job
+
+    return make
 
 
 @pytest.fixture
