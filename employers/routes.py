@@ -1,21 +1,288 @@
-"""The company's pages."""
+"""The company's pages: its profile, workplaces and small jobs."""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectChoice
 
 from employers import bp
-from marketplace.access import roles
+from employers.forms import CloseJobForm, CompanyProfileForm, JobForm, WorkplaceForm
+from marketplace import companies, jobs
+from marketplace.access import get_own_or_404, roles
 from marketplace.auth import team
-from marketplace.models import Role
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.models import CloseReason, Job, JobStatus, Role, Workplace
+
+
+def _company():  # type: ignore[no-untyped-def]
+    return current_user.organisation
+
+
+def _own_job(job_id: int) -> Job:
+    return get_own_or_404(Job, job_id, owner_column=Job.company_id)
 
 
 @bp.get("/")
 @roles(Role.EMPLOYER)
 def home() -> ResponseReturnValue:
-    company = current_user.organisation
+    company = _company()
     return render_template(
-        "employers/home.html", company=company, colleagues=team.members(company.id)
+        "employers/home.html",
+        company=company,
+        colleagues=team.members(company.id),
+        workplaces=companies.workplaces_of(company.id),
+        open_jobs=jobs.open_jobs(company.id),
     )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles(Role.EMPLOYER)
+def profile() -> ResponseReturnValue:
+    company = _company()
+    form = CompanyProfileForm(obj=company)
+    if form.validate_on_submit():
+        companies.update_profile(
+            company,
+            companies.CompanyProfile(
+                name=form.name.data,
+                contact_name=form.contact_name.data,
+                contact_phone=form.contact_phone.data or "",
+                employee_count=form.employee_count.data,
+            ),
+        )
+        db.session.commit()
+        flash(_("The company's details are saved."), "success")
+        return redirect(url_for("employers.home"))
+    return render_template("employers/profile.html", form=form, company=company)
+
+
+def _workplace_form(workplace: Workplace | None) -> ResponseReturnValue:
+    company = _company()
+    form = WorkplaceForm(obj=workplace)
+    form.municipality.choices = municipality_choices()
+    if request.method == "GET":
+        form.municipality.data = (
+            workplace.municipality_code if workplace else company.municipality_code
+        )
+        if workplace is None:
+            form.address.data, form.postcode.data = company.address, company.postcode
+            form.city.data = company.city
+    if form.validate_on_submit():
+        data = companies.WorkplaceData(
+            name=form.name.data,
+            p_number=form.p_number.data,
+            address=form.address.data,
+            postcode=form.postcode.data,
+            city=form.city.data,
+            municipality_code=form.municipality.data,
+        )
+        try:
+            companies.save_workplace(company, data, workplace)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The workplace is saved."), "success")
+            # Journey 1: a company without a workplace is sent here first, then to its job.
+            then_job = request.args.get("then") == "job"
+            return redirect(url_for("employers.new_job" if then_job else "employers.home"))
+    return render_template("employers/workplace_form.html", form=form, workplace=workplace)
+
+
+@bp.route("/workplaces/new", methods=["GET", "POST"])
+@roles(Role.EMPLOYER)
+def new_workplace() -> ResponseReturnValue:
+    return _workplace_form(None)
+
+
+@bp.route("/workplaces/<int:workplace_id>/edit", methods=["GET", "POST"])
+@roles(Role.EMPLOYER)
+def edit_workplace(workplace_id: int) -> ResponseReturnValue:
+    return _workplace_form(
+        get_own_or_404(Workplace, workplace_id, owner_column=Workplace.company_id)
+    )
+
+
+@bp.get("/jobs")
+@roles(Role.EMPLOYER)
+def job_list() -> ResponseReturnValue:
+    return render_template("employers/jobs.html", jobs_by_status=jobs.jobs_by_status(_company().id))
+
+
+def _prepare(form: JobForm) -> list[Workplace]:
+    workplaces = companies.workplaces_of(_company().id)
+    form.workplace.choices = [
+        SelectChoice(str(w.id), f"{w.name} ({w.p_number})") for w in workplaces
+    ]
+    return workplaces
+
+
+def _data(form: JobForm) -> jobs.JobData:
+    return jobs.JobData(
+        title=form.title.data,
+        workplace_id=form.workplace.data,
+        category=form.category.data,
+        description=form.description.data or "",
+        task_lines=form.task_list(),
+        hours_per_week=form.hours_per_week.data,
+        weekdays=sum(form.weekdays.data or []),
+        flexible_days=form.flexible_days.data,
+        time_from=form.time_from.data,
+        time_to=form.time_to.data,
+        start_date=form.start_date.data,
+        end_date=form.end_date.data,
+        offers_trial_visit=form.offers_trial_visit.data,
+        offers_praktik=form.offers_praktik.data,
+        offers_paid_direct=form.offers_paid_direct.data,
+        hourly_wage=form.hourly_wage.data,
+        agreement_wage=form.agreement_wage.data,
+        wage_agreement_name=form.wage_agreement_name.data or "",
+        requires_heavy_lifting=form.requires_heavy_lifting.data,
+        lifting_max_kg=form.lifting_max_kg.data,
+        requires_standing=form.requires_standing.data,
+        requires_early_mornings=form.requires_early_mornings.data,
+        requires_driving_licence=form.requires_driving_licence.data,
+        danish_level=form.danish_level.data,
+        other_requirements=form.other_requirements.data or "",
+        contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data or "",
+    )
+
+
+def _fill(form: JobForm, job: Job) -> None:
+    form.process(obj=job)
+    form.workplace.data = job.workplace_id
+    form.weekdays.data = [int(day) for day in job.days]
+    form.task_lines.data = "\n".join(job.task_lines or [])
+    form.version.data = str(job.version)
+
+
+def _refuse(form: JobForm, error: DomainError) -> None:
+    db.session.rollback()
+    if error.field == "steps":
+        form.step_errors.append(str(error.message))
+        form.form_errors.append(str(error.message))
+    else:
+        show_domain_error(form, error)
+
+
+@bp.route("/jobs/new", methods=["GET", "POST"])
+@roles(Role.EMPLOYER)
+def new_job() -> ResponseReturnValue:
+    form = JobForm()
+    if not _prepare(form):
+        flash(_("Add the workplace where the job is done first."), "info")
+        return redirect(url_for("employers.new_workplace", then="job"))
+    if request.method == "GET":
+        form.contact_name.data = current_user.name
+        form.start_date.data = jobs.local_today() + timedelta(days=7)
+        form.offers_trial_visit.data = True
+    if form.validate_on_submit():
+        try:
+            job = jobs.create_job(_company(), current_user, _data(form), publish=form.publish.data)
+        except DomainError as error:
+            _refuse(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("The job is published. Consultants can find it now.")
+                if job.status == JobStatus.PUBLISHED
+                else _("The job is saved as a draft."),
+                "success",
+            )
+            return redirect(url_for("employers.job", job_id=job.id))
+    return render_template("employers/job_form.html", form=form, job=None)
+
+
+@bp.get("/jobs/<int:job_id>")
+@roles(Role.EMPLOYER)
+def job(job_id: int) -> ResponseReturnValue:
+    return render_template("employers/job.html", job=_own_job(job_id), button=EmptyForm())
+
+
+@bp.route("/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@roles(Role.EMPLOYER)
+def edit_job(job_id: int) -> ResponseReturnValue:
+    job = _own_job(job_id)
+    if job.status == JobStatus.CLOSED:
+        flash(_("A closed job cannot be changed. Copy it to post it again."), "info")
+        return redirect(url_for("employers.job", job_id=job.id))
+    form = JobForm()
+    _prepare(form)
+    if request.method == "GET":
+        _fill(form, job)
+    if form.validate_on_submit():
+        try:
+            seen = int(form.version.data or 0)
+            jobs.update_job(job, _data(form), seen_version=seen)
+            if form.publish.data and job.status == JobStatus.DRAFT:
+                jobs.publish_job(job)
+            db.session.commit()
+        except DomainError as error:
+            _refuse(form, error)
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(str(jobs.STALE_MESSAGE))
+        except ValueError:
+            db.session.rollback()
+            abort(400)
+        else:
+            flash(_("The job is saved."), "success")
+            return redirect(url_for("employers.job", job_id=job.id))
+    return render_template("employers/job_form.html", form=form, job=job)
+
+
+@bp.post("/jobs/<int:job_id>/publish")
+@roles(Role.EMPLOYER)
+def publish_job(job_id: int) -> ResponseReturnValue:
+    job = _own_job(job_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        jobs.publish_job(job)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("employers.edit_job", job_id=job.id))
+    db.session.commit()
+    flash(_("The job is published. Consultants can find it now."), "success")
+    return redirect(url_for("employers.job", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>/close", methods=["GET", "POST"])
+@roles(Role.EMPLOYER)
+def close_job(job_id: int) -> ResponseReturnValue:
+    job = _own_job(job_id)
+    form = CloseJobForm()
+    if form.validate_on_submit():
+        try:
+            jobs.close_job(job, CloseReason(form.reason.data), form.note.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The job is closed."), "success")
+            return redirect(url_for("employers.job_list"))
+    return render_template("employers/close_job.html", form=form, job=job)
+
+
+@bp.post("/jobs/<int:job_id>/copy")
+@roles(Role.EMPLOYER)
+def copy_job(job_id: int) -> ResponseReturnValue:
+    original = _own_job(job_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    copy = jobs.copy_job(original, current_user)
+    db.session.commit()
+    flash(_("This is a copy. Check the dates and save it."), "info")
+    return redirect(url_for("employers.edit_job", job_id=copy.id))

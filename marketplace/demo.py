@@ -6,13 +6,27 @@ Idempotent: every row is looked up by its natural key first, so running it again
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from marketplace.auth.passwords import hash_password
 from marketplace.auth.signup import tell_the_jobcentre
+from marketplace.companies import WorkplaceData, save_workplace
 from marketplace.extensions import db
-from marketplace.models import Company, Jobcentre, OrgKind, Role, User
+from marketplace.jobs import JobData, close_job, create_job, local_today
+from marketplace.models import (
+    CloseReason,
+    Company,
+    Job,
+    Jobcentre,
+    OrgKind,
+    Role,
+    User,
+    Weekday,
+    Workplace,
+)
 
 # Published in the README; seed-demo refuses non-SQLite databases unless told otherwise.
 DEMO_PASSWORD = "smajob-demo-2026"  # noqa: S105
@@ -71,6 +85,191 @@ COMPANIES = (
 )
 
 
+WORKPLACES = {
+    "12345674": ("Brugsen Skjern, butikken", "1012345678", "Storegade 12", "6900", "Skjern"),
+    "31987652": (
+        "Mølgaard Gartneri, planteskolen",
+        "1031987652",
+        "Vesterlundvej 4",
+        "6950",
+        "Ringkøbing",
+    ),
+    "40561234": ("Vestjysk Emballage, pakkeriet", "1040561234", "Industrivej 21", "6880", "Tarm"),
+}
+
+TUE_THU = int(Weekday.TUE | Weekday.THU)
+MON_WED_FRI = int(Weekday.MON | Weekday.WED | Weekday.FRI)
+
+# (CVR, title, status, fields): a few jobs per company, in different states and categories.
+JOBS: tuple[tuple[str, str, str, dict[str, object]], ...] = (
+    (
+        "12345674",
+        "Opfyldning af varer",
+        "published",
+        {
+            "category": "retail",
+            "hours_per_week": Decimal(6),
+            "weekdays": TUE_THU,
+            "time_from": time(7),
+            "time_to": time(10),
+            "offers_trial_visit": True,
+            "offers_paid_direct": True,
+            "requires_heavy_lifting": True,
+            "lifting_max_kg": 15,
+            "requires_early_mornings": True,
+            "danish_level": "basic",
+            "description": (
+                "Varer skal på hylderne, før butikken åbner."
+                " Du arbejder sammen med en fast medarbejder."
+            ),
+            "task_lines": ("Fylde hylder op", "Tjekke datoer", "Rydde paller og pap"),
+        },
+    ),
+    (
+        "12345674",
+        "Rengøring af personalerum",
+        "draft",
+        {
+            "category": "cleaning",
+            "hours_per_week": Decimal(2),
+            "weekdays": int(Weekday.FRI),
+            "time_from": time(14),
+            "time_to": time(16),
+            "offers_trial_visit": True,
+            "description": "Personalerum og kontor gøres rent fredag eftermiddag.",
+        },
+    ),
+    (
+        "12345674",
+        "Flaskeretur og pant",
+        "closed",
+        {
+            "category": "retail",
+            "hours_per_week": Decimal(3),
+            "weekdays": int(Weekday.MON),
+            "offers_trial_visit": True,
+            "requires_standing": True,
+        },
+    ),
+    (
+        "31987652",
+        "Hjælp i planteskolen",
+        "published",
+        {
+            "category": "gardening",
+            "hours_per_week": Decimal(8),
+            "flexible_days": True,
+            "offers_trial_visit": True,
+            "offers_praktik": True,
+            "requires_standing": True,
+            "description": "Potning, vanding og ukrudt i drivhuse og på friland. Dagene aftales.",
+            "task_lines": ("Potte planter om", "Vande", "Luge ukrudt"),
+        },
+    ),
+    (
+        "31987652",
+        "Pakning af juletræer",
+        "published",
+        {
+            "category": "warehouse",
+            "hours_per_week": Decimal(10),
+            "weekdays": int(Weekday.MON | Weekday.TUE | Weekday.WED),
+            "time_from": time(8),
+            "time_to": time(12),
+            "offers_paid_direct": True,
+            "requires_heavy_lifting": True,
+            "lifting_max_kg": 20,
+            "end_days": 40,
+        },
+    ),
+    (
+        "40561234",
+        "Pakning ved pakkelinjen",
+        "published",
+        {
+            "category": "production",
+            "hours_per_week": Decimal(5),
+            "weekdays": MON_WED_FRI,
+            "time_from": time(8),
+            "time_to": time(10),
+            "offers_trial_visit": True,
+            "offers_praktik": True,
+            "offers_paid_direct": True,
+            "requires_standing": True,
+            "task_lines": ("Folde kasser", "Pakke varer", "Sætte labels på"),
+        },
+    ),
+    (
+        "40561234",
+        "Kantinehjælp",
+        "published",
+        {
+            "category": "kitchen",
+            "hours_per_week": Decimal("4.5"),
+            "weekdays": TUE_THU,
+            "time_from": time(10, 30),
+            "time_to": time(13),
+            "offers_trial_visit": True,
+            "danish_level": "basic",
+            "task_lines": ("Anrette frokost", "Opvask"),
+        },
+    ),
+    (
+        "40561234",
+        "Lagerhjælp ved varemodtagelse",
+        "draft",
+        {
+            "category": "warehouse",
+            "hours_per_week": Decimal(6),
+            "weekdays": int(Weekday.THU),
+            "offers_trial_visit": True,
+            "requires_driving_licence": True,
+        },
+    ),
+)
+
+
+def _ensure_workplace(company: Company) -> tuple[Workplace, int]:
+    found = db.session.scalar(select(Workplace).where(Workplace.company_id == company.id))
+    if found is not None:
+        return found, 0
+    name, p_number, address, postcode, city = WORKPLACES[company.cvr]
+    workplace = save_workplace(
+        company,
+        WorkplaceData(name, p_number, address, postcode, city, company.municipality_code),
+    )
+    return workplace, 1
+
+
+def _ensure_jobs(company: Company, workplace: Workplace, author: User) -> int:
+    added = 0
+    for cvr, title, status, fields in JOBS:
+        if cvr != company.cvr:
+            continue
+        exists_already = select(Job.id).where(Job.company_id == company.id, Job.title == title)
+        if db.session.scalar(exists_already) is not None:
+            continue
+        values = dict(fields)
+        end_days = values.pop("end_days", None)
+        start = local_today() + timedelta(days=7)
+        data = JobData(
+            title=title,
+            workplace_id=workplace.id,
+            start_date=start,
+            end_date=start + timedelta(days=end_days) if end_days else None,
+            hourly_wage=Decimal("142.50"),
+            agreement_wage=Decimal("135.00"),
+            wage_agreement_name="Overenskomst for området",
+            contact_name=author.name,
+            **values,  # type: ignore[arg-type]
+        )
+        job = create_job(company, author, data, publish=status != "draft")
+        if status == "closed":
+            close_job(job, CloseReason.FILLED_ELSEWHERE, "Besat af en tidligere medarbejder.")
+        added += 1
+    return added
+
+
 def _ensure_user(organisation_id: int, kind: OrgKind, demo: DemoUser, password_hash: str) -> bool:
     if db.session.scalar(select(User.id).where(User.email == demo.email)) is not None:
         return False
@@ -111,5 +310,9 @@ def seed_demo() -> int:
             tell_the_jobcentre(company)  # Lars finds them among his notifications
             added += 1
         added += _ensure_user(company.id, OrgKind.COMPANY, employer, password_hash)
+        db.session.flush()
+        author = db.session.scalar(select(User).where(User.email == employer.email))
+        workplace, new = _ensure_workplace(company)
+        added += new + _ensure_jobs(company, workplace, author)
     db.session.flush()
     return added

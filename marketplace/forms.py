@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+from sqlalchemy import select
+from wtforms import Field, SelectChoice, SelectMultipleField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from marketplace.errors import DomainError
 
 # WTForms builds some messages itself (a number that is not a number, an unknown choice);
 # they are looked up in our catalog, so they are listed here for the extractor.
@@ -71,3 +77,85 @@ class Form(FlaskForm):
 
 class EmptyForm(Form):
     """For buttons that POST: carries only the CSRF token."""
+
+
+def optional() -> Optional:
+    return Optional()
+
+
+class LocalDecimalField(Field):
+    """A number typed the Danish way ("2,5") or the English way ("2.5").
+
+    WTForms' DecimalField accepts only a dot; a Danish user types a comma. What was typed is
+    kept on a refusal, so the form shows it back beside the message.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
+        self.typed: str | None = None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        self.typed = valuelist[0]
+        text = valuelist[0].strip().replace(" ", "").replace(",", ".")
+        if not text:
+            self.data = None
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(str(_l("Enter a number, like 2,5."))) from None
+        if not value.is_finite() or abs(value) >= 10**7:
+            self.data = None
+            raise ValueError(str(_l("Enter a number, like 2,5.")))
+        self.data = value
+
+    def _value(self) -> str:
+        if self.typed is not None:
+            return self.typed
+        if self.data is None:
+            return ""
+        text = format(self.data.normalize(), "f")
+        locale = get_locale()
+        return text.replace(".", ",") if locale and locale.language == "da" else text
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several checkboxes sharing one name (weekdays, steps)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def int_or_none(value: object) -> int | None:
+    """Coerce for selects whose first option ("Choose …") has an empty value."""
+    if value is None or value == "":
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+def show_domain_error(form: Form, error: DomainError) -> None:
+    """Put a domain rule's message beside its field, or above the form if it has none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if isinstance(field, Field):
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def municipality_choices() -> list[SelectChoice]:
+    from marketplace.extensions import db
+    from marketplace.models import Municipality
+
+    rows = db.session.execute(
+        select(Municipality.code, Municipality.name).order_by(Municipality.name)
+    )
+    return [
+        SelectChoice("", gettext("Choose a municipality")),
+        *(SelectChoice(str(code), name) for code, name in rows),
+    ]

@@ -29,6 +29,12 @@ MIN_HOURS = Decimal("0.5")
 MAX_TASK_LINES = 12
 
 
+STALE_MESSAGE = _l(
+    "Someone else saved this job while you were editing. Your changes were not saved;"
+    " open the job again to see theirs."
+)
+
+
 class StaleJob(DomainError):
     """Someone else saved the job after this form was opened."""
 
@@ -131,12 +137,7 @@ def create_job(company: Company, author: User, data: JobData, publish: bool = Fa
 def update_job(job: Job, data: JobData, seen_version: int) -> None:
     """Save an edit made on version `seen_version`; a later save by someone else wins."""
     if job.version != seen_version:
-        raise StaleJob(
-            _l(
-                "Someone else saved this job while you were editing. Your changes were not saved;"
-                " open the job again to see theirs."
-            )
-        )
+        raise StaleJob(STALE_MESSAGE)
     if job.status == JobStatus.CLOSED:
         raise DomainError(_l("A closed job cannot be changed. Copy it to post it again."))
     # A start date already in the past may stay as it is; a changed one must not be past.
@@ -194,6 +195,17 @@ def copy_job(job: Job, author: User) -> Job:
 
 
 CLOSED_SHOWN = 50
+
+
+def open_jobs(company_id: int) -> list[Job]:
+    """Published jobs first, then drafts, newest first."""
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(Job.company_id == company_id, Job.status != JobStatus.CLOSED.value)
+            .order_by(Job.status.desc(), func.coalesce(Job.published_at, Job.created_at).desc())
+        )
+    )
 
 
 def jobs_by_status(company_id: int) -> dict[str, list[Job]]:

@@ -20,6 +20,7 @@ from marketplace.forms import (
     Form,
     email_address,
     input_required,
+    int_or_none,
     max_length,
     number_between,
     required,
@@ -89,7 +90,7 @@ class CompanySignupForm(PasswordPolicy, Form):
         filters=[_strip],
     )
     city = StringField(_l("Town"), validators=[required(), max_length(100)], filters=[_strip])
-    municipality = SelectField(_l("Municipality"), coerce=int, validators=[input_required()])
+    municipality = SelectField(_l("Municipality"), coerce=int_or_none, validators=[required()])
     employee_count = IntegerField(
         _l("Number of employees"),
         validators=[input_required(), number_between(0, 1_000_000)],

@@ -32,8 +32,8 @@ from marketplace.auth.passwords import burn_time, hash_password, needs_rehash, v
 from marketplace.auth.signup import CompanySignup, register_company
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
-from marketplace.forms import EmptyForm
-from marketplace.models import Invitation, Municipality, Role, User
+from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.models import Invitation, Role, User
 
 ROLE_LABELS = {
     Role.EMPLOYER.value: _l("Employer"),
@@ -72,14 +72,6 @@ def _begin_login(user: User) -> None:
     session.permanent = True
     sessions.start_session(user)
     login_user(user)
-
-
-def _apply(form: object, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))  # type: ignore[attr-defined]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -132,13 +124,6 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("auth.login"))
 
 
-def _municipality_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Municipality.code, Municipality.name).order_by(Municipality.name)
-    )
-    return [(-1, _("Choose a municipality")), *((code, name) for code, name in rows)]
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 @public
 @limiter.limit(_signup_limit, methods=["POST"])
@@ -146,7 +131,7 @@ def signup() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = CompanySignupForm()
-    form.municipality.choices = _municipality_choices()
+    form.municipality.choices = municipality_choices()
     if form.validate_on_submit():
         data = CompanySignup(
             company_name=form.company_name.data,
@@ -165,7 +150,7 @@ def signup() -> ResponseReturnValue:
             user = register_company(data)
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            show_domain_error(form, error)
         else:
             _begin_login(user)
             db.session.commit()
@@ -193,7 +178,7 @@ def team_page() -> ResponseReturnValue:
             )
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
@@ -264,7 +249,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             return render_template("auth/invitation_unusable.html", message=error.message), 410
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            show_domain_error(form, error)
         else:
             _begin_login(user)
             db.session.commit()

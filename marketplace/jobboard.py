@@ -1,0 +1,163 @@
+"""The consultants' job board: open jobs of every company, filtered, sorted and paginated in SQL.
+
+A search is always two statements, however many jobs match: one COUNT and one SELECT of the
+page (LIMIT/OFFSET), which brings each job's company and workplace (with its municipality)
+along by joins. Only published jobs are ever returned; drafts and closed jobs do not exist here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+
+from marketplace.extensions import db
+from marketplace.models import Job, JobStatus, Municipality, Organisation
+
+PER_PAGE = 20
+MAX_TERMS = 8
+
+
+class Sort(StrEnum):
+    NEWEST = "newest"
+    HOURS_ASC = "hours_asc"
+    HOURS_DESC = "hours_desc"
+
+
+class Step(StrEnum):
+    """The steps of the ladder a job can offer (see DOMAIN.md)."""
+
+    TRIAL_VISIT = "trial_visit"
+    PRAKTIK = "praktik"
+    PAID_DIRECT = "paid_direct"
+
+
+STEP_COLUMNS = {
+    Step.TRIAL_VISIT: Job.offers_trial_visit,
+    Step.PRAKTIK: Job.offers_praktik,
+    Step.PAID_DIRECT: Job.offers_paid_direct,
+}
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the consultant asked for; a None, 0 or empty value means "no filter"."""
+
+    municipality_code: int | None = None
+    category: str | None = None
+    hours_min: Decimal | None = None
+    hours_max: Decimal | None = None
+    weekdays: int = 0  # bits of Weekday: the job works on any of them (or has flexible days)
+    steps: frozenset[Step] = frozenset()  # the job offers all of them
+    text: str = ""  # every word in the title, the description or the company's name
+    sort: Sort = Sort.NEWEST
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    items: list[Job]
+    total: int
+    page: int
+    pages: int
+    per_page: int = PER_PAGE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_number(self) -> int:
+        """The position of the page's first job in the whole result (1-based)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+
+# SQLite's lower() folds ASCII letters only; these are the non-ASCII capitals a Danish user
+# meets in titles and company names (Østergade, Ærø, Café). PostgreSQL folds them already.
+_FOLD = (("Æ", "æ"), ("Ø", "ø"), ("Å", "å"), ("Ä", "ä"), ("Ö", "ö"), ("Ü", "ü"), ("É", "é"))
+
+
+def _folded(column: ColumnElement[str]) -> ColumnElement[str]:
+    expression = func.lower(column)
+    for upper, lower in _FOLD:
+        expression = func.replace(expression, upper, lower)
+    return expression
+
+
+def escape_like(text: str) -> str:
+    """The user's text, matched literally: % and _ are characters, not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _terms(text: str) -> list[str]:
+    return [word.lower() for word in text.split()][:MAX_TERMS]
+
+
+def _text_condition(term: str) -> ColumnElement[bool]:
+    pattern = f"%{escape_like(term)}%"
+    companies = select(Organisation.id).where(_folded(Organisation.name).like(pattern, escape="\\"))
+    return or_(
+        _folded(Job.title).like(pattern, escape="\\"),
+        _folded(Job.description).like(pattern, escape="\\"),
+        Job.company_id.in_(companies),
+    )
+
+
+def conditions(filters: BoardFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clause; the first columns match the indexes ix_jobs_board and ix_jobs_status_*."""
+    where: list[ColumnElement[bool]] = [Job.status == JobStatus.PUBLISHED.value]
+    if filters.municipality_code is not None:
+        where.append(Job.municipality_code == filters.municipality_code)
+    if filters.category:
+        where.append(Job.category == filters.category)
+    if filters.hours_min is not None:
+        where.append(Job.hours_per_week >= filters.hours_min)
+    if filters.hours_max is not None:
+        where.append(Job.hours_per_week <= filters.hours_max)
+    if filters.weekdays:
+        where.append(or_(Job.flexible_days.is_(True), Job.weekdays.op("&")(filters.weekdays) != 0))
+    if filters.steps:
+        where.append(and_(*(STEP_COLUMNS[step].is_(True) for step in sorted(filters.steps))))
+    where.extend(_text_condition(term) for term in _terms(filters.text))
+    return where
+
+
+def _ordered(statement: Select[tuple[Job]], sort: Sort) -> Select[tuple[Job]]:
+    newest = (Job.published_at.desc(), Job.id.desc())
+    if sort == Sort.HOURS_ASC:
+        return statement.order_by(Job.hours_per_week.asc(), *newest)
+    if sort == Sort.HOURS_DESC:
+        return statement.order_by(Job.hours_per_week.desc(), *newest)
+    return statement.order_by(*newest)
+
+
+def search(filters: BoardFilters, page: int, per_page: int = PER_PAGE) -> BoardPage:
+    """One page of open jobs matching `filters`; a page beyond the last shows the last."""
+    where = conditions(filters)
+    total = db.session.scalar(select(func.count(Job.id)).where(*where)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    # Job.company and Job.workplace (and the workplace's municipality) load by joins.
+    statement = _ordered(select(Job).where(*where), filters.sort)
+    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    return BoardPage(items=items, total=total, page=page, pages=pages, per_page=per_page)
+
+
+def open_job(job_id: int) -> Job | None:
+    """A published job by id; a draft, a closed job and a missing id are all None."""
+    return db.session.scalar(
+        select(Job).where(Job.id == job_id, Job.status == JobStatus.PUBLISHED.value)
+    )
+
+
+def municipalities() -> list[tuple[int, str]]:
+    """All 98 municipalities as (code, name), by name."""
+    rows = db.session.execute(
+        select(Municipality.code, Municipality.name).order_by(Municipality.name)
+    )
+    return [(code, name) for code, name in rows]
