@@ -59,8 +59,15 @@ STATUS_LABELS = {
 }
 
 
+def day_names(weekdays: int, short: bool = False) -> str:
+    """"Tuesday, Thursday" for the bits of a weekday mask, in the user's language."""
+    names = WEEKDAY_SHORT if short else WEEKDAY_LABELS
+    return ", ".join(str(label) for day, label in names.items() if weekdays & day)
+
+
 def init_app(app: object) -> None:
     """Make the labels available to every template."""
+    app.jinja_env.filters["day_names"] = day_names  # type: ignore[attr-defined]
 
     @app.context_processor  # type: ignore[attr-defined]
     def labels() -> dict[str, object]:
