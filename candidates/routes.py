@@ -1,18 +1,55 @@
-"""The jobcentre's pages: the consultant's caseload and the admin's jobcentre page."""
+"""The jobcentre's pages: the job board, the caseload and the admin's jobcentre page."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import ColumnElement, func, or_, select
 
 from candidates import bp
-from marketplace import delivery, queue
+from candidates.forms import STEP_LABELS, JobBoardForm
+from marketplace import delivery, jobboard, queue
 from marketplace.access import roles
 from marketplace.auth import invitations, team
 from marketplace.extensions import db
 from marketplace.models import Company, Jobcentre, Notification, Role, User
+from marketplace.pagination import page_arg
+
+# Ids beyond a 32-bit integer cannot exist; refusing them in the URL keeps them away from SQL.
+MAX_ID = 2**31 - 1
+
+
+@bp.get("/jobs")
+@roles(Role.CONSULTANT, Role.ADMIN)
+def job_board() -> ResponseReturnValue:
+    """Open jobs of every company; the consultant's own municipality unless they choose."""
+    form = JobBoardForm(request.args, municipality=str(current_user.organisation.municipality_code))
+    form.set_municipalities(jobboard.municipalities())
+    result = jobboard.search(form.filters(), page_arg())
+    # Page links carry the filters as typed (a refused value shows its message again).
+    kept = {name: request.args.getlist(name) for name in form.data if name in request.args}
+
+    def page_url(number: int) -> str:
+        return url_for("candidates.job_board", **kept, page=number)
+
+    return render_template(
+        "candidates/job_board.html",
+        form=form,
+        result=result,
+        page_url=page_url,
+        step_labels=STEP_LABELS,
+    )
+
+
+@bp.get("/jobs/<id:job_id>")
+@roles(Role.CONSULTANT, Role.ADMIN)
+def job(job_id: int) -> ResponseReturnValue:
+    """An open job, read only; a draft, a closed job and an unknown id are all 404."""
+    found = jobboard.open_job(job_id)
+    if found is None:
+        abort(404)
+    return render_template("candidates/job.html", job=found, step_labels=STEP_LABELS)
 
 
 @bp.get("/caseload")

@@ -104,7 +104,7 @@ def new_workplace() -> ResponseReturnValue:
     return _workplace_form(None)
 
 
-@bp.route("/workplaces/<int:workplace_id>/edit", methods=["GET", "POST"])
+@bp.route("/workplaces/<id:workplace_id>/edit", methods=["GET", "POST"])
 @roles(Role.EMPLOYER)
 def edit_workplace(workplace_id: int) -> ResponseReturnValue:
     return _workplace_form(
@@ -203,13 +203,13 @@ def new_job() -> ResponseReturnValue:
     return render_template("employers/job_form.html", form=form, job=None)
 
 
-@bp.get("/jobs/<int:job_id>")
+@bp.get("/jobs/<id:job_id>")
 @roles(Role.EMPLOYER)
 def job(job_id: int) -> ResponseReturnValue:
     return render_template("employers/job.html", job=_own_job(job_id), button=EmptyForm())
 
 
-@bp.route("/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@bp.route("/jobs/<id:job_id>/edit", methods=["GET", "POST"])
 @roles(Role.EMPLOYER)
 def edit_job(job_id: int) -> ResponseReturnValue:
     job = _own_job(job_id)
@@ -241,7 +241,7 @@ def edit_job(job_id: int) -> ResponseReturnValue:
     return render_template("employers/job_form.html", form=form, job=job)
 
 
-@bp.post("/jobs/<int:job_id>/publish")
+@bp.post("/jobs/<id:job_id>/publish")
 @roles(Role.EMPLOYER)
 def publish_job(job_id: int) -> ResponseReturnValue:
     job = _own_job(job_id)
@@ -258,7 +258,7 @@ def publish_job(job_id: int) -> ResponseReturnValue:
     return redirect(url_for("employers.job", job_id=job.id))
 
 
-@bp.route("/jobs/<int:job_id>/close", methods=["GET", "POST"])
+@bp.route("/jobs/<id:job_id>/close", methods=["GET", "POST"])
 @roles(Role.EMPLOYER)
 def close_job(job_id: int) -> ResponseReturnValue:
     job = _own_job(job_id)
@@ -276,7 +276,7 @@ def close_job(job_id: int) -> ResponseReturnValue:
     return render_template("employers/close_job.html", form=form, job=job)
 
 
-@bp.post("/jobs/<int:job_id>/copy")
+@bp.post("/jobs/<id:job_id>/copy")
 @roles(Role.EMPLOYER)
 def copy_job(job_id: int) -> ResponseReturnValue:
     original = _own_job(job_id)

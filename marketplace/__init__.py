@@ -38,6 +38,9 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    from marketplace import routing
+
+    routing.init_app(app)  # before any blueprint adds a rule that uses the converters
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

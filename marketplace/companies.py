@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.models import Company, Municipality, Workplace
+from marketplace.models import Company, Job, Municipality, Workplace
 
 P_NUMBER_TAKEN = _l("This P-number is already registered on Småjob.")
 
@@ -77,6 +77,12 @@ def save_workplace(
             db.session.flush()
     except IntegrityError as error:  # a second writer registered the P-number meanwhile
         raise DomainError(P_NUMBER_TAKEN, field="p_number") from error
+    # Jobs carry their workplace's municipality for the job board: they move with it.
+    db.session.execute(
+        update(Job)
+        .where(Job.workplace_id == workplace.id)
+        .values(municipality_code=workplace.municipality_code)
+    )
     return workplace
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale, get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -32,7 +32,17 @@ WTFORMS_MESSAGES = (
     _l("The CSRF token has expired."),
     _l("The CSRF tokens do not match."),
     _l("The CSRF session token is missing."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("Not a valid choice."),
 )
+
+
+def _wtforms_plural_messages() -> None:  # pragma: no cover - never called; read by the extractor
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    )
 
 
 def required() -> DataRequired:
@@ -64,7 +74,9 @@ class _Catalog:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in its own placeholders (flask_babel's ngettext would
+        # format with `num` and fail on WTForms' `%(value)s`).
+        return get_translations().ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):

@@ -83,7 +83,7 @@ def index() -> ResponseReturnValue:
     )
 
 
-@bp.get("/<int:notification_id>")
+@bp.get("/<id:notification_id>")
 @roles(*EVERYONE)
 def open_item(notification_id: int) -> ResponseReturnValue:
     """Follow a notification: it is read from then on, and the user lands on its subject."""
@@ -95,7 +95,7 @@ def open_item(notification_id: int) -> ResponseReturnValue:
     return redirect(safe_next(link) or url_for("inbox.index"))
 
 
-@bp.post("/<int:notification_id>/read")
+@bp.post("/<id:notification_id>/read")
 @roles(*EVERYONE)
 def mark_read(notification_id: int) -> ResponseReturnValue:
     notification = _own_or_404(notification_id)

@@ -100,7 +100,11 @@ def _terms(text: str) -> list[str]:
 
 def _text_condition(term: str) -> ColumnElement[bool]:
     pattern = f"%{escape_like(term)}%"
-    companies = select(Organisation.id).where(_folded(Organisation.name).like(pattern, escape="\\"))
+    # The plain table: a company's name is on organisations; no subclass joins are needed.
+    organisations = Organisation.__table__
+    companies = select(organisations.c.id).where(
+        _folded(organisations.c.name).like(pattern, escape="\\")
+    )
     return or_(
         _folded(Job.title).like(pattern, escape="\\"),
         _folded(Job.description).like(pattern, escape="\\"),

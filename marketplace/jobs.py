@@ -25,6 +25,7 @@ from marketplace.models import (
 )
 
 MAX_HOURS = Decimal(37)
+MAX_WAGE = Decimal("9999.99")  # kr. an hour; far above any real wage, within the column
 MIN_HOURS = Decimal("0.5")
 MAX_TASK_LINES = 12
 
@@ -98,6 +99,10 @@ def check(data: JobData, company: Company, *, new_start: bool) -> None:
         raise DomainError(_l("The wage cannot be negative."), field="agreement_wage")
     if data.hourly_wage < 0:
         raise DomainError(_l("The wage cannot be negative."), field="hourly_wage")
+    if data.agreement_wage > MAX_WAGE:
+        raise DomainError(_l("Enter an hourly wage below 10,000 kr."), field="agreement_wage")
+    if data.hourly_wage > MAX_WAGE:
+        raise DomainError(_l("Enter an hourly wage below 10,000 kr."), field="hourly_wage")
     if data.hourly_wage < data.agreement_wage:
         raise DomainError(
             _l("The hourly wage must be at least the agreement wage."), field="hourly_wage"

@@ -60,7 +60,7 @@ STATUS_LABELS = {
 
 
 def day_names(weekdays: int, short: bool = False) -> str:
-    """"Tuesday, Thursday" for the bits of a weekday mask, in the user's language."""
+    """ "Tuesday, Thursday" for the bits of a weekday mask, in the user's language."""
     names = WEEKDAY_SHORT if short else WEEKDAY_LABELS
     return ", ".join(str(label) for day, label in names.items() if weekdays & day)
 

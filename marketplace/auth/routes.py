@@ -194,7 +194,7 @@ def team_page() -> ResponseReturnValue:
     )
 
 
-@bp.post("/team/invitations/<int:invitation_id>/revoke")
+@bp.post("/team/invitations/<id:invitation_id>/revoke")
 @roles(Role.EMPLOYER, Role.ADMIN)
 def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
     invitation = get_own_or_404(Invitation, invitation_id)
@@ -206,7 +206,7 @@ def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
     return redirect(url_for("auth.team_page"))
 
 
-@bp.post("/team/members/<int:user_id>/<any(deactivate, reactivate):action>")
+@bp.post("/team/members/<id:user_id>/<any(deactivate, reactivate):action>")
 @roles(Role.EMPLOYER, Role.ADMIN)
 def set_member_active(user_id: int, action: str) -> ResponseReturnValue:
     member = get_own_or_404(User, user_id)

@@ -90,7 +90,11 @@ class Job(Base):
         CheckConstraint(
             "(status = 'closed') = (close_reason IS NOT NULL)", name="closed_has_reason"
         ),
-        CheckConstraint("status = 'draft' OR published_at IS NOT NULL", name="published_has_time"),
+        # A draft may be closed without ever being published (a job no longer needed).
+        CheckConstraint(
+            "status != 'published' OR published_at IS NOT NULL", name="published_has_time"
+        ),
+        CheckConstraint("hourly_wage < 10000", name="wage_ceiling"),
         CheckConstraint("hours_per_week >= 0.5 AND hours_per_week <= 37", name="hours_range"),
         # Steps of half an hour: twice the hours is a whole number (SQLite and PostgreSQL).
         CheckConstraint(
