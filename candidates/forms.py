@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import NumberRange, Optional, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms import Field, SelectChoice, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
 
-from marketplace.forms import Form, max_length
+from marketplace.forms import CheckboxesField, Form, LocalDecimalField, max_length
 from marketplace.jobboard import BoardFilters, Sort, Step
 from marketplace.labels import CATEGORY_LABELS, WEEKDAY_LABELS
 
@@ -41,49 +40,10 @@ def _clean_text(value: object) -> object:
     return " ".join(kept.split())
 
 
-class HoursField(Field):
-    """A number of hours typed the Danish way ("2,5") or the English way ("2.5")."""
-
-    widget = TextInput()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = valuelist[0].strip().replace(",", ".") if valuelist else ""
-        if not text:
-            self.data = None
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
-            self.data = None
-            raise ValueError(str(_l("Enter a number of hours, like 2,5 or 10.")))
-        self.data = value
-
-    def pre_validate(self, form: Any) -> None:
-        if self.process_errors:  # not a number: the range check has nothing to say
-            raise StopValidation()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]  # as typed, also when refused
-        return "" if self.data is None else format(self.data.normalize(), "f")
-
-
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes sharing one name (rendered in a fieldset by the template)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _hours(label: str) -> HoursField:
-    return HoursField(
+def _hours(label: str) -> LocalDecimalField:
+    return LocalDecimalField(
         label,
+        invalid_message=_l("Enter a number of hours, like 2,5 or 10."),
         validators=[
             Optional(),
             NumberRange(min=MIN_HOURS, max=MAX_HOURS, message=_l("Enter hours from 0,5 to 37.")),

@@ -10,7 +10,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import Field, SelectChoice, SelectMultipleField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from marketplace.errors import DomainError
@@ -99,37 +107,36 @@ class LocalDecimalField(Field):
     """A number typed the Danish way ("2,5") or the English way ("2.5").
 
     WTForms' DecimalField accepts only a dot; a Danish user types a comma. What was typed is
-    kept on a refusal, so the form shows it back beside the message.
+    shown back as typed, also on a refusal, beside the message.
     """
 
     widget = TextInput()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, invalid_message: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(*args, **kwargs)
-        self.typed: str | None = None
+        self.invalid_message = invalid_message or _l("Enter a number, like 2,5.")
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        self.typed = valuelist[0]
-        text = valuelist[0].strip().replace(" ", "").replace(",", ".")
+        text = valuelist[0].strip().replace(" ", "").replace(",", ".") if valuelist else ""
+        self.data = None
         if not text:
-            self.data = None
             return
         try:
             value = Decimal(text)
         except InvalidOperation:
-            self.data = None
-            raise ValueError(str(_l("Enter a number, like 2,5."))) from None
-        if not value.is_finite() or abs(value) >= 10**7:
-            self.data = None
-            raise ValueError(str(_l("Enter a number, like 2,5.")))
+            value = None
+        if value is None or not value.is_finite() or abs(value) >= 10**7:
+            raise ValueError(str(self.invalid_message))
         self.data = value
 
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:  # not a number: range checks have nothing to add
+            raise StopValidation()
+
     def _value(self) -> str:
-        if self.typed is not None:
-            return self.typed
+        if self.raw_data:
+            return self.raw_data[0]
         if self.data is None:
             return ""
         text = format(self.data.normalize(), "f")
