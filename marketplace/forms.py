@@ -126,7 +126,8 @@ class LocalDecimalField(Field):
             value = Decimal(text)
         except InvalidOperation:
             value = None
-        if value is None or not value.is_finite() or abs(value) >= 10**7:
+        # adjusted() is the exponent: comparing would overflow on input like "1e999999999".
+        if value is None or not value.is_finite() or value.adjusted() >= 7:
             raise ValueError(str(self.invalid_message))
         self.data = value
 
