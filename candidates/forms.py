@@ -12,18 +12,13 @@ from wtforms.validators import NumberRange, Optional
 
 from marketplace.forms import CheckboxesField, Form, LocalDecimalField, max_length
 from marketplace.jobboard import BoardFilters, Sort, Step
-from marketplace.labels import CATEGORY_LABELS, WEEKDAY_LABELS
+from marketplace.labels import CATEGORY_LABELS, STEP_LABELS, WEEKDAY_LABELS
 
 MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal(37)
 MAX_TEXT = 100
 ALL = "all"
 
-STEP_LABELS = {
-    Step.TRIAL_VISIT.value: _l("Trial visit"),
-    Step.PRAKTIK.value: _l("Work placement"),
-    Step.PAID_DIRECT.value: _l("Paid hours from the start"),
-}
 
 SORT_LABELS = {
     Sort.NEWEST.value: _l("Newest first"),

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, func, or_, select
 
 from candidates import bp
-from candidates.forms import STEP_LABELS, JobBoardForm
+from candidates.forms import JobBoardForm
 from marketplace import delivery, jobboard, queue
 from marketplace.access import roles
 from marketplace.auth import invitations, team
@@ -38,7 +38,6 @@ def job_board() -> ResponseReturnValue:
         form=form,
         result=result,
         page_url=page_url,
-        step_labels=STEP_LABELS,
     )
 
 
@@ -49,7 +48,7 @@ def job(job_id: int) -> ResponseReturnValue:
     found = jobboard.open_job(job_id)
     if found is None:
         abort(404)
-    return render_template("candidates/job.html", job=found, step_labels=STEP_LABELS)
+    return render_template("candidates/job.html", job=found)
 
 
 @bp.get("/caseload")

@@ -48,10 +48,18 @@ def _fmt_number(value: int | float | Decimal | None) -> str:
     return format_decimal(value)
 
 
+def _fmt_money(value: Decimal | None) -> str:
+    """Kroner with øre: 142,50 in Danish, 142.50 in English."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.00")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _fmt_date
     app.jinja_env.filters["datetime"] = _fmt_datetime
     app.jinja_env.filters["number"] = _fmt_number
+    app.jinja_env.filters["money"] = _fmt_money
 
     @app.context_processor
     def language_context() -> dict[str, object]:

@@ -52,6 +52,13 @@ WEEKDAY_SHORT = {
     Weekday.SUN: _l("Sun"),
 }
 
+# The steps a job can offer; keys as in marketplace.jobboard.Step.
+STEP_LABELS = {
+    "trial_visit": _l("Trial visit"),
+    "praktik": _l("Work placement"),
+    "paid_direct": _l("Paid hours from the start"),
+}
+
 STATUS_LABELS = {
     "draft": _l("Draft"),
     "published": _l("Published"),
@@ -78,4 +85,5 @@ def init_app(app: object) -> None:
             "weekday_labels": WEEKDAY_LABELS,
             "weekday_short": WEEKDAY_SHORT,
             "status_labels": STATUS_LABELS,
+            "step_labels": STEP_LABELS,
         }

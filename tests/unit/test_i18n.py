@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask import render_template_string
 from flask_babel import force_locale
@@ -10,12 +11,14 @@ def test_times_are_shown_in_copenhagen_and_formatted_per_locale(app):
         with force_locale("da"):
             danish = render_template_string("{{ t | datetime('short') }}", t=summer_noon_utc)
             number = render_template_string("{{ n | number }}", n=1234.5)
+            money = render_template_string("{{ n | money }}", n=Decimal("142.5"))
         with force_locale("en"):
             english = render_template_string("{{ t | datetime('short') }}", t=summer_noon_utc)
     assert "12.00" in danish  # CEST is UTC+2, Danish uses a dot in times
     assert danish.startswith("01.07.2026")
     assert "12:00" in english
     assert number == "1.234,5"
+    assert money == "142,50"
 
 
 def test_naive_datetimes_are_refused_by_the_database_layer(app):
