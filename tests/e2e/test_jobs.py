@@ -256,7 +256,7 @@ def test_hanne_posts_a_job_and_jonas_finds_it_on_the_board(page: Page, axe_check
     expect(when.locator("dd").nth(2)).to_have_text("07:00–10:00")
     expect(when.locator("dd").nth(3)).to_have_text(format_date(start, "medium", locale="da"))
     pay = page.locator("main section[aria-labelledby='steps-title']")
-    expect(pay.locator("dd").nth(1)).to_have_text(re.compile(r"^\s*142,5\b"))
+    expect(pay.locator("dd").nth(1)).to_have_text(re.compile(r"^\s*142,50\b"))
     expect(pay.locator("dd").nth(2)).to_have_text(re.compile(r"^\s*135\b"))
     expect(pay.locator("dd").nth(0).locator("li")).to_have_count(1)  # the trial visit only
     requirements = page.locator("main section[aria-labelledby='requirements-title']")
