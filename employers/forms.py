@@ -16,8 +16,9 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import Regexp
+from wtforms.validators import Regexp, ValidationError
 
+from marketplace.errors import DomainError
 from marketplace.forms import (
     CheckboxesField,
     Form,
@@ -29,6 +30,7 @@ from marketplace.forms import (
     optional,
     required,
 )
+from marketplace.jobs import check_hours
 from marketplace.labels import (
     CATEGORY_LABELS,
     CLOSE_REASON_LABELS,
@@ -174,6 +176,14 @@ class JobForm(Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.step_errors: list[str] = []  # "offer at least one step" belongs to the group
+
+    def validate_hours_per_week(self, field: LocalDecimalField) -> None:
+        # The domain's own rule, run here too so it shows with the other field errors.
+        if field.data is not None:
+            try:
+                check_hours(field.data)
+            except DomainError as error:
+                raise ValidationError(str(error.message)) from error
 
     def task_list(self) -> tuple[str, ...]:
         lines = (self.task_lines.data or "").splitlines()

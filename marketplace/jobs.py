@@ -77,12 +77,17 @@ def local_today() -> date:
     return utcnow().astimezone(LOCAL_TZ).date()
 
 
+def check_hours(hours: Decimal) -> None:
+    """Hours a week: 0.5 to 37 in half hours (also run by the form, to show it at once)."""
+    if not MIN_HOURS <= hours <= MAX_HOURS:
+        raise DomainError(_l("Enter between 0.5 and 37 hours a week."), field="hours_per_week")
+    if (hours * 2) % 1:
+        raise DomainError(_l("Use steps of half an hour, like 2.5 or 6."), field="hours_per_week")
+
+
 def check(data: JobData, company: Company, *, new_start: bool) -> None:
     """The rules a job must keep; each failure names the field it belongs to."""
-    if not MIN_HOURS <= data.hours_per_week <= MAX_HOURS:
-        raise DomainError(_l("Enter between 0.5 and 37 hours a week."), field="hours_per_week")
-    if (data.hours_per_week * 2) % 1:
-        raise DomainError(_l("Use steps of half an hour, like 2.5 or 6."), field="hours_per_week")
+    check_hours(data.hours_per_week)
     if not data.flexible_days and not data.weekdays:
         raise DomainError(
             _l("Choose the days, or tick that the days are flexible."), field="weekdays"

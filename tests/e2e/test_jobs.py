@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -137,6 +137,26 @@ def expect_no_sideways_scroll(page: Page) -> None:
     )
 
 
+def expect_job_details(page: Page, *, start: date, day_names: list[str], contact: str) -> None:
+    """The job as Hanne filled it in: the shared details both sides read."""
+    when = page.locator("main section[aria-labelledby='when-title'] dd")
+    expect(when.nth(0)).to_have_text("6")
+    expect(when.nth(1)).to_have_text(", ".join(day_names))
+    expect(when.nth(2)).to_have_text("07:00–10:00")
+    expect(when.nth(3)).to_have_text(format_date(start, "medium", locale="da"))
+    pay = page.locator("main section[aria-labelledby='steps-title'] dd")
+    expect(pay.nth(0).locator("li")).to_have_count(1)  # the trial visit only
+    expect(pay.nth(1)).to_have_text(re.compile(r"^\s*142,50\s"))  # with øre, as she typed it
+    expect(pay.nth(2)).to_have_text(re.compile(r"^\s*135,00\s"))
+    requirements = page.locator("main section[aria-labelledby='requirements-title']")
+    expect(requirements).to_contain_text(re.compile(r"\b15 kg\b"))
+    workplace = page.locator("main section[aria-labelledby='workplace-title']")
+    expect(workplace).to_contain_text(HANNE_P_NUMBER)
+    expect(page.locator("main section[aria-labelledby='contact-title'] dd").first).to_have_text(
+        contact
+    )
+
+
 def board_results(page: Page) -> Locator:
     return page.locator("main ol.job-list li.job-card")
 
@@ -206,6 +226,7 @@ def test_hanne_posts_a_job_and_jonas_finds_it_on_the_board(page: Page, axe_check
     expect(page.locator("main h1")).to_have_text(title)
     expect(page.locator("main .status.status--published")).to_contain_text("Offentliggjort")
     expect(page.locator(".flash--success")).to_be_visible()
+    expect_job_details(page, start=start, day_names=day_names, contact=contact)
     axe_check(page)
 
     # Her company page lists it among the open jobs.
@@ -250,21 +271,7 @@ def test_hanne_posts_a_job_and_jonas_finds_it_on_the_board(page: Page, axe_check
     found.click()
     expect(page).to_have_url(at(f"/jobs/{job_id}"))
     expect(page.locator("main h1")).to_have_text(title)
-    when = page.locator("main section[aria-labelledby='when-title']")
-    expect(when.locator("dd").nth(0)).to_have_text("6")
-    expect(when.locator("dd").nth(1)).to_have_text(", ".join(day_names))
-    expect(when.locator("dd").nth(2)).to_have_text("07:00–10:00")
-    expect(when.locator("dd").nth(3)).to_have_text(format_date(start, "medium", locale="da"))
-    pay = page.locator("main section[aria-labelledby='steps-title']")
-    expect(pay.locator("dd").nth(1)).to_have_text(re.compile(r"^\s*142,50\b"))
-    expect(pay.locator("dd").nth(2)).to_have_text(re.compile(r"^\s*135\b"))
-    expect(pay.locator("dd").nth(0).locator("li")).to_have_count(1)  # the trial visit only
-    requirements = page.locator("main section[aria-labelledby='requirements-title']")
-    expect(requirements).to_contain_text(re.compile(r"\b15 kg\b"))
-    workplace_card = page.locator("main section[aria-labelledby='workplace-title']")
-    expect(workplace_card).to_contain_text(HANNE_P_NUMBER)
-    contact_card = page.locator("main section[aria-labelledby='contact-title']")
-    expect(contact_card.locator("dd").first).to_have_text(contact)
+    expect_job_details(page, start=start, day_names=day_names, contact=contact)
     axe_check(page)
 
 

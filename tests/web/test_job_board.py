@@ -422,7 +422,7 @@ def test_the_job_page_shows_everything_needed_to_decide(board, make_company, mak
         "Work placement",
         "142.50 kr.",
         "135.00 kr. (Detailoverenskomsten)",
-        "Heavy lifting, up to 15 kg",
+        "Lifting up to 15 kg",
         "Standing for long periods",
         "Early mornings",
         "Driving licence",
