@@ -14,10 +14,11 @@ from playwright.sync_api import expect
 
 from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS, DemoUser
 from marketplace.models import Role
+from tests.e2e.pages import at, labelled, submit_main_form
 from tests.support import valid_cvr
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Page
 
     from tests.e2e.conftest import AxeCheck
 
@@ -27,24 +28,6 @@ HOMES = {Role.EMPLOYER: "/company/", Role.CONSULTANT: "/caseload", Role.ADMIN: "
 DEMO_USERS = [*JOBCENTRE_USERS, *(employer for _, employer in COMPANIES)]
 COMPANY_OF = {employer.email: fields["name"] for fields, employer in COMPANIES}
 LOGIN_URL = re.compile(r"/login$")
-
-
-def at(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + r"$")
-
-
-def labelled(page: Page, field_id: str) -> Locator:
-    """The input named by its label's own text, which proves the label is tied to it."""
-    text = page.locator(f"label[for='{field_id}']").inner_text().strip()
-    assert text, f"the label of #{field_id} is empty"
-    field = page.get_by_label(text, exact=True)
-    expect(field).to_have_id(field_id)
-    return field
-
-
-def submit_main_form(page: Page) -> None:
-    """Submit the page's own form: the one that posts back to the page (no action of its own)."""
-    page.locator("main form[method='post']:not([action]) button[type='submit']").click()
 
 
 def log_in(page: Page, email: str, password: str) -> None:

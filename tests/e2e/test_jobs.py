@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE, JOBCENTRE_USERS, JOBS, WORKPLACES
 from marketplace.jobs import local_today
 from marketplace.models import Category, Weekday
+from tests.e2e.pages import at, labelled, submit_main_form
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -48,23 +49,6 @@ PHONE = {"width": 375, "height": 800}
 KANTINE = next(
     title for _, title, status, _ in JOBS if title == "Kantinehjælp" and status == "published"
 )
-
-
-def at(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + r"$")
-
-
-def labelled(page: Page, field_id: str) -> Locator:
-    """The input named by its label's own text, which proves the label is tied to it."""
-    text = page.locator(f"label[for='{field_id}']").inner_text().strip()
-    assert text, f"the label of #{field_id} is empty"
-    field = page.get_by_label(text, exact=True)
-    expect(field).to_have_id(field_id)
-    return field
-
-
-def submit_main_form(page: Page) -> None:
-    page.locator("main form[method='post']:not([action]) button[type='submit']").click()
 
 
 def log_in(page: Page, axe_check: AxeCheck, email: str, home: str) -> None:

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS
 from marketplace.models import Role
+from tests.e2e.pages import at, labelled, submit_main_form
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -28,22 +29,6 @@ LARS = next(demo for demo in JOBCENTRE_USERS if demo.role is Role.ADMIN)
 DEMO_COMPANY_NAMES = [fields["name"] for fields, _ in COMPANIES]
 INBOX = "/notifications/"
 SETTINGS = "/notifications/settings"
-
-
-def at(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + r"$")
-
-
-def labelled(page: Page, field_id: str) -> Locator:
-    text = page.locator(f"label[for='{field_id}']").inner_text().strip()
-    assert text, f"the label of #{field_id} is empty"
-    field = page.get_by_label(text, exact=True)
-    expect(field).to_have_id(field_id)
-    return field
-
-
-def submit_main_form(page: Page) -> None:
-    page.locator("main form[method='post']:not([action]) button[type='submit']").click()
 
 
 def badge(page: Page) -> Locator:
