@@ -16,9 +16,6 @@ from marketplace.extensions import db
 from marketplace.models import Company, Jobcentre, Notification, Role, User
 from marketplace.pagination import page_arg
 
-# Ids beyond a 32-bit integer cannot exist; refusing them in the URL keeps them away from SQL.
-MAX_ID = 2**31 - 1
-
 
 @bp.get("/jobs")
 @roles(Role.CONSULTANT, Role.ADMIN)
@@ -49,12 +46,6 @@ def job(job_id: int) -> ResponseReturnValue:
     if found is None:
         abort(404)
     return render_template("candidates/job.html", job=found)
-
-
-@bp.get("/caseload")
-@roles(Role.CONSULTANT, Role.ADMIN)
-def caseload() -> ResponseReturnValue:
-    return render_template("candidates/caseload.html", jobcentre=current_user.organisation)
 
 
 def _in_area_of(jobcentre: Jobcentre) -> ColumnElement[bool]:

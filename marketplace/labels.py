@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.models import Category, CloseReason, DanishLevel, Weekday
+from marketplace.models import CATEGORY_BITS, Category, CloseReason, DanishLevel, Weekday
 
 CATEGORY_LABELS = {
     Category.CLEANING.value: _l("Cleaning"),
@@ -59,6 +59,12 @@ STEP_LABELS = {
     "paid_direct": _l("Paid hours from the start"),
 }
 
+CANDIDATE_STATUS_LABELS = {
+    "active": _l("Active"),
+    "paused": _l("Paused"),
+    "closed": _l("Closed"),
+}
+
 STATUS_LABELS = {
     "draft": _l("Draft"),
     "published": _l("Published"),
@@ -72,9 +78,15 @@ def day_names(weekdays: int, short: bool = False) -> str:
     return ", ".join(str(label) for day, label in names.items() if weekdays & day)
 
 
+def category_names(bits: int) -> str:
+    """ "Retail, Kitchen" for the bits of a wished-categories mask."""
+    return ", ".join(str(CATEGORY_LABELS[c]) for c, bit in CATEGORY_BITS.items() if bits & bit)
+
+
 def init_app(app: object) -> None:
     """Make the labels available to every template."""
     app.jinja_env.filters["day_names"] = day_names  # type: ignore[attr-defined]
+    app.jinja_env.filters["category_names"] = category_names  # type: ignore[attr-defined]
 
     @app.context_processor  # type: ignore[attr-defined]
     def labels() -> dict[str, object]:
@@ -86,4 +98,5 @@ def init_app(app: object) -> None:
             "weekday_short": WEEKDAY_SHORT,
             "status_labels": STATUS_LABELS,
             "step_labels": STEP_LABELS,
+            "candidate_status_labels": CANDIDATE_STATUS_LABELS,
         }

@@ -1,8 +1,10 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
 from marketplace.models.base import Base
+from marketplace.models.candidates import Candidate, CandidateIdentity, CandidateStatus
 from marketplace.models.invitations import Invitation
 from marketplace.models.jobs import (
+    CATEGORY_BITS,
     Category,
     CloseReason,
     DanishLevel,
@@ -17,7 +19,11 @@ from marketplace.models.users import Role, User, UserSession
 from marketplace.models.workplaces import Workplace
 
 __all__ = [
+    "CATEGORY_BITS",
     "Base",
+    "Candidate",
+    "CandidateIdentity",
+    "CandidateStatus",
     "Category",
     "CloseReason",
     "Company",

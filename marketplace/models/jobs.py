@@ -48,6 +48,11 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+# Each category as one bit, so a candidate's wished categories are one integer that SQL can
+# test against a job's category: wished & CATEGORY_BITS[job.category] != 0.
+CATEGORY_BITS: dict[str, int] = {category.value: 1 << n for n, category in enumerate(Category)}
+
+
 class CloseReason(StrEnum):
     FILLED_BY_US = "filled_by_us"
     FILLED_ELSEWHERE = "filled_elsewhere"

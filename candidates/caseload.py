@@ -1,0 +1,217 @@
+"""The caseload: a jobcentre's candidates, created, edited, paused and handed over."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectChoice
+
+from candidates import bp
+from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
+from marketplace import candidates
+from marketplace.access import get_own_or_404, roles
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.labels import CANDIDATE_STATUS_LABELS
+from marketplace.models import Candidate, CandidateStatus, Role
+from marketplace.pagination import page_arg
+
+STAFF = (Role.CONSULTANT, Role.ADMIN)
+ALL = "all"
+
+
+def _own(candidate_id: int) -> Candidate:
+    """Any consultant of the jobcentre may open its candidates (colleagues cover each other)."""
+    return get_own_or_404(Candidate, candidate_id, owner_column=Candidate.jobcentre_id)
+
+
+@bp.get("/caseload")
+@roles(*STAFF)
+def caseload() -> ResponseReturnValue:
+    """The consultant's own active candidates by default; any status or colleague on request."""
+    form = CaseloadFilterForm(
+        request.args, status=CandidateStatus.ACTIVE.value, consultant=str(current_user.id)
+    )
+    staff = candidates.colleagues_who_can_take_over_in(current_user.organisation_id)
+    form.status.choices = [
+        SelectChoice(ALL, _("All")),
+        *(SelectChoice(code, str(label)) for code, label in CANDIDATE_STATUS_LABELS.items()),
+    ]
+    form.consultant.choices = [
+        SelectChoice(ALL, _("Everyone in the jobcentre")),
+        *(SelectChoice(str(user.id), user.name) for user in staff),
+    ]
+    form.validate()
+    status = form.status.data if not form.status.errors and form.status.data != ALL else None
+    consultant = form.consultant.data if not form.consultant.errors else ALL
+    filters = candidates.CaseloadFilters(
+        status=status,
+        consultant_id=None if consultant in (ALL, None) else int(consultant),
+        text=(form.q.data or "") if not form.q.errors else "",
+    )
+    result = candidates.caseload(current_user.organisation_id, filters, page_arg())
+    kept = {
+        name: request.args.get(name)
+        for name in ("status", "consultant", "q")
+        if name in request.args
+    }
+    return render_template(
+        "candidates/caseload.html",
+        form=form,
+        result=result,
+        page_url=lambda number: url_for("candidates.caseload", **kept, page=number),
+    )
+
+
+def _data(form: CandidateForm) -> candidates.CandidateData:
+    return candidates.CandidateData(
+        full_name=form.full_name.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        case_reference=form.case_reference.data or "",
+        job_goal=form.job_goal.data,
+        wished_categories=sum(set(form.wished_categories.data or ())),
+        tasks_can_do=form.task_list(),
+        hours_min=form.hours_min.data,
+        hours_max=form.hours_max.data,
+        available_weekdays=sum(set(form.available_weekdays.data or ())),
+        available_times=form.available_times.data or "",
+        municipality_code=form.municipality.data,
+        postcode=form.postcode.data,
+        languages=form.languages.data or "",
+        danish_level=form.danish_level.data,
+        driving_licence=form.driving_licence.data,
+        earlier_work=form.earlier_work.data or "",
+        no_heavy_lifting=form.no_heavy_lifting.data,
+        lifting_max_kg=form.lifting_max_kg.data,
+        no_long_standing=form.no_long_standing.data,
+        max_hours_per_day=form.max_hours_per_day.data,
+        needs_quiet_surroundings=form.needs_quiet_surroundings.data,
+        no_early_mornings=form.no_early_mornings.data,
+        other_limitations=form.other_limitations.data or "",
+        consultant_note=form.consultant_note.data or "",
+    )
+
+
+def _fill(form: CandidateForm, candidate: Candidate) -> None:
+    data = candidates.candidate_data(candidate)
+    for name in form.data:
+        if hasattr(data, name) and name not in (
+            "wished_categories",
+            "available_weekdays",
+            "tasks_can_do",
+        ):
+            getattr(form, name).data = getattr(data, name)
+    form.municipality.data = candidate.municipality_code
+    form.wished_categories.data = [
+        bit for bit in (1 << n for n in range(10)) if candidate.wished_categories & bit
+    ]
+    form.available_weekdays.data = [
+        bit for bit in (1 << n for n in range(7)) if candidate.available_weekdays & bit
+    ]
+    form.tasks_can_do.data = "\n".join(candidate.tasks_can_do or [])
+    form.version.data = str(candidate.version)
+
+
+@bp.route("/candidates/new", methods=["GET", "POST"])
+@roles(*STAFF)
+def new_candidate() -> ResponseReturnValue:
+    form = CandidateForm()
+    form.municipality.choices = municipality_choices()
+    if request.method == "GET":
+        form.municipality.data = current_user.organisation.municipality_code
+    if form.validate_on_submit():
+        try:
+            candidate = candidates.create_candidate(current_user, _data(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The candidate is added to your caseload."), "success")
+            return redirect(url_for("candidates.candidate", candidate_id=candidate.id))
+    return render_template("candidates/candidate_form.html", form=form, candidate=None)
+
+
+@bp.get("/candidates/<id:candidate_id>")
+@roles(*STAFF)
+def candidate(candidate_id: int) -> ResponseReturnValue:
+    found = _own(candidate_id)
+    hand_over = HandOverForm(consultant=found.consultant_id)
+    hand_over.consultant.choices = [
+        SelectChoice(str(user.id), user.name)
+        for user in candidates.colleagues_who_can_take_over(found)
+    ]
+    return render_template(
+        "candidates/candidate.html",
+        candidate=found,
+        identity=candidates.identity_of(found),
+        hand_over=hand_over,
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/candidates/<id:candidate_id>/edit", methods=["GET", "POST"])
+@roles(*STAFF)
+def edit_candidate(candidate_id: int) -> ResponseReturnValue:
+    found = _own(candidate_id)
+    form = CandidateForm()
+    form.municipality.choices = municipality_choices()
+    if request.method == "GET":
+        _fill(form, found)
+    if form.validate_on_submit():
+        try:
+            candidates.update_candidate(
+                found, _data(form), seen_version=int(form.version.data or 0)
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(str(candidates.STALE_MESSAGE))
+        except ValueError:
+            db.session.rollback()
+            abort(400)
+        else:
+            flash(_("The candidate is saved."), "success")
+            return redirect(url_for("candidates.candidate", candidate_id=found.id))
+    return render_template("candidates/candidate_form.html", form=form, candidate=found)
+
+
+@bp.post("/candidates/<id:candidate_id>/<any(active, paused, closed):status>")
+@roles(*STAFF)
+def set_candidate_status(candidate_id: int, status: str) -> ResponseReturnValue:
+    found = _own(candidate_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    candidates.set_status(found, CandidateStatus(status))
+    db.session.commit()
+    flash(
+        _("The candidate's status is now: %(status)s.", status=CANDIDATE_STATUS_LABELS[status]),
+        "success",
+    )
+    return redirect(url_for("candidates.candidate", candidate_id=found.id))
+
+
+@bp.post("/candidates/<id:candidate_id>/hand-over")
+@roles(*STAFF)
+def hand_over(candidate_id: int) -> ResponseReturnValue:
+    found = _own(candidate_id)
+    form = HandOverForm()
+    form.consultant.choices = [
+        SelectChoice(str(user.id), user.name)
+        for user in candidates.colleagues_who_can_take_over(found)
+    ]
+    if not form.validate_on_submit():
+        flash(_("Choose a colleague from your jobcentre."), "error")
+        return redirect(url_for("candidates.candidate", candidate_id=found.id))
+    colleague = candidates.hand_over(found, form.consultant.data)
+    db.session.commit()
+    flash(_("%(name)s is now responsible for the candidate.", name=colleague.name), "success")
+    return redirect(url_for("candidates.candidate", candidate_id=found.id))
