@@ -13,10 +13,14 @@ from sqlalchemy import select
 
 from marketplace.auth.passwords import hash_password
 from marketplace.auth.signup import tell_the_jobcentre
+from marketplace.candidates import CandidateData, create_candidate, set_status
 from marketplace.companies import WorkplaceData, save_workplace
 from marketplace.extensions import db
 from marketplace.jobs import JobData, close_job, create_job, local_today
 from marketplace.models import (
+    CATEGORY_BITS,
+    CandidateIdentity,
+    CandidateStatus,
     CloseReason,
     Company,
     Job,
@@ -270,6 +274,117 @@ def _ensure_jobs(company: Company, workplace: Workplace, author: User) -> int:
     return added
 
 
+# The three citizens of ../shared/JOURNEYS.md and two more; identities are invented.
+CANDIDATES: tuple[dict[str, object], ...] = (
+    {
+        "case_reference": "RKSK-2024-0117",
+        "full_name": "Bent Madsen",
+        "phone": "21 43 65 87",
+        "consultant": "jonas.brandt@jobcenter.example",
+        "job_goal": "Jeg vil gerne arbejde udenfor, gerne med planter eller i en have.",
+        "wished_categories": ("gardening", "other"),
+        "tasks_can_do": ("Luge og vande", "Feje og rydde op"),
+        "hours_min": Decimal(4),
+        "hours_max": Decimal(10),
+        "available_weekdays": int(Weekday.MON | Weekday.TUE | Weekday.WED | Weekday.THU),
+        "postcode": "6950",
+        "danish_level": "fluent",
+        "no_heavy_lifting": True,
+        "lifting_max_kg": 10,
+        "earlier_work": "Pedelmedhjælper på en skole for mange år siden.",
+    },
+    {
+        "case_reference": "RKSK-2023-0456",
+        "full_name": "Amira Haddad",
+        "phone": "31 22 44 66",
+        "consultant": "jonas.brandt@jobcenter.example",
+        "job_goal": "Køkkenarbejde om formiddagen, fx i en kantine.",
+        "wished_categories": ("kitchen", "cleaning"),
+        "tasks_can_do": ("Anrette mad", "Opvask"),
+        "hours_min": Decimal(3),
+        "hours_max": Decimal(8),
+        "available_weekdays": int(Weekday.TUE | Weekday.THU | Weekday.FRI),
+        "available_times": "Kun formiddage",
+        "postcode": "6880",
+        "danish_level": "basic",
+        "languages": "Arabisk, lidt engelsk",
+        "no_early_mornings": True,
+    },
+    {
+        "case_reference": "RKSK-2022-0789",
+        "full_name": "Jens Kristiansen",
+        "phone": "40 11 22 33",
+        "consultant": "mette.holm@jobcenter.example",
+        "job_goal": "Lager eller varer på hylder, som jeg har prøvet før.",
+        "wished_categories": ("warehouse", "retail"),
+        "tasks_can_do": ("Fylde hylder", "Pakke varer", "Truckcertifikat (gammelt)"),
+        "hours_min": Decimal(3),
+        "hours_max": Decimal(12),
+        "available_weekdays": int(Weekday.TUE | Weekday.THU),
+        "postcode": "6900",
+        "danish_level": "fluent",
+        "driving_licence": True,
+        "max_hours_per_day": Decimal(4),
+        "earlier_work": "Lagermedarbejder i 8 år.",
+    },
+    {
+        "case_reference": "RKSK-2024-0233",
+        "full_name": "Maria Sørensen",
+        "phone": "50 60 70 80",
+        "consultant": "jonas.brandt@jobcenter.example",
+        "job_goal": "Pakning eller produktion, gerne faste opgaver.",
+        "wished_categories": ("production", "warehouse"),
+        "tasks_can_do": ("Pakke", "Folde kasser"),
+        "hours_min": Decimal(5),
+        "hours_max": Decimal(10),
+        "available_weekdays": int(Weekday.MON | Weekday.WED | Weekday.FRI),
+        "postcode": "6880",
+        "danish_level": "good",
+        "needs_quiet_surroundings": True,
+    },
+    {
+        "case_reference": "RKSK-2021-0901",
+        "full_name": "Peter Holm Nielsen",
+        "phone": "60 70 80 90",
+        "consultant": "mette.holm@jobcenter.example",
+        "job_goal": "Rengøring, gerne om eftermiddagen.",
+        "wished_categories": ("cleaning",),
+        "hours_min": Decimal(2),
+        "hours_max": Decimal(6),
+        "available_weekdays": int(Weekday.FRI),
+        "postcode": "6900",
+        "danish_level": "fluent",
+        "no_long_standing": True,
+        "status": "paused",
+    },
+)
+
+
+def _ensure_candidates(jobcentre: Jobcentre) -> int:
+    added = 0
+    for spec in CANDIDATES:
+        values = dict(spec)
+        reference = str(values["case_reference"])
+        known = select(CandidateIdentity.candidate_id).where(
+            CandidateIdentity.case_reference == reference
+        )
+        if db.session.scalar(known) is not None:
+            continue
+        consultant = db.session.scalar(select(User).where(User.email == values.pop("consultant")))
+        status = values.pop("status", None)
+        categories = values.pop("wished_categories")
+        data = CandidateData(
+            municipality_code=jobcentre.municipality_code,
+            wished_categories=sum(CATEGORY_BITS[c] for c in categories),  # type: ignore[attr-defined]
+            **values,  # type: ignore[arg-type]
+        )
+        candidate = create_candidate(consultant, data)
+        if status:
+            set_status(candidate, CandidateStatus(status))
+        added += 1
+    return added
+
+
 def _ensure_user(organisation_id: int, kind: OrgKind, demo: DemoUser, password_hash: str) -> bool:
     if db.session.scalar(select(User.id).where(User.email == demo.email)) is not None:
         return False
@@ -301,6 +416,8 @@ def seed_demo() -> int:
         added += 1
     for demo in JOBCENTRE_USERS:
         added += _ensure_user(jobcentre.id, OrgKind.JOBCENTRE, demo, password_hash)
+    db.session.flush()
+    added += _ensure_candidates(jobcentre)
     for fields, employer in COMPANIES:
         company = db.session.scalar(select(Company).where(Company.cvr == fields["cvr"]))
         if company is None:
