@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from candidates import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
-from marketplace import candidates
+from marketplace import candidates, matching
 from marketplace.access import get_own_or_404, roles
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -146,9 +146,11 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
         SelectChoice(str(user.id), user.name)
         for user in candidates.colleagues_who_can_take_over(found)
     ]
+    active = found.status == CandidateStatus.ACTIVE
     return render_template(
         "candidates/candidate.html",
         candidate=found,
+        matches=matching.jobs_for_candidate(found) if active else [],
         identity=candidates.identity_of(found),
         hand_over=hand_over,
         button=EmptyForm(),

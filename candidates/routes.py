@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from candidates import bp
 from candidates.forms import JobBoardForm
-from marketplace import delivery, jobboard, queue
+from marketplace import delivery, jobboard, matching, queue
 from marketplace.access import roles
 from marketplace.auth import invitations, team
 from marketplace.extensions import db
@@ -45,7 +45,11 @@ def job(job_id: int) -> ResponseReturnValue:
     found = jobboard.open_job(job_id)
     if found is None:
         abort(404)
-    return render_template("candidates/job.html", job=found)
+    return render_template(
+        "candidates/job.html",
+        job=found,
+        matches=matching.candidates_for_job(found, current_user.organisation_id),
+    )
 
 
 def _in_area_of(jobcentre: Jobcentre) -> ColumnElement[bool]:
