@@ -57,6 +57,7 @@ extract-messages: $(STAMP)
 
 bench: $(STAMP) translations
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.matching
 
 clean:
 	rm -rf $(VENV) node_modules

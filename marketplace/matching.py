@@ -119,9 +119,9 @@ def candidates_for_job(
     """The jobcentre's active candidates who can take this job, best first, with their names
     (for the consultant's eyes: companies never call this). One query."""
     score = _score_for_job(job)
-    rows = db.session.execute(
-        select(Candidate, CandidateIdentity.full_name, score)
-        .join(CandidateIdentity, CandidateIdentity.candidate_id == Candidate.id)
+    # Rank on the candidates table alone; names are joined for the few that are shown.
+    best = (
+        select(Candidate.id.label("id"), score)
         .where(
             Candidate.jobcentre_id == jobcentre_id,
             Candidate.status == CandidateStatus.ACTIVE.value,
@@ -129,6 +129,13 @@ def candidates_for_job(
         )
         .order_by(score.desc(), Candidate.id)
         .limit(limit)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Candidate, CandidateIdentity.full_name, best.c.score)
+        .join(best, best.c.id == Candidate.id)
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Candidate.id)
+        .order_by(best.c.score.desc(), Candidate.id)
     ).all()
     return [
         (candidate, name, Match(int(points), reasons(job, candidate)))
