@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, extract, literal, not_, or_, select
 
 from marketplace.extensions import db
 from marketplace.models import (
@@ -164,6 +164,19 @@ def _conflicts_for_candidate(candidate: Candidate) -> list[ColumnElement[bool]]:
         rules.append(not_(Job.requires_early_mornings))
     if not candidate.driving_licence:
         rules.append(not_(Job.requires_driving_licence))
+    if candidate.max_hours_per_day is not None:
+        # The job's daily window, in minutes, from its clock times (portable: extract()).
+        def minutes(column: ColumnElement[object]) -> ColumnElement[int]:
+            return extract("hour", column) * 60 + extract("minute", column)
+
+        window = minutes(Job.time_to) - minutes(Job.time_from)
+        rules.append(
+            or_(
+                Job.time_from.is_(None),
+                Job.time_to.is_(None),
+                window <= int(candidate.max_hours_per_day * 60),
+            )
+        )
     rank = DANISH_ORDER[candidate.danish_level]
     rules.append(Job.danish_level.in_([level for level, r in DANISH_ORDER.items() if r <= rank]))
     return rules
