@@ -23,9 +23,13 @@ from marketplace.models import (
     OrgKind,
     User,
 )
+from marketplace.textsearch import contains
 
-# A CPR number (DDMMYY-SSSS, with or without the dash). The product never stores one.
-CPR_PATTERN = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
+# A CPR number: a date DDMMYY, then four digits, joined by nothing, a dash or a space.
+# The product never stores one (a P-number of the same shape in free text is refused too).
+CPR_PATTERN = re.compile(
+    r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d\d(?:\s?-?\s?)\d{4}(?!\d)"
+)
 NO_CPR = _l("Do not write CPR numbers here. Use the jobcentre's case reference instead.")
 
 
@@ -82,6 +86,8 @@ def check(data: CandidateData) -> None:
         raise DomainError(
             _l("The lowest number of hours cannot be above the highest."), field="hours_min"
         )
+    if data.max_hours_per_day is not None and not 0 < data.max_hours_per_day <= 12:
+        raise DomainError(_l("Enter from 0.5 to 12 hours a day."), field="max_hours_per_day")
     if not (len(data.postcode) == 4 and data.postcode.isascii() and data.postcode.isdigit()):
         raise DomainError(_l("Enter a postcode of 4 digits."), field="postcode")
     if db.session.get(Municipality, data.municipality_code) is None:
@@ -198,10 +204,6 @@ class CaseloadPage:
     pages: int
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _caseload_query(jobcentre_id: int, filters: CaseloadFilters) -> Select:
     query = (
         select(Candidate, CandidateIdentity)
@@ -212,13 +214,12 @@ def _caseload_query(jobcentre_id: int, filters: CaseloadFilters) -> Select:
         query = query.where(Candidate.status == filters.status)
     if filters.consultant_id:
         query = query.where(Candidate.consultant_id == filters.consultant_id)
-    for word in filters.text.lower().split()[:5]:
-        pattern = f"%{_escape_like(word)}%"
+    for word in filters.text.split()[:5]:
         query = query.where(
             or_(
-                func.lower(CandidateIdentity.full_name).like(pattern, escape="\\"),
-                func.lower(CandidateIdentity.case_reference).like(pattern, escape="\\"),
-                func.lower(Candidate.job_goal).like(pattern, escape="\\"),
+                contains(CandidateIdentity.full_name, word),
+                contains(CandidateIdentity.case_reference, word),
+                contains(Candidate.job_goal, word),
             )
         )
     return query

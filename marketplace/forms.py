@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -87,12 +88,25 @@ class _Catalog:
         return get_translations().ungettext(singular, plural, n)
 
 
+def strip_control_characters(value: object) -> object:
+    """Pasted text can carry control characters (PostgreSQL refuses a NUL in text)."""
+    if not isinstance(value, str):
+        return value
+    return "".join(c for c in value if c in "\n\r\t" or unicodedata.category(c) != "Cc")
+
+
 class Form(FlaskForm):
-    """The base of every form: CSRF on, messages in the user's language."""
+    """The base of every form: CSRF on, messages in the user's language, no control
+    characters in any text a user sends."""
 
     class Meta:
         def get_translations(self, form: Any) -> _Catalog:
             return _Catalog()
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = unbound_field.kwargs.get("filters") or ()
+            unbound_field.kwargs["filters"] = (strip_control_characters, *filters)
+            return unbound_field.bind(form=form, **options)
 
 
 class EmptyForm(Form):

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from marketplace.extensions import db
 from marketplace.models import Job, JobStatus, Municipality, Organisation
+from marketplace.textsearch import escape_like, folded
 
 PER_PAGE = 20
 MAX_TERMS = 8
@@ -77,23 +78,6 @@ class BoardPage:
         return (self.page - 1) * self.per_page + 1 if self.items else 0
 
 
-# SQLite's lower() folds ASCII letters only; these are the non-ASCII capitals a Danish user
-# meets in titles and company names (Østergade, Ærø, Café). PostgreSQL folds them already.
-_FOLD = (("Æ", "æ"), ("Ø", "ø"), ("Å", "å"), ("Ä", "ä"), ("Ö", "ö"), ("Ü", "ü"), ("É", "é"))
-
-
-def _folded(column: ColumnElement[str]) -> ColumnElement[str]:
-    expression = func.lower(column)
-    for upper, lower in _FOLD:
-        expression = func.replace(expression, upper, lower)
-    return expression
-
-
-def escape_like(text: str) -> str:
-    """The user's text, matched literally: % and _ are characters, not wildcards."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _terms(text: str) -> list[str]:
     return [word.lower() for word in text.split()][:MAX_TERMS]
 
@@ -103,11 +87,11 @@ def _text_condition(term: str) -> ColumnElement[bool]:
     # The plain table: a company's name is on organisations; no subclass joins are needed.
     organisations = Organisation.__table__
     companies = select(organisations.c.id).where(
-        _folded(organisations.c.name).like(pattern, escape="\\")
+        folded(organisations.c.name).like(pattern, escape="\\")
     )
     return or_(
-        _folded(Job.title).like(pattern, escape="\\"),
-        _folded(Job.description).like(pattern, escape="\\"),
+        folded(Job.title).like(pattern, escape="\\"),
+        folded(Job.description).like(pattern, escape="\\"),
         Job.company_id.in_(companies),
     )
 
