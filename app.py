@@ -22,9 +22,18 @@ HOME_ENDPOINTS = {
 }
 
 
+# Which page shows a row a notification is about, per table and recipient role.
+SUBJECT_ENDPOINTS = {
+    ("proposals", Role.EMPLOYER.value): ("employers.proposal", "proposal_id"),
+    ("proposals", Role.CONSULTANT.value): ("candidates.proposal", "proposal_id"),
+    ("proposals", Role.ADMIN.value): ("candidates.proposal", "proposal_id"),
+}
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = build_app(overrides)
     app.config["HOME_ENDPOINTS"] = HOME_ENDPOINTS
+    app.config["SUBJECT_ENDPOINTS"] = SUBJECT_ENDPOINTS
     app.register_blueprint(employers_bp)
     app.register_blueprint(candidates_bp)
     return app

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from candidates import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
-from marketplace import candidates, matching
+from marketplace import candidates, matching, privacy, proposals
 from marketplace.access import get_own_or_404, roles
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -151,6 +151,8 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
         "candidates/candidate.html",
         candidate=found,
         matches=matching.jobs_for_candidate(found) if active else [],
+        proposals=proposals.for_candidate(found.id),
+        identity_views=privacy.identity_views(found.id),
         identity=candidates.identity_of(found),
         hand_over=hand_over,
         button=EmptyForm(),

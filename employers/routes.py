@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 
 from employers import bp
 from employers.forms import CloseJobForm, CompanyProfileForm, JobForm, WorkplaceForm
-from marketplace import companies, jobs
+from marketplace import companies, jobs, proposals
 from marketplace.access import get_own_or_404, roles
 from marketplace.auth import team
 from marketplace.errors import DomainError
@@ -115,7 +115,12 @@ def edit_workplace(workplace_id: int) -> ResponseReturnValue:
 @bp.get("/jobs")
 @roles(Role.EMPLOYER)
 def job_list() -> ResponseReturnValue:
-    return render_template("employers/jobs.html", jobs_by_status=jobs.jobs_by_status(_company().id))
+    company_id = _company().id
+    return render_template(
+        "employers/jobs.html",
+        jobs_by_status=jobs.jobs_by_status(company_id),
+        proposal_counts=proposals.counts_by_job(company_id),
+    )
 
 
 def _prepare(form: JobForm) -> list[Workplace]:

@@ -42,6 +42,7 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     routing.init_app(app)  # before any blueprint adds a rule that uses the converters
     register_extensions(app)
+    register_domain()
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -64,6 +65,11 @@ def register_extensions(app: Flask) -> None:
     labels.init_app(app)
     sessions.init_app(app, login_manager)
     queue.init_app(app)
+
+
+def register_domain() -> None:
+    """Import the domain modules that register notification kinds and sweep reminders."""
+    from marketplace import privacy, proposals  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

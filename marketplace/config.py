@@ -86,6 +86,9 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         # The sweep leaves younger pending rows to the task enqueued at commit.
         "SWEEP_AGE_SECONDS": int(env.get("SWEEP_AGE_SECONDS", "120")),
         "SWEEP_INTERVAL_SECONDS": int(env.get("SWEEP_INTERVAL_SECONDS", "60")),
+        # Unanswered proposals: the company is reminded once, then the proposal expires.
+        "PROPOSAL_REMIND_DAYS": int(env.get("PROPOSAL_REMIND_DAYS", "3")),
+        "PROPOSAL_EXPIRE_DAYS": int(env.get("PROPOSAL_EXPIRE_DAYS", "14")),
         "DIGEST_CRON": env.get("DIGEST_CRON", "0 6 * * *"),
         # The public address, for links in e-mail (sent by a worker, outside any request).
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),

@@ -59,6 +59,22 @@ STEP_LABELS = {
     "paid_direct": _l("Paid hours from the start"),
 }
 
+PROPOSAL_STATUS_LABELS = {
+    "waiting": _l("Waiting for an answer"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired"),
+}
+
+DECLINE_REASON_LABELS = {
+    "tasks_dont_fit": _l("The tasks do not fit"),
+    "hours_dont_fit": _l("The hours or days do not fit"),
+    "no_capacity": _l("We cannot receive anyone now"),
+    "job_filled": _l("The job is filled"),
+    "other": _l("Other reason"),
+}
+
 CANDIDATE_STATUS_LABELS = {
     "active": _l("Active"),
     "paused": _l("Paused"),
@@ -99,4 +115,6 @@ def init_app(app: object) -> None:
             "status_labels": STATUS_LABELS,
             "step_labels": STEP_LABELS,
             "candidate_status_labels": CANDIDATE_STATUS_LABELS,
+            "proposal_status_labels": PROPOSAL_STATUS_LABELS,
+            "decline_reason_labels": DECLINE_REASON_LABELS,
         }

@@ -15,6 +15,14 @@ from marketplace.models.jobs import (
 from marketplace.models.municipalities import Municipality
 from marketplace.models.notifications import EmailPreference, EmailState, Notification
 from marketplace.models.organisations import Company, Jobcentre, Organisation, OrgKind
+from marketplace.models.proposals import (
+    Consent,
+    ConsentMethod,
+    DeclineReason,
+    IdentityView,
+    Proposal,
+    ProposalStatus,
+)
 from marketplace.models.users import Role, User, UserSession
 from marketplace.models.workplaces import Workplace
 
@@ -27,9 +35,13 @@ __all__ = [
     "Category",
     "CloseReason",
     "Company",
+    "Consent",
+    "ConsentMethod",
     "DanishLevel",
+    "DeclineReason",
     "EmailPreference",
     "EmailState",
+    "IdentityView",
     "Invitation",
     "Job",
     "JobStatus",
@@ -38,6 +50,8 @@ __all__ = [
     "Notification",
     "OrgKind",
     "Organisation",
+    "Proposal",
+    "ProposalStatus",
     "Role",
     "User",
     "UserSession",

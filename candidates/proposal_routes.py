@@ -1,0 +1,125 @@
+"""The consultant's side of proposals: propose, follow the answer, record consent."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from candidates import bp
+from candidates.caseload import STAFF
+from candidates.proposal_forms import CONSENT_METHOD_LABELS, ConsentForm, ProposeForm
+from marketplace import candidates, jobboard, privacy, proposals
+from marketplace.access import get_own_or_404, roles
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import EmptyForm, show_domain_error
+from marketplace.models import Candidate, ConsentMethod, Proposal
+
+
+def _own_proposal(proposal_id: int) -> Proposal:
+    return get_own_or_404(Proposal, proposal_id, owner_column=Proposal.jobcentre_id)
+
+
+@bp.route("/jobs/<id:job_id>/propose/<id:candidate_id>", methods=["GET", "POST"])
+@roles(*STAFF)
+def propose(job_id: int, candidate_id: int) -> ResponseReturnValue:
+    job = jobboard.open_job(job_id)
+    if job is None:
+        abort(404)
+    candidate = get_own_or_404(Candidate, candidate_id, owner_column=Candidate.jobcentre_id)
+    form = ProposeForm()
+    if form.validate_on_submit():
+        try:
+            proposal = proposals.propose(job, candidate, current_user, form.pitch.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The candidate is proposed. The company is told."), "success")
+            return redirect(url_for("candidates.proposal", proposal_id=proposal.id))
+    return render_template(
+        "candidates/propose.html",
+        form=form,
+        job=job,
+        candidate=candidate,
+        view=privacy.company_view(candidate, job.company_id),
+        candidate_name=candidates.identity_of(candidate).full_name,
+    )
+
+
+@bp.get("/proposals/<id:proposal_id>")
+@roles(*STAFF)
+def proposal(proposal_id: int) -> ResponseReturnValue:
+    found = _own_proposal(proposal_id)
+    return render_template(
+        "candidates/proposal.html",
+        proposal=found,
+        consent=privacy.consent_in_force(found),
+        consent_form=ConsentForm(),
+        consent_labels=CONSENT_METHOD_LABELS,
+        button=EmptyForm(),
+    )
+
+
+@bp.post("/proposals/<id:proposal_id>/consent")
+@roles(*STAFF)
+def record_consent(proposal_id: int) -> ResponseReturnValue:
+    found = _own_proposal(proposal_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            privacy.record_consent(
+                found, current_user, ConsentMethod(form.method.data), form.note.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Consent is recorded. The company now sees name and phone."), "success")
+            return redirect(url_for("candidates.proposal", proposal_id=found.id))
+    return render_template(
+        "candidates/proposal.html",
+        proposal=found,
+        consent=privacy.consent_in_force(found),
+        consent_form=form,
+        consent_labels=CONSENT_METHOD_LABELS,
+        button=EmptyForm(),
+    )
+
+
+@bp.post("/proposals/<id:proposal_id>/consent/withdraw")
+@roles(*STAFF)
+def withdraw_consent(proposal_id: int) -> ResponseReturnValue:
+    found = _own_proposal(proposal_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        privacy.withdraw_consent(found, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Consent is withdrawn. The company sees the pseudonym again."), "success")
+    return redirect(url_for("candidates.proposal", proposal_id=found.id))
+
+
+@bp.post("/proposals/<id:proposal_id>/withdraw")
+@roles(*STAFF)
+def withdraw_proposal(proposal_id: int) -> ResponseReturnValue:
+    found = _own_proposal(proposal_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        proposals.withdraw(found)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The proposal is withdrawn."), "success")
+    return redirect(url_for("candidates.proposal", proposal_id=found.id))

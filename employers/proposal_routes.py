@@ -1,0 +1,99 @@
+"""The company's side of proposals: read the anonymised profile, accept or decline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from employers import bp
+from employers.proposal_forms import AcceptForm, DeclineForm
+from marketplace import privacy, proposals
+from marketplace.access import get_own_or_404, roles
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import show_domain_error
+from marketplace.jobs import local_today
+from marketplace.models import DeclineReason, Proposal, Role
+
+
+def _own_proposal(proposal_id: int) -> Proposal:
+    return get_own_or_404(Proposal, proposal_id, owner_column=Proposal.company_id)
+
+
+def _page(found: Proposal, accept: AcceptForm, decline: DeclineForm) -> ResponseReturnValue:
+    identity = privacy.reveal_to_company(found, current_user, request.path)
+    if identity is not None:
+        db.session.commit()  # the audit row of this showing
+    return render_template(
+        "employers/proposal.html",
+        proposal=found,
+        view=privacy.company_view(found.candidate, found.company_id),
+        identity=identity,
+        accept=accept,
+        decline=decline,
+    )
+
+
+@bp.get("/proposals")
+@roles(Role.EMPLOYER)
+def proposal_list() -> ResponseReturnValue:
+    company_id = current_user.organisation_id
+    rows = proposals.for_company(company_id)
+    return render_template(
+        "employers/proposals.html",
+        rows=[(p, privacy.pseudonym(p.candidate_id, company_id)) for p in rows],
+    )
+
+
+@bp.get("/proposals/<id:proposal_id>")
+@roles(Role.EMPLOYER)
+def proposal(proposal_id: int) -> ResponseReturnValue:
+    found = _own_proposal(proposal_id)
+    accept = AcceptForm(suggested_start=local_today() + timedelta(days=7))
+    return _page(found, accept, DeclineForm())
+
+
+@bp.post("/proposals/<id:proposal_id>/accept")
+@roles(Role.EMPLOYER)
+def accept_proposal(proposal_id: int) -> ResponseReturnValue:
+    found = _own_proposal(proposal_id)
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            proposals.accept(found, current_user, form.suggested_start.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Accepted. The jobcentre now asks the person to share name and phone."), "success"
+            )
+            return redirect(url_for("employers.proposal", proposal_id=found.id))
+    return _page(found, form, DeclineForm(formdata=None))
+
+
+@bp.post("/proposals/<id:proposal_id>/decline")
+@roles(Role.EMPLOYER)
+def decline_proposal(proposal_id: int) -> ResponseReturnValue:
+    found = _own_proposal(proposal_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            proposals.decline(
+                found, current_user, DeclineReason(form.reason.data), form.note.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Declined. The jobcentre sees your reason."), "success")
+            return redirect(url_for("employers.proposal_list"))
+    return _page(
+        found, AcceptForm(formdata=None, suggested_start=local_today() + timedelta(days=7)), form
+    )
