@@ -5,8 +5,7 @@ Idempotent: every row is looked up by its natural key first, so running it again
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,10 +14,23 @@ from marketplace.auth.passwords import hash_password
 from marketplace.auth.signup import tell_the_jobcentre
 from marketplace.candidates import CandidateData, create_candidate, set_status
 from marketplace.companies import WorkplaceData, save_workplace
+from marketplace.demo_data import (
+    CANDIDATES,
+    COMPANIES,
+    DEMO_PASSWORD,
+    JOBCENTRE,
+    JOBCENTRE_USERS,
+    JOBS,
+    PITCHES,
+    PROPOSALS,
+    WORKPLACES,
+    DemoUser,
+)
 from marketplace.extensions import db
 from marketplace.jobs import JobData, close_job, create_job, local_today
 from marketplace.models import (
     CATEGORY_BITS,
+    Candidate,
     CandidateIdentity,
     CandidateStatus,
     CloseReason,
@@ -26,210 +38,8 @@ from marketplace.models import (
     Job,
     Jobcentre,
     OrgKind,
-    Role,
     User,
-    Weekday,
     Workplace,
-)
-
-# Published in the README; seed-demo refuses non-SQLite databases unless told otherwise.
-DEMO_PASSWORD = "smajob-demo-2026"  # noqa: S105
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    email: str
-    name: str
-    role: Role
-
-
-JOBCENTRE = {"name": "Jobcenter Ringkøbing-Skjern", "municipality_code": 760}
-JOBCENTRE_USERS = (
-    DemoUser("lars.vinther@jobcenter.example", "Lars Vinther", Role.ADMIN),
-    DemoUser("jonas.brandt@jobcenter.example", "Jonas Brandt", Role.CONSULTANT),
-    DemoUser("mette.holm@jobcenter.example", "Mette Holm", Role.CONSULTANT),
-)
-COMPANIES = (
-    (
-        {
-            "name": "Brugsen Skjern",
-            "cvr": "12345674",
-            "address": "Storegade 12",
-            "postcode": "6900",
-            "city": "Skjern",
-            "municipality_code": 760,
-            "employee_count": 14,
-        },
-        DemoUser("hanne@brugsen-skjern.example", "Hanne Kjær", Role.EMPLOYER),
-    ),
-    (
-        {
-            "name": "Mølgaard Gartneri",
-            "cvr": "31987652",
-            "address": "Vesterlundvej 4",
-            "postcode": "6950",
-            "city": "Ringkøbing",
-            "municipality_code": 760,
-            "employee_count": 6,
-        },
-        DemoUser("per@moelgaard-gartneri.example", "Per Mølgaard", Role.EMPLOYER),
-    ),
-    (
-        {
-            "name": "Vestjysk Emballage A/S",
-            "cvr": "40561234",
-            "address": "Industrivej 21",
-            "postcode": "6880",
-            "city": "Tarm",
-            "municipality_code": 760,
-            "employee_count": 120,
-        },
-        DemoUser("sofie.lund@vestjysk-emballage.example", "Sofie Lund", Role.EMPLOYER),
-    ),
-)
-
-
-WORKPLACES = {
-    "12345674": ("Brugsen Skjern, butikken", "1012345678", "Storegade 12", "6900", "Skjern"),
-    "31987652": (
-        "Mølgaard Gartneri, planteskolen",
-        "1031987652",
-        "Vesterlundvej 4",
-        "6950",
-        "Ringkøbing",
-    ),
-    "40561234": ("Vestjysk Emballage, pakkeriet", "1040561234", "Industrivej 21", "6880", "Tarm"),
-}
-
-TUE_THU = int(Weekday.TUE | Weekday.THU)
-MON_WED_FRI = int(Weekday.MON | Weekday.WED | Weekday.FRI)
-
-# (CVR, title, status, fields): a few jobs per company, in different states and categories.
-JOBS: tuple[tuple[str, str, str, dict[str, object]], ...] = (
-    (
-        "12345674",
-        "Opfyldning af varer",
-        "published",
-        {
-            "category": "retail",
-            "hours_per_week": Decimal(6),
-            "weekdays": TUE_THU,
-            "time_from": time(7),
-            "time_to": time(10),
-            "offers_trial_visit": True,
-            "offers_paid_direct": True,
-            "requires_heavy_lifting": True,
-            "lifting_max_kg": 15,
-            "requires_early_mornings": True,
-            "danish_level": "basic",
-            "description": (
-                "Varer skal på hylderne, før butikken åbner."
-                " Du arbejder sammen med en fast medarbejder."
-            ),
-            "task_lines": ("Fylde hylder op", "Tjekke datoer", "Rydde paller og pap"),
-        },
-    ),
-    (
-        "12345674",
-        "Rengøring af personalerum",
-        "draft",
-        {
-            "category": "cleaning",
-            "hours_per_week": Decimal(2),
-            "weekdays": int(Weekday.FRI),
-            "time_from": time(14),
-            "time_to": time(16),
-            "offers_trial_visit": True,
-            "description": "Personalerum og kontor gøres rent fredag eftermiddag.",
-        },
-    ),
-    (
-        "12345674",
-        "Flaskeretur og pant",
-        "closed",
-        {
-            "category": "retail",
-            "hours_per_week": Decimal(3),
-            "weekdays": int(Weekday.MON),
-            "offers_trial_visit": True,
-            "requires_standing": True,
-        },
-    ),
-    (
-        "31987652",
-        "Hjælp i planteskolen",
-        "published",
-        {
-            "category": "gardening",
-            "hours_per_week": Decimal(8),
-            "flexible_days": True,
-            "offers_trial_visit": True,
-            "offers_praktik": True,
-            "requires_standing": True,
-            "description": "Potning, vanding og ukrudt i drivhuse og på friland. Dagene aftales.",
-            "task_lines": ("Potte planter om", "Vande", "Luge ukrudt"),
-        },
-    ),
-    (
-        "31987652",
-        "Pakning af juletræer",
-        "published",
-        {
-            "category": "warehouse",
-            "hours_per_week": Decimal(10),
-            "weekdays": int(Weekday.MON | Weekday.TUE | Weekday.WED),
-            "time_from": time(8),
-            "time_to": time(12),
-            "offers_paid_direct": True,
-            "requires_heavy_lifting": True,
-            "lifting_max_kg": 20,
-            "end_days": 40,
-        },
-    ),
-    (
-        "40561234",
-        "Pakning ved pakkelinjen",
-        "published",
-        {
-            "category": "production",
-            "hours_per_week": Decimal(5),
-            "weekdays": MON_WED_FRI,
-            "time_from": time(8),
-            "time_to": time(10),
-            "offers_trial_visit": True,
-            "offers_praktik": True,
-            "offers_paid_direct": True,
-            "requires_standing": True,
-            "task_lines": ("Folde kasser", "Pakke varer", "Sætte labels på"),
-        },
-    ),
-    (
-        "40561234",
-        "Kantinehjælp",
-        "published",
-        {
-            "category": "kitchen",
-            "hours_per_week": Decimal("4.5"),
-            "weekdays": TUE_THU,
-            "time_from": time(10, 30),
-            "time_to": time(13),
-            "offers_trial_visit": True,
-            "danish_level": "basic",
-            "task_lines": ("Anrette frokost", "Opvask"),
-        },
-    ),
-    (
-        "40561234",
-        "Lagerhjælp ved varemodtagelse",
-        "draft",
-        {
-            "category": "warehouse",
-            "hours_per_week": Decimal(6),
-            "weekdays": int(Weekday.THU),
-            "offers_trial_visit": True,
-            "requires_driving_licence": True,
-        },
-    ),
 )
 
 
@@ -274,92 +84,6 @@ def _ensure_jobs(company: Company, workplace: Workplace, author: User) -> int:
     return added
 
 
-# The three citizens of ../shared/JOURNEYS.md and two more; identities are invented.
-CANDIDATES: tuple[dict[str, object], ...] = (
-    {
-        "case_reference": "RKSK-2024-0117",
-        "full_name": "Bent Madsen",
-        "phone": "21 43 65 87",
-        "consultant": "jonas.brandt@jobcenter.example",
-        "job_goal": "Jeg vil gerne arbejde udenfor, gerne med planter eller i en have.",
-        "wished_categories": ("gardening", "other"),
-        "tasks_can_do": ("Luge og vande", "Feje og rydde op"),
-        "hours_min": Decimal(4),
-        "hours_max": Decimal(10),
-        "available_weekdays": int(Weekday.MON | Weekday.TUE | Weekday.WED | Weekday.THU),
-        "postcode": "6950",
-        "danish_level": "fluent",
-        "no_heavy_lifting": True,
-        "lifting_max_kg": 10,
-        "earlier_work": "Pedelmedhjælper på en skole for mange år siden.",
-    },
-    {
-        "case_reference": "RKSK-2023-0456",
-        "full_name": "Amira Haddad",
-        "phone": "31 22 44 66",
-        "consultant": "jonas.brandt@jobcenter.example",
-        "job_goal": "Køkkenarbejde om formiddagen, fx i en kantine.",
-        "wished_categories": ("kitchen", "cleaning"),
-        "tasks_can_do": ("Anrette mad", "Opvask"),
-        "hours_min": Decimal(3),
-        "hours_max": Decimal(8),
-        "available_weekdays": int(Weekday.TUE | Weekday.THU | Weekday.FRI),
-        "available_times": "Kun formiddage",
-        "postcode": "6880",
-        "danish_level": "basic",
-        "languages": "Arabisk, lidt engelsk",
-        "no_early_mornings": True,
-    },
-    {
-        "case_reference": "RKSK-2022-0789",
-        "full_name": "Jens Kristiansen",
-        "phone": "40 11 22 33",
-        "consultant": "mette.holm@jobcenter.example",
-        "job_goal": "Lager eller varer på hylder, som jeg har prøvet før.",
-        "wished_categories": ("warehouse", "retail"),
-        "tasks_can_do": ("Fylde hylder", "Pakke varer", "Truckcertifikat (gammelt)"),
-        "hours_min": Decimal(3),
-        "hours_max": Decimal(12),
-        "available_weekdays": int(Weekday.TUE | Weekday.THU),
-        "postcode": "6900",
-        "danish_level": "fluent",
-        "driving_licence": True,
-        "max_hours_per_day": Decimal(4),
-        "earlier_work": "Lagermedarbejder i 8 år.",
-    },
-    {
-        "case_reference": "RKSK-2024-0233",
-        "full_name": "Maria Sørensen",
-        "phone": "50 60 70 80",
-        "consultant": "jonas.brandt@jobcenter.example",
-        "job_goal": "Pakning eller produktion, gerne faste opgaver.",
-        "wished_categories": ("production", "warehouse"),
-        "tasks_can_do": ("Pakke", "Folde kasser"),
-        "hours_min": Decimal(5),
-        "hours_max": Decimal(10),
-        "available_weekdays": int(Weekday.MON | Weekday.WED | Weekday.FRI),
-        "postcode": "6880",
-        "danish_level": "good",
-        "needs_quiet_surroundings": True,
-    },
-    {
-        "case_reference": "RKSK-2021-0901",
-        "full_name": "Peter Holm Nielsen",
-        "phone": "60 70 80 90",
-        "consultant": "mette.holm@jobcenter.example",
-        "job_goal": "Rengøring, gerne om eftermiddagen.",
-        "wished_categories": ("cleaning",),
-        "hours_min": Decimal(2),
-        "hours_max": Decimal(6),
-        "available_weekdays": int(Weekday.FRI),
-        "postcode": "6900",
-        "danish_level": "fluent",
-        "no_long_standing": True,
-        "status": "paused",
-    },
-)
-
-
 def _ensure_candidates(jobcentre: Jobcentre) -> int:
     added = 0
     for spec in CANDIDATES:
@@ -381,6 +105,39 @@ def _ensure_candidates(jobcentre: Jobcentre) -> int:
         candidate = create_candidate(consultant, data)
         if status:
             set_status(candidate, CandidateStatus(status))
+        added += 1
+    return added
+
+
+def _ensure_proposals() -> int:
+    from marketplace import privacy, proposals
+    from marketplace.models import ConsentMethod, DeclineReason, Proposal
+
+    added = 0
+    for reference, title, stage in PROPOSALS:
+        candidate_id = db.session.scalar(
+            select(CandidateIdentity.candidate_id).where(
+                CandidateIdentity.case_reference == reference
+            )
+        )
+        job = db.session.scalar(select(Job).where(Job.title == title))
+        if candidate_id is None or job is None:
+            continue
+        known = select(Proposal.id).where(
+            Proposal.candidate_id == candidate_id, Proposal.job_id == job.id
+        )
+        if db.session.scalar(known) is not None:
+            continue
+        candidate = db.session.get(Candidate, candidate_id)
+        proposal = proposals.propose(job, candidate, candidate.consultant, PITCHES[title])
+        employer = proposals.company_staff(job.company_id)[0]
+        if stage == "consented":
+            proposals.accept(proposal, employer, local_today() + timedelta(days=5))
+            privacy.record_consent(proposal, candidate.consultant, ConsentMethod.IN_PERSON)
+        elif stage == "declined":
+            proposals.decline(
+                proposal, employer, DeclineReason.HOURS_DONT_FIT, "Vi har brug for flere dage."
+            )
         added += 1
     return added
 
@@ -431,5 +188,7 @@ def seed_demo() -> int:
         author = db.session.scalar(select(User).where(User.email == employer.email))
         workplace, new = _ensure_workplace(company)
         added += new + _ensure_jobs(company, workplace, author)
+    db.session.flush()
+    added += _ensure_proposals()
     db.session.flush()
     return added
