@@ -67,6 +67,9 @@ def accept_proposal(proposal_id: int) -> ResponseReturnValue:
             proposals.accept(found, current_user, form.suggested_start.data)
         except DomainError as error:
             db.session.rollback()
+            if error.field is None:  # e.g. a colleague answered first: say so on the page
+                flash(str(error.message), "error")
+                return redirect(url_for("employers.proposal", proposal_id=found.id))
             show_domain_error(form, error)
         else:
             db.session.commit()
@@ -89,6 +92,9 @@ def decline_proposal(proposal_id: int) -> ResponseReturnValue:
             )
         except DomainError as error:
             db.session.rollback()
+            if error.field is None:
+                flash(str(error.message), "error")
+                return redirect(url_for("employers.proposal", proposal_id=found.id))
             show_domain_error(form, error)
         else:
             db.session.commit()
