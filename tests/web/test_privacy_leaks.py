@@ -1,0 +1,157 @@
+"""The leak test: before consent, no company page, notification or e-mail shows identity.
+
+Every GET route a company user may open is visited (found from the URL map, so a page added
+later is visited too), with the ids of the company's own objects, and every notification
+and e-mail the company's users got. Identity fields hold unique sentinel strings.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from email import message_from_bytes, policy
+
+import pytest
+from sqlalchemy import select
+
+from marketplace import delivery, queue
+from marketplace.access import PUBLIC, allowed_roles_of
+from marketplace.candidates import CandidateData, create_candidate
+from marketplace.extensions import db
+from marketplace.jobs import local_today
+from marketplace.models import CATEGORY_BITS, Notification, Proposal, Role, Weekday
+from tests.support import csrf_token_from, submit
+
+NAME = "Sentinelname Leakcheckson"
+PHONE = "71 72 73 74"
+IDENTITY = ["Sentinelname", "Leakcheckson", "71 72 73 74", "71727374", "leak@sentinel.example"]
+NEVER = ["CASE-LEAK-9", "NOTE-LEAK-8", "6999", "Tjek aldrig denne note"]
+
+
+@pytest.fixture
+def setting(app, client, consultant, employer, make_job, make_company, make_user, login, outbox):
+    person = create_candidate(
+        consultant,
+        CandidateData(
+            full_name=NAME,
+            phone=PHONE,
+            email="leak@sentinel.example",
+            case_reference="CASE-LEAK-9",
+            consultant_note="NOTE-LEAK-8 Tjek aldrig denne note",
+            job_goal="Butik om morgenen",
+            hours_min=Decimal(3),
+            hours_max=Decimal(8),
+            municipality_code=760,
+            postcode="6999",
+            wished_categories=CATEGORY_BITS["retail"],
+            available_weekdays=int(Weekday.TUE | Weekday.THU),
+            danish_level="fluent",
+        ),
+    )
+    job = make_job(employer.organisation, employer)
+    login(consultant)
+    submit(client, f"/jobs/{job.id}/propose/{person.id}", {"pitch": "Stabil og mødestabil."})
+    proposal = db.session.scalar(select(Proposal))
+    colleague = make_user(employer.organisation, email="kollega-leak@test.example")
+    other_company_user = make_user(make_company(name="Andet Firma"))
+    return {
+        "person": person,
+        "job": job,
+        "proposal": proposal,
+        "colleague": colleague,
+        "other": other_company_user,
+    }
+
+
+def company_get_urls(app, user, setting) -> list[str]:
+    """Every GET page a company user may open, with the company's own ids filled in."""
+    ids = {
+        "job_id": setting["job"].id,
+        "workplace_id": setting["job"].workplace_id,
+        "proposal_id": setting["proposal"].id,
+    }
+    notifications = db.session.scalars(
+        select(Notification.id).where(Notification.recipient_id == user.id)
+    ).all()
+    urls = []
+    for rule in app.url_map.iter_rules():
+        allowed = allowed_roles_of(rule.endpoint)
+        if "GET" not in rule.methods or rule.endpoint == "static" or allowed is None:
+            continue
+        if allowed is not PUBLIC and Role.EMPLOYER.value not in allowed:
+            continue
+        arguments = list(rule.arguments)
+        if "notification_id" in arguments:
+            urls += [rule.rule.replace("<id:notification_id>", str(n)) for n in notifications]
+            continue
+        if "token" in arguments:
+            continue  # invitation links: for people without an account
+        path = rule.rule
+        for name, value in ids.items():
+            path = path.replace(f"<id:{name}>", str(value))
+        assert "<" not in path, f"a company page whose id the leak test cannot fill: {rule.rule}"
+        urls.append(path)
+    return sorted(set(urls))
+
+
+def everything_seen(app, user, setting, login, outbox) -> str:
+    browser = app.test_client()
+    login(user, via=browser)
+    delivery.sweep()
+    queue.run_inprocess_tasks()
+    seen = []
+    for url in company_get_urls(app, user, setting):
+        response = browser.get(url, follow_redirects=True)
+        assert response.status_code in (200, 404), url
+        seen.append(response.get_data(as_text=True))
+    for path in outbox.glob("*.eml"):
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if mail["To"] in (user.email,):
+            for part in mail.walk():
+                if part.get_content_maintype() == "text":
+                    seen.append(part.get_content())
+            seen.append(str(mail["Subject"]))
+    rows = db.session.scalars(
+        select(Notification).where(Notification.recipient_id == user.id)
+    ).all()
+    seen += [str(n.params) for n in rows]
+    return "\n".join(seen)
+
+
+def test_no_identity_anywhere_a_company_looks_before_consent(
+    app, client, employer, login, outbox, setting
+):
+    for user in (employer, setting["colleague"]):
+        seen = everything_seen(app, user, setting, login, outbox)
+        assert "Butik om morgenen" in seen  # the visit did reach the profile
+        for sentinel in IDENTITY + NEVER:
+            assert sentinel not in seen, (user.email, sentinel)
+
+
+def test_after_consent_name_and_phone_only_for_that_company(
+    app, client, employer, login, outbox, setting
+):
+    company = app.test_client()
+    login(employer, via=company)
+    page = company.get(f"/company/proposals/{setting['proposal'].id}")
+    start = (local_today() + timedelta(days=3)).isoformat()
+    company.post(
+        f"/company/proposals/{setting['proposal'].id}/accept",
+        data={"suggested_start": start, "csrf_token": csrf_token_from(page)},
+    )
+    submit(
+        client,
+        f"/proposals/{setting['proposal'].id}/consent",
+        {"method": "in_person"},
+        page=f"/proposals/{setting['proposal'].id}",
+    )
+
+    seen = everything_seen(app, employer, setting, login, outbox)
+    assert NAME in seen
+    assert PHONE in seen
+    for sentinel in [*NEVER, "leak@sentinel.example"]:  # never e-mail, reference, note, postcode
+        assert sentinel not in seen, sentinel
+
+    stranger = everything_seen(app, setting["other"], setting, login, outbox)
+    for sentinel in IDENTITY + NEVER:
+        assert sentinel not in stranger, sentinel
