@@ -13,7 +13,6 @@ import html
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -42,6 +41,7 @@ from marketplace.models import (
     User,
     Weekday,
 )
+from tests.html_forms import FormReader, PageForm, error_summary, field_error, text_of
 from tests.support import csrf_token_from
 
 CHOOSE_COLLEAGUE = _l("Choose a colleague from your jobcentre.")
@@ -51,71 +51,9 @@ FILL_IN = _l("Fill in this field.")
 # A browser's view of a form (as in test_company_jobs.py)
 
 
-class _Form:
-    def __init__(self, action: str | None) -> None:
-        self.action = action
-        self.values: dict[str, list[str]] = {}
-
-
-class _FormReader(HTMLParser):
-    """The forms of a page and what a browser would send for each (without a submit button)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[_Form] = []
-        self._form: _Form | None = None
-        self._select: tuple[str, list[str], list[str]] | None = None
-        self._textarea: tuple[str, list[str]] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "form":
-            self._form = _Form(a.get("action"))
-            self.forms.append(self._form)
-            return
-        if self._form is None:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
-            if kind in {"submit", "button", "image", "reset", "file"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in a:
-                return
-            default = "on" if kind in {"checkbox", "radio"} else ""
-            self._form.values.setdefault(name, []).append(a.get("value") or default)
-        elif tag == "select" and name:
-            self._select = (name, [], [])
-        elif tag == "option" and self._select is not None:
-            value = a.get("value") or ""
-            self._select[1].append(value)
-            if "selected" in a:
-                self._select[2].append(value)
-        elif tag == "textarea" and name:
-            self._textarea = (name, [])
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._textarea[1].append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._form = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            name, options, selected = self._select
-            self._form.values[name] = selected[:1] or options[:1]  # a browser picks the first
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            name, parts = self._textarea
-            typed = "".join(parts)
-            # A browser drops the one line break that follows <textarea>.
-            self._form.values[name] = [typed.removeprefix("\r\n").removeprefix("\n")]
-            self._textarea = None
-
-
-def forms_of(response: TestResponse) -> list[_Form]:
+def forms_of(response: TestResponse) -> list[PageForm]:
     assert response.status_code == 200, response.status_code
-    reader = _FormReader()
+    reader = FormReader()
     reader.feed(response.get_data(as_text=True))
     reader.close()
     return reader.forms
@@ -173,27 +111,8 @@ def da(message: object) -> str:
         return str(escape(str(message)))
 
 
-def text_of(response: TestResponse) -> str:
-    return response.get_data(as_text=True)
-
-
-def field_error(response: TestResponse, field: str) -> str:
-    page = text_of(response)
-    marker = f'id="{field}-error"'
-    assert marker in page, f"no error shown beside {field}"
-    start = page.index(marker)
-    return page[start : page.index("</p>", start)]
-
-
 def error_ids(response: TestResponse) -> list[str]:
     return re.findall(r'class="field__error" id="([^"]+)-error"', text_of(response))
-
-
-def error_summary(response: TestResponse) -> str:
-    page = text_of(response)
-    assert 'class="error-summary"' in page, "no error summary at the top of the form"
-    start = page.index('class="error-summary"')
-    return page[start : page.index("</div>", start)]
 
 
 def flashes(response: TestResponse) -> str:

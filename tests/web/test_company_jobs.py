@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -29,6 +28,7 @@ from marketplace.extensions import db
 from marketplace.jobs import STALE_MESSAGE, local_today
 from marketplace.labels import CLOSE_REASON_LABELS, STATUS_LABELS
 from marketplace.models import Company, Job, JobStatus, User, Workplace
+from tests.html_forms import FormReader, error_summary, field_error, text_of
 from tests.support import csrf_token_from
 
 # The domain's message for a start date in the past, as the catalog has it.
@@ -38,72 +38,10 @@ PAST_START = _l("The start date cannot be in the past.")
 # A browser's view of a form
 
 
-class _Form:
-    def __init__(self, action: str | None) -> None:
-        self.action = action
-        self.values: dict[str, list[str]] = {}
-
-
-class _FormReader(HTMLParser):
-    """The forms of a page and what a browser would send for each (without a submit button)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[_Form] = []
-        self._form: _Form | None = None
-        self._select: tuple[str, list[str], list[str]] | None = None
-        self._textarea: tuple[str, list[str]] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "form":
-            self._form = _Form(a.get("action"))
-            self.forms.append(self._form)
-            return
-        if self._form is None:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
-            if kind in {"submit", "button", "image", "reset", "file"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in a:
-                return
-            default = "on" if kind in {"checkbox", "radio"} else ""
-            self._form.values.setdefault(name, []).append(a.get("value") or default)
-        elif tag == "select" and name:
-            self._select = (name, [], [])
-        elif tag == "option" and self._select is not None:
-            value = a.get("value") or ""
-            self._select[1].append(value)
-            if "selected" in a:
-                self._select[2].append(value)
-        elif tag == "textarea" and name:
-            self._textarea = (name, [])
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._textarea[1].append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._form = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            name, options, selected = self._select
-            self._form.values[name] = selected[:1] or options[:1]  # a browser picks the first
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            name, parts = self._textarea
-            text = "".join(parts)
-            # A browser drops the one line break that follows <textarea>.
-            self._form.values[name] = [text.removeprefix("\r\n").removeprefix("\n")]
-            self._textarea = None
-
-
 def read_form(response: TestResponse) -> dict[str, list[str]]:
     """The page's own form (the one posting to the page itself), as a browser would send it."""
     assert response.status_code == 200, response.status_code
-    reader = _FormReader()
+    reader = FormReader()
     reader.feed(response.get_data(as_text=True))
     reader.close()
     own = [form for form in reader.forms if form.action is None]
@@ -154,18 +92,6 @@ def da(message: object) -> str:
         return str(escape(str(message)))
 
 
-def text_of(response: TestResponse) -> str:
-    return response.get_data(as_text=True)
-
-
-def field_error(response: TestResponse, field: str) -> str:
-    page = text_of(response)
-    marker = f'id="{field}-error"'
-    assert marker in page, f"no error shown beside {field}"
-    start = page.index(marker)
-    return page[start : page.index("</p>", start)]
-
-
 def error_ids(response: TestResponse) -> list[str]:
     page = text_of(response)
     found, at = [], page.find('class="field__error" id="')
@@ -174,13 +100,6 @@ def error_ids(response: TestResponse) -> list[str]:
         found.append(page[start : page.index('"', start)].removesuffix("-error"))
         at = page.find('class="field__error" id="', start)
     return found
-
-
-def error_summary(response: TestResponse) -> str:
-    page = text_of(response)
-    assert 'class="error-summary"' in page, "no error summary at the top of the form"
-    start = page.index('class="error-summary"')
-    return page[start : page.index("</div>", start)]
 
 
 def section(response: TestResponse, element_id: str) -> str:
