@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
+
+from marketplace.demo_data import DEMO_PASSWORD
+
+AxeCheck = Callable[[Page], None]
+LOGIN_URL = re.compile(r"/login$")
 
 
 def at(path: str) -> re.Pattern[str]:
@@ -24,3 +30,36 @@ def labelled(page: Page, field_id: str) -> Locator:
 def submit_main_form(page: Page) -> None:
     """Submit the page's own form: the one that posts back to the page (no action of its own)."""
     page.locator("main form[method='post']:not([action]) button[type='submit']").click()
+
+
+def log_in(page: Page, axe_check: AxeCheck, email: str, home: str) -> None:
+    page.goto("/login")
+    expect(page).to_have_url(LOGIN_URL)
+    axe_check(page)
+    labelled(page, "email").fill(email)
+    labelled(page, "password").fill(DEMO_PASSWORD)
+    submit_main_form(page)
+    expect(page).to_have_url(at(home))
+    axe_check(page)
+
+
+def log_out(page: Page, axe_check: AxeCheck) -> None:
+    page.locator("header form[action='/logout'] button[type='submit']").click()
+    expect(page).to_have_url(LOGIN_URL)
+    expect(page.locator(".site-header__user")).to_have_count(0)
+    axe_check(page)
+
+
+def tick_by_label(page: Page, name: str, value: str) -> str:
+    """Click the checkbox's or radio's own <label>, as a person does; returns its text."""
+    box = page.locator(f"main input[name='{name}'][value='{value}']")
+    expect(box).to_have_count(1)
+    box_id = box.get_attribute("id")
+    assert box_id, f"the {name}={value} option has no id for its label"
+    label = page.locator(f"label[for='{box_id}']")
+    expect(label).to_have_count(1)
+    label.click()
+    expect(box).to_be_checked()
+    text = label.inner_text().strip()
+    assert text, f"the label of #{box_id} is empty"
+    return text

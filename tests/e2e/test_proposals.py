@@ -22,10 +22,10 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
-from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE, JOBCENTRE_USERS, JOBS
+from marketplace.demo import COMPANIES, JOBCENTRE, JOBCENTRE_USERS, JOBS
 from marketplace.jobs import local_today
 from marketplace.models import CATEGORY_BITS, Category, Weekday
-from tests.e2e.pages import at, labelled, submit_main_form
+from tests.e2e.pages import at, labelled, log_in, log_out, submit_main_form, tick_by_label
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -58,39 +58,6 @@ PROPOSAL_URL = re.compile(r"/proposals/(\d+)$")
 BOARD_JOB = re.compile(r"^/jobs/(\d+)$")
 LOGIN_URL = re.compile(r"/login$")
 PSEUDONYM = re.compile(r"^Kandidat [2-9A-HJKMNP-Z]{5}$")
-
-
-def log_in(page: Page, axe_check: AxeCheck, email: str, home: str) -> None:
-    page.goto("/login")
-    expect(page).to_have_url(LOGIN_URL)
-    axe_check(page)
-    labelled(page, "email").fill(email)
-    labelled(page, "password").fill(DEMO_PASSWORD)
-    submit_main_form(page)
-    expect(page).to_have_url(at(home))
-    axe_check(page)
-
-
-def log_out(page: Page, axe_check: AxeCheck) -> None:
-    page.locator("header form[action='/logout'] button[type='submit']").click()
-    expect(page).to_have_url(LOGIN_URL)
-    expect(page.locator(".site-header__user")).to_have_count(0)
-    axe_check(page)
-
-
-def tick_by_label(page: Page, name: str, value: str) -> str:
-    """Click the checkbox's or radio's own <label>, as a person does; returns its text."""
-    box = page.locator(f"main input[name='{name}'][value='{value}']")
-    expect(box).to_have_count(1)
-    box_id = box.get_attribute("id")
-    assert box_id, f"the {name}={value} option has no id for its label"
-    label = page.locator(f"label[for='{box_id}']")
-    expect(label).to_have_count(1)
-    label.click()
-    expect(box).to_be_checked()
-    text = label.inner_text().strip()
-    assert text, f"the label of #{box_id} is empty"
-    return text
 
 
 def unique_person() -> tuple[str, str]:
