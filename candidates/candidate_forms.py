@@ -25,28 +25,27 @@ from marketplace.forms import (
     number_between,
     optional,
     required,
+    strip_text,
 )
 from marketplace.labels import CATEGORY_LABELS, DANISH_LEVEL_LABELS, WEEKDAY_LABELS
 from marketplace.models import CATEGORY_BITS
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 class CandidateForm(Form):
     # Identity: only the jobcentre sees it; a company only with the citizen's consent.
     full_name = StringField(
-        _l("Full name"), validators=[required(), max_length(120)], filters=[_strip]
+        _l("Full name"), validators=[required(), max_length(120)], filters=[strip_text]
     )
-    phone = StringField(_l("Phone"), validators=[optional(), max_length(30)], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=[optional(), max_length(30)], filters=[strip_text])
     email = EmailField(
-        _l("E-mail"), validators=[optional(), email_address(), max_length(254)], filters=[_strip]
+        _l("E-mail"),
+        validators=[optional(), email_address(), max_length(254)],
+        filters=[strip_text],
     )
     case_reference = StringField(
         _l("Case reference"),
         validators=[optional(), max_length(40)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("The jobcentre's own reference. Never a CPR number."),
     )
     # The profile a company sees (under a pseudonym).
@@ -77,15 +76,17 @@ class CandidateForm(Form):
     available_times = StringField(
         _l("Times of day"),
         validators=[optional(), max_length(200)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("E.g. 'mornings only' or 'after 10'."),
     )
     municipality = SelectField(_l("Municipality"), coerce=int_or_none, validators=[required()])
-    postcode = StringField(_l("Postcode"), validators=[required(), max_length(4)], filters=[_strip])
+    postcode = StringField(
+        _l("Postcode"), validators=[required(), max_length(4)], filters=[strip_text]
+    )
     languages = StringField(
         _l("Languages"),
         validators=[optional(), max_length(200)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("E.g. 'Arabic, some English'."),
     )
     danish_level = SelectField(

@@ -29,6 +29,7 @@ from marketplace.forms import (
     number_between,
     optional,
     required,
+    strip_text,
 )
 from marketplace.jobs import check_hours
 from marketplace.labels import (
@@ -39,22 +40,18 @@ from marketplace.labels import (
 )
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 class CompanyProfileForm(Form):
     name = StringField(
-        _l("Company name"), validators=[required(), max_length(200)], filters=[_strip]
+        _l("Company name"), validators=[required(), max_length(200)], filters=[strip_text]
     )
     contact_name = StringField(
         _l("Contact person"),
         validators=[required(), max_length(120)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("The person the jobcentre can call about your small jobs."),
     )
     contact_phone = StringField(
-        _l("Contact phone"), validators=[optional(), max_length(30)], filters=[_strip]
+        _l("Contact phone"), validators=[optional(), max_length(30)], filters=[strip_text]
     )
     employee_count = IntegerField(
         _l("Number of employees"), validators=[input_required(), number_between(0, 1_000_000)]
@@ -66,26 +63,26 @@ class WorkplaceForm(Form):
     name = StringField(
         _l("Name of the workplace"),
         validators=[required(), max_length(120)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("As your staff call it, e.g. 'the shop in Skjern'."),
     )
     p_number = StringField(
         _l("P-number"),
         validators=[required(), max_length(20)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l(
             "10 digits. Find it in the CVR register under your company's production units."
         ),
     )
     address = StringField(
-        _l("Street and number"), validators=[required(), max_length(200)], filters=[_strip]
+        _l("Street and number"), validators=[required(), max_length(200)], filters=[strip_text]
     )
     postcode = StringField(
         _l("Postcode"),
         validators=[required(), Regexp(r"^[0-9]{4}$", message=_l("Enter a postcode of 4 digits."))],
-        filters=[_strip],
+        filters=[strip_text],
     )
-    city = StringField(_l("Town"), validators=[required(), max_length(100)], filters=[_strip])
+    city = StringField(_l("Town"), validators=[required(), max_length(100)], filters=[strip_text])
     municipality = SelectField(_l("Municipality"), coerce=int_or_none, validators=[required()])
     submit = SubmitField(_l("Save the workplace"))
 
@@ -98,7 +95,7 @@ class JobForm(Form):
     title = StringField(
         _l("Title"),
         validators=[required(), max_length(120)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("Short and plain, e.g. 'Stocking shelves'."),
     )
     workplace = SelectField(_l("Workplace (P-number)"), coerce=int, validators=[input_required()])
@@ -143,7 +140,7 @@ class JobForm(Form):
         description=_l("The lowest hourly wage of the agreement that covers the job."),
     )
     wage_agreement_name = StringField(
-        _l("Agreement"), validators=[optional(), max_length(120)], filters=[_strip]
+        _l("Agreement"), validators=[optional(), max_length(120)], filters=[strip_text]
     )
     requires_heavy_lifting = BooleanField(_l("Lifting is part of the job"))
     lifting_max_kg = IntegerField(
@@ -162,11 +159,11 @@ class JobForm(Form):
     contact_name = StringField(
         _l("Contact person or mentor"),
         validators=[required(), max_length(120)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("The colleague who receives and guides the person."),
     )
     contact_phone = StringField(
-        _l("Their phone"), validators=[optional(), max_length(30)], filters=[_strip]
+        _l("Their phone"), validators=[optional(), max_length(30)], filters=[strip_text]
     )
     version = HiddenField()
     save_draft = SubmitField(_l("Save as draft"))

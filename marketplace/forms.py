@@ -88,6 +88,11 @@ class _Catalog:
         return get_translations().ungettext(singular, plural, n)
 
 
+def strip_text(value: object) -> object:
+    """Surrounding spaces typed or pasted around a value are not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def strip_control_characters(value: object) -> object:
     """Pasted text can carry control characters (PostgreSQL refuses a NUL in text)."""
     if not isinstance(value, str):

@@ -3,9 +3,15 @@ the messages a user reads beside fields and at the top of a form."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
+from flask.testing import FlaskClient
+from flask_babel import force_locale
+from markupsafe import escape
 from werkzeug.test import TestResponse
+
+from tests.support import csrf_token_from
 
 
 class PageForm:
@@ -87,3 +93,19 @@ def field_error(response: TestResponse, field: str) -> str:
 
 def text_of(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+def press(client: FlaskClient, url: str, page: str) -> TestResponse:
+    """Press a one-button form on `page` (its CSRF token only)."""
+    return client.post(url, data={"csrf_token": csrf_token_from(client.get(page))})
+
+
+def da(message: object) -> str:
+    """A message as a Danish user reads it in the page's HTML."""
+    with force_locale("da"):
+        return str(escape(str(message)))
+
+
+def error_ids(response: TestResponse) -> list[str]:
+    """The fields that show an error beside them, in page order."""
+    return re.findall(r'class="field__error" id="([^"]+)-error"', text_of(response))

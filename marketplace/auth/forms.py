@@ -24,17 +24,14 @@ from marketplace.forms import (
     max_length,
     number_between,
     required,
+    strip_text,
 )
 
 LANGUAGE_CHOICES = [SelectChoice("da", "Dansk"), SelectChoice("en", "English")]
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 class LoginForm(Form):
-    email = EmailField(_l("E-mail"), validators=[required(), max_length(254)], filters=[_strip])
+    email = EmailField(_l("E-mail"), validators=[required(), max_length(254)], filters=[strip_text])
     password = PasswordField(_l("Password"), validators=[required(), max_length(200)])
     submit = SubmitField(_l("Log in"))
 
@@ -70,16 +67,16 @@ class PasswordPolicy:
 
 class CompanySignupForm(PasswordPolicy, Form):
     company_name = StringField(
-        _l("Company name"), validators=[required(), max_length(200)], filters=[_strip]
+        _l("Company name"), validators=[required(), max_length(200)], filters=[strip_text]
     )
     cvr = StringField(
         _l("CVR number"),
         validators=[required(), max_length(20)],
-        filters=[_strip],
+        filters=[strip_text],
         description=_l("8 digits, as in the CVR register."),
     )
     address = StringField(
-        _l("Street and number"), validators=[required(), max_length(200)], filters=[_strip]
+        _l("Street and number"), validators=[required(), max_length(200)], filters=[strip_text]
     )
     postcode = StringField(
         _l("Postcode"),
@@ -87,19 +84,21 @@ class CompanySignupForm(PasswordPolicy, Form):
             required(),
             Regexp(r"^[0-9]{4}$", message=_l("Enter a postcode of 4 digits.")),
         ],
-        filters=[_strip],
+        filters=[strip_text],
     )
-    city = StringField(_l("Town"), validators=[required(), max_length(100)], filters=[_strip])
+    city = StringField(_l("Town"), validators=[required(), max_length(100)], filters=[strip_text])
     municipality = SelectField(_l("Municipality"), coerce=int_or_none, validators=[required()])
     employee_count = IntegerField(
         _l("Number of employees"),
         validators=[input_required(), number_between(0, 1_000_000)],
     )
-    name = StringField(_l("Your name"), validators=[required(), max_length(120)], filters=[_strip])
+    name = StringField(
+        _l("Your name"), validators=[required(), max_length(120)], filters=[strip_text]
+    )
     email = EmailField(
         _l("Your work e-mail"),
         validators=[required(), email_address(), max_length(254)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     password = new_password_field()
     password_confirm = repeat_password_field()
@@ -112,11 +111,11 @@ class CompanySignupForm(PasswordPolicy, Form):
 
 
 class InvitationForm(Form):
-    name = StringField(_l("Name"), validators=[required(), max_length(120)], filters=[_strip])
+    name = StringField(_l("Name"), validators=[required(), max_length(120)], filters=[strip_text])
     email = EmailField(
         _l("E-mail"),
         validators=[required(), email_address(), max_length(254)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     role = SelectField(_l("Role"), validators=[required()])
     locale = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
@@ -124,7 +123,9 @@ class InvitationForm(Form):
 
 
 class AcceptInvitationForm(PasswordPolicy, Form):
-    name = StringField(_l("Your name"), validators=[required(), max_length(120)], filters=[_strip])
+    name = StringField(
+        _l("Your name"), validators=[required(), max_length(120)], filters=[strip_text]
+    )
     password = new_password_field()
     password_confirm = repeat_password_field()
     submit = SubmitField(_l("Create my account"))

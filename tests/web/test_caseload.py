@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy import func, select, text
@@ -41,7 +40,16 @@ from marketplace.models import (
     User,
     Weekday,
 )
-from tests.html_forms import FormReader, PageForm, error_summary, field_error, text_of
+from tests.html_forms import (
+    FormReader,
+    PageForm,
+    da,
+    error_ids,
+    error_summary,
+    field_error,
+    press,
+    text_of,
+)
 from tests.support import csrf_token_from
 
 CHOOSE_COLLEAGUE = _l("Choose a colleague from your jobcentre.")
@@ -96,23 +104,8 @@ def fill(client: FlaskClient, url: str, **changes: object) -> TestResponse:
     return send(client, url, read_form(client.get(url)), **changes)
 
 
-def press(client: FlaskClient, url: str, page: str) -> TestResponse:
-    """Press a one-button form on `page` (its CSRF token only)."""
-    return client.post(url, data={"csrf_token": csrf_token_from(client.get(page))})
-
-
 # ---------------------------------------------------------------------------------------------
 # What the user reads
-
-
-def da(message: object) -> str:
-    """A message as the (Danish) consultant reads it in the page's HTML."""
-    with force_locale("da"):
-        return str(escape(str(message)))
-
-
-def error_ids(response: TestResponse) -> list[str]:
-    return re.findall(r'class="field__error" id="([^"]+)-error"', text_of(response))
 
 
 def flashes(response: TestResponse) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -28,7 +27,7 @@ from marketplace.extensions import db
 from marketplace.jobs import STALE_MESSAGE, local_today
 from marketplace.labels import CLOSE_REASON_LABELS, STATUS_LABELS
 from marketplace.models import Company, Job, JobStatus, User, Workplace
-from tests.html_forms import FormReader, error_summary, field_error, text_of
+from tests.html_forms import FormReader, da, error_ids, error_summary, field_error, press, text_of
 from tests.support import csrf_token_from
 
 # The domain's message for a start date in the past, as the catalog has it.
@@ -77,29 +76,8 @@ def fill(client: FlaskClient, url: str, button: str | None = None, **changes: ob
     return send(client, url, read_form(client.get(url)), button, **changes)
 
 
-def press(client: FlaskClient, url: str, page: str) -> TestResponse:
-    """Press a one-button form (publish, copy) on `page`."""
-    return client.post(url, data={"csrf_token": csrf_token_from(client.get(page))})
-
-
 # ---------------------------------------------------------------------------------------------
 # What the user reads
-
-
-def da(message: object) -> str:
-    """A message as the (Danish) employer reads it in the page's HTML."""
-    with force_locale("da"):
-        return str(escape(str(message)))
-
-
-def error_ids(response: TestResponse) -> list[str]:
-    page = text_of(response)
-    found, at = [], page.find('class="field__error" id="')
-    while at != -1:
-        start = at + len('class="field__error" id="')
-        found.append(page[start : page.index('"', start)].removesuffix("-error"))
-        at = page.find('class="field__error" id="', start)
-    return found
 
 
 def section(response: TestResponse, element_id: str) -> str:
