@@ -17,7 +17,7 @@ from marketplace.models import Role
 
 HOME_ENDPOINTS = {
     Role.EMPLOYER.value: "employers.home",
-    Role.CONSULTANT.value: "candidates.caseload",
+    Role.CONSULTANT.value: "candidates.placements_home",
     Role.ADMIN.value: "candidates.jobcentre",
 }
 
@@ -27,6 +27,9 @@ SUBJECT_ENDPOINTS = {
     ("proposals", Role.EMPLOYER.value): ("employers.proposal", "proposal_id"),
     ("proposals", Role.CONSULTANT.value): ("candidates.proposal", "proposal_id"),
     ("proposals", Role.ADMIN.value): ("candidates.proposal", "proposal_id"),
+    ("placements", Role.EMPLOYER.value): ("employers.placement", "placement_id"),
+    ("placements", Role.CONSULTANT.value): ("candidates.placement", "placement_id"),
+    ("placements", Role.ADMIN.value): ("candidates.placement", "placement_id"),
 }
 
 

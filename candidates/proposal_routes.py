@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from candidates import bp
 from candidates.caseload import STAFF
@@ -15,7 +16,7 @@ from marketplace.access import get_own_or_404, roles
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm, show_domain_error
-from marketplace.models import Candidate, ConsentMethod, Proposal
+from marketplace.models import Candidate, ConsentMethod, Placement, Proposal
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -61,6 +62,7 @@ def proposal(proposal_id: int) -> ResponseReturnValue:
         consent_form=ConsentForm(),
         consent_labels=CONSENT_METHOD_LABELS,
         button=EmptyForm(),
+        placement=db.session.scalar(select(Placement).where(Placement.proposal_id == found.id)),
     )
 
 
@@ -88,6 +90,7 @@ def record_consent(proposal_id: int) -> ResponseReturnValue:
         consent_form=form,
         consent_labels=CONSENT_METHOD_LABELS,
         button=EmptyForm(),
+        placement=db.session.scalar(select(Placement).where(Placement.proposal_id == found.id)),
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from candidates import bp
 from candidates.forms import JobBoardForm
-from marketplace import delivery, jobboard, matching, queue
+from marketplace import delivery, jobboard, ladder_rules, matching, queue
 from marketplace.access import roles
 from marketplace.auth import invitations, team
 from marketplace.extensions import db
@@ -78,4 +78,5 @@ def jobcentre() -> ResponseReturnValue:
         staff=team.members(jobcentre.id),
         pending=invitations.open_invitations(jobcentre.id),
         companies_in_area=companies_in_area or 0,
+        rules=ladder_rules.rules_for(jobcentre.id),
     )

@@ -8,16 +8,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from employers import bp
 from employers.proposal_forms import AcceptForm, DeclineForm
-from marketplace import privacy, proposals
+from marketplace import placements, privacy, proposals
 from marketplace.access import get_own_or_404, roles
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import show_domain_error
 from marketplace.jobs import local_today
-from marketplace.models import DeclineReason, Proposal, Role
+from marketplace.models import DeclineReason, Phase, Placement, Proposal, Role
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -28,8 +29,10 @@ def _page(found: Proposal, accept: AcceptForm, decline: DeclineForm) -> Response
     identity = privacy.reveal_to_company(found, current_user, request.path)
     if identity is not None:
         db.session.commit()  # the audit row of this showing
+    accept.offer(found.job)
     return render_template(
         "employers/proposal.html",
+        placement=db.session.scalar(select(Placement).where(Placement.proposal_id == found.id)),
         proposal=found,
         view=privacy.company_view(found.candidate, found.company_id),
         identity=identity,
@@ -53,8 +56,12 @@ def proposal_list() -> ResponseReturnValue:
 @roles(Role.EMPLOYER)
 def proposal(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
-    accept = AcceptForm(suggested_start=local_today() + timedelta(days=7))
-    return _page(found, accept, DeclineForm())
+    return _page(found, _fresh_accept_form(), DeclineForm())
+
+
+def _fresh_accept_form() -> AcceptForm:
+    start = local_today() + timedelta(days=7)
+    return AcceptForm(formdata=None, suggested_start=start, trial_end=start + timedelta(days=1))
 
 
 @bp.post("/proposals/<id:proposal_id>/accept")
@@ -62,9 +69,17 @@ def proposal(proposal_id: int) -> ResponseReturnValue:
 def accept_proposal(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     form = AcceptForm()
+    form.offer(found.job)
     if form.validate_on_submit():
         try:
             proposals.accept(found, current_user, form.suggested_start.data)
+            placement = placements.start(
+                found,
+                current_user,
+                Phase(form.first_step.data),
+                form.suggested_start.data,
+                form.trial_end.data,
+            )
         except DomainError as error:
             db.session.rollback()
             if error.field is None:  # e.g. a colleague answered first: say so on the page
@@ -76,7 +91,7 @@ def accept_proposal(proposal_id: int) -> ResponseReturnValue:
             flash(
                 _("Accepted. The jobcentre now asks the person to share name and phone."), "success"
             )
-            return redirect(url_for("employers.proposal", proposal_id=found.id))
+            return redirect(url_for("employers.placement", placement_id=placement.id))
     return _page(found, form, DeclineForm(formdata=None))
 
 
@@ -100,6 +115,4 @@ def decline_proposal(proposal_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Declined. The jobcentre sees your reason."), "success")
             return redirect(url_for("employers.proposal_list"))
-    return _page(
-        found, AcceptForm(formdata=None, suggested_start=local_today() + timedelta(days=7)), form
-    )
+    return _page(found, _fresh_accept_form(), form)

@@ -13,13 +13,13 @@ from wtforms import SelectChoice
 
 from employers import bp
 from employers.forms import CloseJobForm, CompanyProfileForm, JobForm, WorkplaceForm
-from marketplace import companies, jobs, proposals
+from marketplace import companies, jobs, placement_timeline, privacy, proposals
 from marketplace.access import get_own_or_404, roles
 from marketplace.auth import team
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
-from marketplace.models import CloseReason, Job, JobStatus, Role, Workplace
+from marketplace.models import CloseReason, Job, JobStatus, Phase, Role, Side, Workplace
 
 
 def _company():  # type: ignore[no-untyped-def]
@@ -34,8 +34,18 @@ def _own_job(job_id: int) -> Job:
 @roles(Role.EMPLOYER)
 def home() -> ResponseReturnValue:
     company = _company()
+    rows = [
+        row
+        for row in placement_timeline.for_company(company.id, jobs.local_today())
+        if row.phase != Phase.ENDED
+    ]
     return render_template(
         "employers/home.html",
+        placement_rows=rows,
+        placement_names={
+            r.placement.id: privacy.pseudonym(r.placement.candidate_id, company.id) for r in rows
+        },
+        waiting_for_us=[r for r in rows if r.waits_for == Side.COMPANY],
         company=company,
         colleagues=team.members(company.id),
         workplaces=companies.workplaces_of(company.id),

@@ -26,6 +26,7 @@ from marketplace.demo_data import (
     WORKPLACES,
     DemoUser,
 )
+from marketplace.demo_placements import ensure_placements
 from marketplace.extensions import db
 from marketplace.jobs import JobData, close_job, create_job, local_today
 from marketplace.models import (
@@ -110,8 +111,8 @@ def _ensure_candidates(jobcentre: Jobcentre) -> int:
 
 
 def _ensure_proposals() -> int:
-    from marketplace import privacy, proposals
-    from marketplace.models import ConsentMethod, DeclineReason, Proposal
+    from marketplace import proposals
+    from marketplace.models import DeclineReason, Proposal
 
     added = 0
     for reference, title, stage in PROPOSALS:
@@ -131,10 +132,7 @@ def _ensure_proposals() -> int:
         candidate = db.session.get(Candidate, candidate_id)
         proposal = proposals.propose(job, candidate, candidate.consultant, PITCHES[title])
         employer = proposals.company_staff(job.company_id)[0]
-        if stage == "consented":
-            proposals.accept(proposal, employer, local_today() + timedelta(days=5))
-            privacy.record_consent(proposal, candidate.consultant, ConsentMethod.IN_PERSON)
-        elif stage == "declined":
+        if stage == "declined":
             proposals.decline(
                 proposal, employer, DeclineReason.HOURS_DONT_FIT, "Vi har brug for flere dage."
             )
@@ -190,5 +188,7 @@ def seed_demo() -> int:
         added += new + _ensure_jobs(company, workplace, author)
     db.session.flush()
     added += _ensure_proposals()
+    db.session.flush()
+    added += ensure_placements()
     db.session.flush()
     return added

@@ -309,10 +309,20 @@ CANDIDATES: tuple[dict[str, object], ...] = (
 
 # (case reference, job title, what happened): proposals at every stage.
 PROPOSALS = (
-    ("RKSK-2022-0789", "Opfyldning af varer", "consented"),
     ("RKSK-2023-0456", "Kantinehjælp", "waiting"),
-    ("RKSK-2024-0117", "Hjælp i planteskolen", "waiting"),
     ("RKSK-2024-0233", "Pakning ved pakkelinjen", "declined"),
+)
+
+
+# (case reference, job title, stage): placements at every phase of the ladder; see
+# marketplace.demo_placements for what each stage means.
+PLACEMENTS = (
+    ("RKSK-2022-0789", "Opfyldning af varer", "combined"),
+    ("RKSK-2024-0117", "Hjælp i planteskolen", "praktik_offer_waiting"),
+    ("RKSK-2024-0233", "Pakning af juletræer", "paid"),
+    ("RKSK-2024-0233", "Kantinehjælp", "trial"),
+    ("RKSK-2022-0789", "Pakning ved pakkelinjen", "pending"),
+    ("RKSK-2023-0456", "Opfyldning af varer", "ended"),
 )
 
 
@@ -321,4 +331,5 @@ PITCHES = {
     "Kantinehjælp": "Glad for køkkenarbejde og vant til at anrette. Vil gerne lære mere dansk.",
     "Hjælp i planteskolen": "Vil gerne arbejde udenfor og er vant til at luge og vande.",
     "Pakning ved pakkelinjen": "Kan lide faste opgaver og arbejder grundigt.",
+    "Pakning af juletræer": "Stærk til pakning og glad for at arbejde i et team.",
 }

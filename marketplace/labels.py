@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.models import CATEGORY_BITS, Category, CloseReason, DanishLevel, Weekday
+from marketplace.models import (
+    CATEGORY_BITS,
+    Category,
+    CloseReason,
+    DanishLevel,
+    EndReason,
+    Phase,
+    Purpose,
+    StepKind,
+    StepStatus,
+    Weekday,
+)
 
 CATEGORY_LABELS = {
     Category.CLEANING.value: _l("Cleaning"),
@@ -88,6 +99,49 @@ STATUS_LABELS = {
 }
 
 
+PHASE_LABELS = {
+    Phase.PENDING.value: _l("First step being agreed"),
+    Phase.TRIAL.value: _l("Trial visit"),
+    Phase.PRAKTIK.value: _l("Work placement"),
+    Phase.COMBINED.value: _l("Combined"),
+    Phase.PAID.value: _l("Paid hours"),
+    Phase.ENDED.value: _l("Ended"),
+}
+
+END_REASON_LABELS = {
+    EndReason.HIRED_ELSEWHERE.value: _l("Hired for more hours elsewhere"),
+    EndReason.COMPLETED.value: _l("Completed"),
+    EndReason.CANDIDATE_STOPPED.value: _l("The person stopped"),
+    EndReason.COMPANY_STOPPED.value: _l("The company stopped"),
+    EndReason.HEALTH.value: _l("Health"),
+    EndReason.OTHER.value: _l("Other reason"),
+}
+
+STEP_KIND_LABELS = {
+    StepKind.PRAKTIK.value: _l("Praktik agreement"),
+    StepKind.PAID.value: _l("Paid hours"),
+}
+
+STEP_STATUS_LABELS = {
+    StepStatus.WAITING.value: _l("Waiting for an answer"),
+    StepStatus.ACCEPTED.value: _l("Agreed"),
+    StepStatus.CHANGES_REQUESTED.value: _l("Changes requested"),
+    StepStatus.DECLINED.value: _l("Declined"),
+    StepStatus.WITHDRAWN.value: _l("Withdrawn"),
+    StepStatus.CANCELLED.value: _l("Cancelled: the placement ended"),
+}
+
+PURPOSE_LABELS = {
+    Purpose.TOWARDS_HOURS: _l("Towards ordinary hours"),
+    Purpose.TRAIN_SKILLS: _l("Train specific skills"),
+    Purpose.CLARIFY_GOAL: _l("Clarify a job goal"),
+}
+
+
+def purpose_names(bits: int) -> str:
+    return ", ".join(str(label) for purpose, label in PURPOSE_LABELS.items() if bits & purpose)
+
+
 def day_names(weekdays: int, short: bool = False) -> str:
     """ "Tuesday, Thursday" for the bits of a weekday mask, in the user's language."""
     names = WEEKDAY_SHORT if short else WEEKDAY_LABELS
@@ -103,6 +157,7 @@ def init_app(app: object) -> None:
     """Make the labels available to every template."""
     app.jinja_env.filters["day_names"] = day_names  # type: ignore[attr-defined]
     app.jinja_env.filters["category_names"] = category_names  # type: ignore[attr-defined]
+    app.jinja_env.filters["purpose_names"] = purpose_names  # type: ignore[attr-defined]
 
     @app.context_processor  # type: ignore[attr-defined]
     def labels() -> dict[str, object]:
@@ -117,4 +172,8 @@ def init_app(app: object) -> None:
             "candidate_status_labels": CANDIDATE_STATUS_LABELS,
             "proposal_status_labels": PROPOSAL_STATUS_LABELS,
             "decline_reason_labels": DECLINE_REASON_LABELS,
+            "phase_labels": PHASE_LABELS,
+            "end_reason_labels": END_REASON_LABELS,
+            "step_kind_labels": STEP_KIND_LABELS,
+            "step_status_labels": STEP_STATUS_LABELS,
         }

@@ -15,6 +15,20 @@ from marketplace.models.jobs import (
 from marketplace.models.municipalities import Municipality
 from marketplace.models.notifications import EmailPreference, EmailState, Notification
 from marketplace.models.organisations import Company, Jobcentre, Organisation, OrgKind
+from marketplace.models.placements import (
+    PROPOSER,
+    EndReason,
+    LadderRules,
+    Phase,
+    Placement,
+    PlacementReminder,
+    PlacementStep,
+    PlacementTerms,
+    Purpose,
+    Side,
+    StepKind,
+    StepStatus,
+)
 from marketplace.models.proposals import (
     Consent,
     ConsentMethod,
@@ -28,6 +42,7 @@ from marketplace.models.workplaces import Workplace
 
 __all__ = [
     "CATEGORY_BITS",
+    "PROPOSER",
     "Base",
     "Candidate",
     "CandidateIdentity",
@@ -41,18 +56,29 @@ __all__ = [
     "DeclineReason",
     "EmailPreference",
     "EmailState",
+    "EndReason",
     "IdentityView",
     "Invitation",
     "Job",
     "JobStatus",
     "Jobcentre",
+    "LadderRules",
     "Municipality",
     "Notification",
     "OrgKind",
     "Organisation",
+    "Phase",
+    "Placement",
+    "PlacementReminder",
+    "PlacementStep",
+    "PlacementTerms",
     "Proposal",
     "ProposalStatus",
+    "Purpose",
     "Role",
+    "Side",
+    "StepKind",
+    "StepStatus",
     "User",
     "UserSession",
     "Weekday",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.e2e
 
-HOMES = {Role.EMPLOYER: "/company/", Role.CONSULTANT: "/caseload", Role.ADMIN: "/jobcentre"}
+HOMES = {Role.EMPLOYER: "/company/", Role.CONSULTANT: "/placements", Role.ADMIN: "/jobcentre"}
 DEMO_USERS = [*JOBCENTRE_USERS, *(employer for _, employer in COMPANIES)]
 COMPANY_OF = {employer.email: fields["name"] for fields, employer in COMPANIES}
 LOGIN_URL = re.compile(r"/login$")

@@ -40,6 +40,7 @@ COMPANY_HOME = "/company/"
 NEW_JOB = "/company/jobs/new"
 BOARD = "/jobs"
 CASELOAD = "/caseload"
+CONSULTANT_HOME = "/placements"
 EMPLOYER_JOB = re.compile(r"/company/jobs/(\d+)$")
 BOARD_JOB = re.compile(r"/jobs/(\d+)$")
 LOGIN_URL = re.compile(r"/login$")
@@ -191,7 +192,7 @@ def test_hanne_posts_a_job_and_jonas_finds_it_on_the_board(page: Page, axe_check
     log_out(page, axe_check)
 
     # Journey 2: Jonas filters the board down to her job and opens it.
-    log_in(page, axe_check, JONAS.email, CASELOAD)
+    log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     board_link = page.locator(f"nav.site-nav a[href='{BOARD}']")
     expect(board_link).to_have_text("Jobopslag")
     board_link.click()
@@ -227,7 +228,7 @@ def test_hanne_posts_a_job_and_jonas_finds_it_on_the_board(page: Page, axe_check
 
 
 def test_board_filters_work_with_the_keyboard_alone(page: Page, axe_check: AxeCheck) -> None:
-    log_in(page, axe_check, JONAS.email, CASELOAD)
+    log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     page.goto(BOARD)
     expect(page).to_have_url(at(BOARD))
     axe_check(page)
@@ -267,7 +268,7 @@ def test_board_filters_work_with_the_keyboard_alone(page: Page, axe_check: AxeCh
 def test_board_and_job_form_fit_a_phone(page: Page, axe_check: AxeCheck) -> None:
     page.set_viewport_size(PHONE)
 
-    log_in(page, axe_check, JONAS.email, CASELOAD)
+    log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     expect_no_sideways_scroll(page)
     page.goto(BOARD)
     expect(page).to_have_url(at(BOARD))

@@ -51,6 +51,7 @@ JOB_TITLE, JOB_FIELDS = next(
 COMPANY_HOME = "/company/"
 COMPANY_PROPOSALS = "/company/proposals"
 CASELOAD = "/caseload"
+CONSULTANT_HOME = "/placements"
 NEW_CANDIDATE = "/candidates/new"
 BOARD = "/jobs"
 CANDIDATE_URL = re.compile(r"/candidates/(\d+)$")
@@ -104,7 +105,7 @@ def test_proposal_is_anonymous_until_consent_then_shows_name_and_phone(
     pitch = "Stabil og glad for faste opgaver om morgenen. Har prøvet butiksarbejde før."
 
     # Jonas adds the candidate from "Mine kandidater".
-    log_in(page, axe_check, JONAS.email, CASELOAD)
+    log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     mine = page.locator(f"nav.site-nav a[href='{CASELOAD}']")
     expect(mine).to_have_text("Mine kandidater")
     mine.click()
@@ -240,16 +241,19 @@ def test_proposal_is_anonymous_until_consent_then_shows_name_and_phone(
     expect(start).to_have_value(trial_visit.isoformat())  # a week ahead, as the form offers
     start.fill(trial_visit.isoformat())
     page.locator(f"main form[action='{company_proposal}/accept'] button[type='submit']").click()
-    expect(page).to_have_url(at(company_proposal))
+    # Accepting starts the placement: its timeline opens, still under the pseudonym.
+    expect(page).to_have_url(re.compile(r"/company/placements/\d+$"))
     expect(page.locator(".flash--success")).to_be_visible()
-    expect(page.locator(f"main form[action='{company_proposal}/accept']")).to_have_count(0)
     expect(page.locator("main h1")).to_have_text(pseudonym)
     expect_no_identity(page, name, phone)  # accepted is not consent
     axe_check(page)
+    page.goto(company_proposal)
+    expect(page.locator(f"main form[action='{company_proposal}/accept']")).to_have_count(0)
+    expect_no_identity(page, name, phone)
     log_out(page, axe_check)
 
     # Jonas opens the proposal from the candidate's "Forslag" and records the consent.
-    log_in(page, axe_check, JONAS.email, CASELOAD)
+    log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     open_candidate_from_caseload(page, axe_check, name, cid)
     listed = page.locator("main section[aria-labelledby='proposals-title']")
     expect(listed.locator("h2")).to_have_text("Forslag")
@@ -296,7 +300,7 @@ def test_proposal_is_anonymous_until_consent_then_shows_name_and_phone(
     log_out(page, axe_check)
 
     # Jonas sees that Hanne was shown the name.
-    log_in(page, axe_check, JONAS.email, CASELOAD)
+    log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     open_candidate_from_caseload(page, axe_check, name, cid)
     views = page.locator("main section[aria-labelledby='views-title']")
     expect(views.locator("h2")).to_have_text("Hvem har set personens navn")

@@ -32,7 +32,7 @@ def test_seed_demo_is_idempotent(app):
 def test_demo_logins_work(app, client, login):
     seeded = app.test_cli_runner().invoke(args=["seed-demo", "--allow-non-sqlite"])
     assert seeded.exit_code == 0, seeded.output
-    homes = {"employer": "/company/", "consultant": "/caseload", "admin": "/jobcentre"}
+    homes = {"employer": "/company/", "consultant": "/placements", "admin": "/jobcentre"}
     for email in [u.email for u in JOBCENTRE_USERS] + [u.email for _, u in COMPANIES]:
         user = db.session.scalar(select(User).where(User.email == email))
         browser = app.test_client()

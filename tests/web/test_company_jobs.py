@@ -1003,14 +1003,23 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
             rule.rule.replace("<id:job_id>", "{job}")
             .replace("<id:workplace_id>", "{workplace}")
             .replace("<id:proposal_id>", "{proposal}")
+            .replace("<id:placement_id>", "{placement}")
+            .replace("<id:step_id>", "{step}")
+            .replace("<id:terms_id>", "{terms}")
+            .replace("<any(accept, refuse, withdraw):action>", "accept")
         )
         found += [(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}]
     return sorted(found)
 
 
 def test_every_company_route_with_an_id_is_checked_below(app):
-    # Proposal routes ({proposal}) have their own access tests in test_proposals.py.
-    with_ids = [(m, p) for m, p in company_routes(app) if "{" in p and "{proposal}" not in p]
+    # Proposal and placement routes have their own access tests (test_proposal_access.py,
+    # test_placement_access.py).
+    with_ids = [
+        (m, p)
+        for m, p in company_routes(app)
+        if "{" in p and "{proposal}" not in p and "{placement}" not in p
+    ]
     assert sorted(with_ids) == sorted(ID_ROUTES)
     assert not [p for _, p in company_routes(app) if "<" in p], "an id kind not covered here"
 
@@ -1080,7 +1089,9 @@ def test_jobcentre_staff_get_403_on_every_company_route(
     before = state(job, job.workplace)
     answers = {}
     for method, path in company_routes(app):
-        url = path.format(job=job.id, workplace=job.workplace_id, proposal=1)
+        url = path.format(
+            job=job.id, workplace=job.workplace_id, proposal=1, placement=1, step=1, terms=1
+        )
         if method == "GET":
             answers[(method, url)] = client.get(url).status_code
         else:
@@ -1098,7 +1109,9 @@ def test_anonymous_users_are_sent_to_login_from_every_company_route(
     token = csrf_token_from(client.get("/login"))
     before = state(job, job.workplace)
     for method, path in company_routes(app):
-        url = path.format(job=job.id, workplace=job.workplace_id, proposal=1)
+        url = path.format(
+            job=job.id, workplace=job.workplace_id, proposal=1, placement=1, step=1, terms=1
+        )
         if method == "GET":
             response = client.get(url)
         else:

@@ -174,7 +174,7 @@ def test_admin_invites_a_consultant(app, client, admin, login, outbox):
     login(admin)
     assert invite(client, email="mette@jobcenter.example", role="consultant").status_code == 302
     link = link_in(outbox)
-    assert accept(app.test_client(), link, "Mette Holm").headers["Location"] == "/caseload"
+    assert accept(app.test_client(), link, "Mette Holm").headers["Location"] == "/placements"
 
 
 def test_consultant_cannot_invite(client, consultant, login):

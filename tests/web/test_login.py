@@ -15,7 +15,7 @@ from tests.support import csrf_token_from, submit
     ("role", "home"),
     [
         (Role.EMPLOYER, "/company/"),
-        (Role.CONSULTANT, "/caseload"),
+        (Role.CONSULTANT, "/placements"),
         (Role.ADMIN, "/jobcentre"),
     ],
 )

@@ -14,13 +14,22 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import select
 
-from marketplace import delivery, queue
+from marketplace import delivery, placements, proposals, queue
 from marketplace.access import PUBLIC, allowed_roles_of
 from marketplace.candidates import CandidateData, create_candidate
 from marketplace.extensions import db
 from marketplace.jobs import local_today
-from marketplace.models import CATEGORY_BITS, Notification, Proposal, Role, Weekday
-from tests.support import csrf_token_from, submit
+from marketplace.models import (
+    CATEGORY_BITS,
+    Notification,
+    Phase,
+    Proposal,
+    Purpose,
+    Role,
+    StepKind,
+    Weekday,
+)
+from tests.support import submit
 
 NAME = "Sentinelname Leakcheckson"
 PHONE = "71 72 73 74"
@@ -52,12 +61,38 @@ def setting(app, client, consultant, employer, make_job, make_company, make_user
     login(consultant)
     submit(client, f"/jobs/{job.id}/propose/{person.id}", {"pitch": "Stabil og mødestabil."})
     proposal = db.session.scalar(select(Proposal))
+    # Accepted into a placement with an agreed praktik, so its timeline and printable
+    # agreement are visited too; still without consent.
+    job.offers_praktik = True
+    start = local_today() + timedelta(days=3)
+    proposals.accept(proposal, employer, start)
+    placement = placements.start(proposal, employer, Phase.TRIAL, start)
+    step = placements.propose_step(
+        placement,
+        consultant,
+        StepKind.PRAKTIK,
+        placements.StepTerms(
+            start_on=start + timedelta(days=2),
+            end_on=start + timedelta(days=30),
+            hours=Decimal(6),
+            weekdays=int(Weekday.TUE),
+            tasks=("Fylde op",),
+            workplace_id=job.workplace_id,
+            mentor_name="Ole Mentor",
+            purposes=int(Purpose.TOWARDS_HOURS),
+        ),
+        placement.version,
+    )
+    terms = placements.accept_step(step, employer, placement.version)
+    db.session.commit()
     colleague = make_user(employer.organisation, email="kollega-leak@test.example")
     other_company_user = make_user(make_company(name="Andet Firma"))
     return {
         "person": person,
         "job": job,
         "proposal": proposal,
+        "placement": placement,
+        "terms": terms,
         "colleague": colleague,
         "other": other_company_user,
     }
@@ -69,6 +104,8 @@ def company_get_urls(app, user, setting) -> list[str]:
         "job_id": setting["job"].id,
         "workplace_id": setting["job"].workplace_id,
         "proposal_id": setting["proposal"].id,
+        "placement_id": setting["placement"].id,
+        "terms_id": setting["terms"].id,
     }
     notifications = db.session.scalars(
         select(Notification.id).where(Notification.recipient_id == user.id)
@@ -131,14 +168,6 @@ def test_no_identity_anywhere_a_company_looks_before_consent(
 def test_after_consent_name_and_phone_only_for_that_company(
     app, client, employer, login, outbox, setting
 ):
-    company = app.test_client()
-    login(employer, via=company)
-    page = company.get(f"/company/proposals/{setting['proposal'].id}")
-    start = (local_today() + timedelta(days=3)).isoformat()
-    company.post(
-        f"/company/proposals/{setting['proposal'].id}/accept",
-        data={"suggested_start": start, "csrf_token": csrf_token_from(page)},
-    )
     submit(
         client,
         f"/proposals/{setting['proposal'].id}/consent",

@@ -45,7 +45,7 @@ from tests.support import csrf_token_from
 
 NAME, PHONE = "Zyxwvu Qwertyson", "98 76 54 32"
 COMPANY, JOBCENTRE = "company", "jobcentre"
-HOMES = {Role.EMPLOYER.value: "/company/", Role.CONSULTANT.value: "/caseload"}
+HOMES = {Role.EMPLOYER.value: "/company/", Role.CONSULTANT.value: "/placements"}
 HOMES[Role.ADMIN.value] = HOMES[Role.CONSULTANT.value]
 ALREADY_ANSWERED = "Forslaget er allerede besvaret."
 PAST_START = "Startdatoen kan ikke ligge i fortiden."

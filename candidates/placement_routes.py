@@ -1,0 +1,142 @@
+"""The jobcentre's side of placements: the overview by phase (the consultant's home),
+proposing a praktik agreement, and the admin's ladder rules. The timeline, answers,
+withdrawing, ending and the printable agreement are the routes both sides share
+(marketplace.placement_pages)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from candidates import bp
+from candidates.placement_forms import LadderRulesForm, PraktikAgreementForm
+from marketplace import ladder_rules, placement_pages, placements
+from marketplace.access import roles
+from marketplace.candidates import identity_of
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import show_domain_error
+from marketplace.jobs import local_today
+from marketplace.ladder_terms import latest_terms
+from marketplace.models import Placement, Role, StepKind
+from marketplace.placement_timeline import by_phase, for_jobcentre
+
+
+def person_name(placement: Placement) -> str:
+    return identity_of(placement.candidate).full_name
+
+
+own_placement = placement_pages.register_routes(
+    bp, (Role.CONSULTANT, Role.ADMIN), Placement.jobcentre_id, person_name
+)
+
+
+@bp.get("/placements")
+@roles(Role.CONSULTANT, Role.ADMIN)
+def placements_home() -> ResponseReturnValue:
+    """The consultant's placements by phase, with what waits for them; or everyone's."""
+    everyone = request.args.get("show") == "all"
+    rows = for_jobcentre(
+        current_user.organisation_id,
+        local_today(),
+        consultant_id=None if everyone else current_user.id,
+    )
+    waiting_for_us = [r for r in rows if r.waits_for == "jobcentre"]
+    return render_template(
+        "candidates/placements.html",
+        groups=by_phase(rows),
+        waiting_for_us=waiting_for_us,
+        everyone=everyone,
+        names={r.placement.id: person_name(r.placement) for r in rows},
+    )
+
+
+def _praktik_defaults(found: Placement) -> dict[str, object]:
+    terms = latest_terms(found.id)
+    job = found.job
+    start = local_today()
+    if terms is not None and terms.unpaid_to is not None and terms.unpaid_to >= start:
+        start = terms.unpaid_to + timedelta(days=1)  # after a trial visit, or an extension
+    return {
+        "version": found.version,
+        "start_on": start,
+        "hours": (terms.unpaid_hours if terms and terms.unpaid_hours else job.hours_per_week),
+        "weekdays": [int(day) for day in job.days],
+        "tasks": "\n".join((terms.unpaid_tasks if terms else None) or job.task_lines or []),
+        "purposes": [1],
+        "workplace": terms.workplace_id if terms else job.workplace_id,
+        "mentor_name": terms.mentor_name if terms else job.contact_name,
+    }
+
+
+@bp.route("/placements/<id:placement_id>/praktik", methods=["GET", "POST"])
+@roles(Role.CONSULTANT, Role.ADMIN)
+def propose_praktik(placement_id: int) -> ResponseReturnValue:
+    found = own_placement(placement_id)
+    form = PraktikAgreementForm(data=None if request.method == "POST" else _praktik_defaults(found))
+    form.workplace.choices = placement_pages.workplace_choices(found.company_id)
+    rules = ladder_rules.rules_for(found.jobcentre_id)
+
+    def again() -> ResponseReturnValue:
+        return render_template(
+            "candidates/praktik_form.html",
+            form=form,
+            placement=found,
+            person=person_name(found),
+            rules=rules,
+            ratio_warning=ladder_rules.praktik_ratio_exceeded(rules, found.company, adding=1),
+        )
+
+    if not form.validate_on_submit():
+        return again()
+    agreement = placements.StepTerms(
+        start_on=form.start_on.data,
+        end_on=form.end_on.data,
+        hours=form.hours.data,
+        weekdays=form.weekday_bits(),
+        tasks=form.task_list(),
+        workplace_id=form.workplace.data,
+        mentor_name=form.mentor_name.data,
+        purposes=form.purpose_bits(),
+        special_reason=form.special_reason.data or "",
+    )
+    back = placement_pages.timeline_url("candidates", found)
+    return placement_pages.run(
+        lambda: placements.propose_step(
+            found, current_user, StepKind.PRAKTIK, agreement, form.seen_version()
+        ),
+        form,
+        _("The praktik agreement is sent to the company."),
+        back,
+        back,
+        again,
+    )
+
+
+@bp.route("/jobcentre/rules", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def ladder_rules_page() -> ResponseReturnValue:
+    rules = ladder_rules.rules_for(current_user.organisation_id)
+    form = LadderRulesForm(obj=rules)
+    if form.validate_on_submit():
+        data = ladder_rules.RulesData(
+            trial_max_days=form.trial_max_days.data,
+            praktik_max_weeks=form.praktik_max_weeks.data,
+            praktik_extended_max_weeks=form.praktik_extended_max_weeks.data,
+            max_hours_per_week=form.max_hours_per_week.data,
+            employees_per_praktik=form.employees_per_praktik.data,
+        )
+        try:
+            ladder_rules.update_rules(current_user.organisation_id, data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The rules are saved. They apply to every step from now on."), "success")
+            return redirect(url_for("candidates.ladder_rules_page"))
+    return render_template("candidates/ladder_rules.html", form=form, rules=rules)

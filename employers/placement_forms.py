@@ -1,0 +1,21 @@
+"""The company's placement form: offering paid hours."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
+
+from marketplace.forms import LocalDecimalField, input_required
+from marketplace.placement_forms import StepForm
+
+
+class PaidOfferForm(StepForm):
+    hourly_wage = LocalDecimalField(
+        _l("Hourly wage (kr.)"),
+        validators=[input_required()],
+        description=_l("At least the agreement wage of the job."),
+    )
+    praktik_continues = BooleanField(
+        _l("Praktik goes on beside the paid hours (combined)"),
+        description=_l("Each part keeps its own tasks and hours."),
+    )

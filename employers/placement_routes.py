@@ -1,0 +1,99 @@
+"""The company's side of placements: its list and offering paid hours. The timeline,
+answers, withdrawing, ending and the printable agreement are the routes both sides share
+(marketplace.placement_pages)."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from employers import bp
+from employers.placement_forms import PaidOfferForm
+from marketplace import placement_pages, placements, privacy
+from marketplace.access import roles
+from marketplace.extensions import db
+from marketplace.jobs import local_today
+from marketplace.ladder_terms import latest_terms
+from marketplace.models import Placement, Role, StepKind
+from marketplace.placement_timeline import for_company
+
+
+def person_name(placement: Placement) -> str:
+    """The name with consent in force (the showing is audited), otherwise the pseudonym."""
+    identity = privacy.reveal_to_company(placement.proposal, current_user, request.path)
+    if identity is not None:
+        db.session.commit()  # the audit row of this showing
+        return identity.full_name
+    return privacy.pseudonym(placement.candidate_id, placement.company_id)
+
+
+own_placement = placement_pages.register_routes(
+    bp, (Role.EMPLOYER,), Placement.company_id, person_name
+)
+
+
+@bp.get("/placements")
+@roles(Role.EMPLOYER)
+def placement_list() -> ResponseReturnValue:
+    company_id = current_user.organisation_id
+    rows = for_company(company_id, local_today())
+    return render_template(
+        "employers/placements.html",
+        rows=rows,
+        names={
+            r.placement.id: privacy.pseudonym(r.placement.candidate_id, company_id) for r in rows
+        },
+    )
+
+
+def _offer_defaults(found: Placement) -> dict[str, object]:
+    terms = latest_terms(found.id)
+    job = found.job
+    tasks = (terms.unpaid_tasks if terms else None) or job.task_lines or []
+    return {
+        "version": found.version,
+        "start_on": local_today(),
+        "hours": job.hours_per_week,
+        "weekdays": [int(day) for day in job.days],
+        "tasks": "\n".join(tasks),
+        "hourly_wage": job.hourly_wage,
+    }
+
+
+@bp.route("/placements/<id:placement_id>/paid-hours", methods=["GET", "POST"])
+@roles(Role.EMPLOYER)
+def offer_paid_hours(placement_id: int) -> ResponseReturnValue:
+    found = own_placement(placement_id)
+    form = PaidOfferForm(data=None if request.method == "POST" else _offer_defaults(found))
+
+    def again() -> ResponseReturnValue:
+        return render_template(
+            "employers/paid_offer.html", form=form, placement=found, person=person_name(found)
+        )
+
+    if not form.validate_on_submit():
+        return again()
+    terms = latest_terms(found.id)
+    offer = placements.StepTerms(
+        start_on=form.start_on.data,
+        hours=form.hours.data,
+        weekdays=form.weekday_bits(),
+        tasks=form.task_list(),
+        workplace_id=terms.workplace_id if terms else found.job.workplace_id,
+        mentor_name=terms.mentor_name if terms else found.job.contact_name,
+        hourly_wage=form.hourly_wage.data,
+        praktik_continues=form.praktik_continues.data,
+    )
+    back = placement_pages.timeline_url("employers", found)
+    return placement_pages.run(
+        lambda: placements.propose_step(
+            found, current_user, StepKind.PAID, offer, form.seen_version()
+        ),
+        form,
+        _("Your offer is sent. The jobcentre confirms after talking with the person."),
+        back,
+        back,
+        again,
+    )

@@ -1,0 +1,96 @@
+"""Reading a placement's terms versions: which one applies on a day, and its phase then.
+
+Versions only ever get later effective dates (a step cannot start before the terms it
+replaces), so the version in force on a day is the last one that began on or before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.models import Phase, Placement, PlacementTerms
+
+
+def versions_of(placement_id: int) -> list[PlacementTerms]:
+    return list(
+        db.session.scalars(
+            select(PlacementTerms)
+            .where(PlacementTerms.placement_id == placement_id)
+            .order_by(PlacementTerms.number)
+        )
+    )
+
+
+def latest_terms(placement_id: int) -> PlacementTerms | None:
+    return db.session.scalar(
+        select(PlacementTerms)
+        .where(PlacementTerms.placement_id == placement_id)
+        .order_by(PlacementTerms.number.desc())
+        .limit(1)
+    )
+
+
+def latest_terms_of(placement_ids: Iterable[int]) -> dict[int, PlacementTerms]:
+    """The newest version of each placement, in one query."""
+    ids = list(placement_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(PlacementTerms.placement_id, func.max(PlacementTerms.number).label("number"))
+        .where(PlacementTerms.placement_id.in_(ids))
+        .group_by(PlacementTerms.placement_id)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(PlacementTerms).join(
+            newest,
+            (PlacementTerms.placement_id == newest.c.placement_id)
+            & (PlacementTerms.number == newest.c.number),
+        )
+    )
+    return {terms.placement_id: terms for terms in rows}
+
+
+def in_force(versions: Sequence[PlacementTerms], day: date) -> PlacementTerms | None:
+    chosen = None
+    for version in versions:
+        if version.effective_from <= day:
+            chosen = version
+    return chosen
+
+
+def phase_of(terms: PlacementTerms | None, day: date) -> Phase:
+    """The phase `terms` put the placement in on `day`: a combined placement whose praktik
+    period is over is in paid hours alone."""
+    if terms is None:
+        return Phase.PENDING
+    phase = Phase(terms.phase)
+    if phase == Phase.COMBINED and terms.unpaid_to is not None and terms.unpaid_to < day:
+        return Phase.PAID
+    return phase
+
+
+def phase_on(placement: Placement, versions: Sequence[PlacementTerms], day: date) -> Phase:
+    if placement.ended_on is not None and placement.ended_on < day:
+        return Phase.ENDED
+    return phase_of(in_force(versions, day), day)
+
+
+def first_praktik_day(versions: Sequence[PlacementTerms]) -> date | None:
+    """The first day of praktik in the placement, from which its length is counted."""
+    days = [
+        v.unpaid_from
+        for v in versions
+        if v.phase in (Phase.PRAKTIK, Phase.COMBINED) and v.unpaid_from is not None
+    ]
+    return min(days) if days else None
+
+
+def upcoming(versions: Sequence[PlacementTerms], day: date) -> PlacementTerms | None:
+    """An agreed version that starts after `day`, if any (the newest one)."""
+    later = [v for v in versions if v.effective_from > day]
+    return later[-1] if later else None

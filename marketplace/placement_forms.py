@@ -1,0 +1,92 @@
+"""Forms both sides use on a placement: answering a step, ending, and the fields every step
+shares. Each carries the placement's version, so a form made before the other side acted is
+refused rather than applied."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import ValidationError
+
+from marketplace.errors import DomainError
+from marketplace.forms import (
+    CheckboxesField,
+    Form,
+    LocalDecimalField,
+    input_required,
+    max_length,
+    optional,
+    required,
+)
+from marketplace.jobs import check_hours
+from marketplace.labels import END_REASON_LABELS, WEEKDAY_LABELS
+
+
+class VersionForm(Form):
+    """A button's form: only the CSRF token and the version the user saw."""
+
+    version = HiddenField()
+
+    def seen_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class AnswerForm(VersionForm):
+    note = TextAreaField(
+        _l("What should change?"),
+        validators=[optional(), max_length(500)],
+        description=_l("The other side reads this with your answer."),
+    )
+
+
+class EndPlacementForm(VersionForm):
+    reason = RadioField(
+        _l("Why does the placement end?"),
+        choices=[SelectChoice(code, label) for code, label in END_REASON_LABELS.items()],
+        validators=[required()],
+    )
+    ended_on = DateField(
+        _l("Last day"),
+        validators=[input_required()],
+        description=_l("Today or earlier."),
+    )
+    note = TextAreaField(_l("Note (optional)"), validators=[optional(), max_length(500)])
+
+
+class StepForm(VersionForm):
+    """The terms every step states: from when, how many hours on which days, which tasks."""
+
+    start_on = DateField(_l("First day"), validators=[input_required()])
+    hours = LocalDecimalField(
+        _l("Hours per week"),
+        validators=[input_required()],
+        description=_l("In half hours, like 3 or 6,5."),
+    )
+    weekdays = CheckboxesField(
+        _l("Days"),
+        coerce=int,
+        choices=[SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()],
+        validate_choice=True,
+    )
+    tasks = TextAreaField(
+        _l("Tasks"),
+        validators=[required(), max_length(1500)],
+        description=_l("One task per line, at most 12."),
+    )
+
+    def validate_hours(self, field: LocalDecimalField) -> None:
+        if field.data is not None:
+            try:
+                check_hours(field.data)
+            except DomainError as error:
+                raise ValidationError(str(error.message)) from error
+
+    def task_list(self) -> tuple[str, ...]:
+        lines = (self.tasks.data or "").splitlines()
+        return tuple(line.strip()[:120] for line in lines if line.strip())
+
+    def weekday_bits(self) -> int:
+        return sum(self.weekdays.data or [])

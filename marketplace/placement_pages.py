@@ -1,0 +1,247 @@
+"""Page handling both sides share for a placement: the timeline page and running an action.
+
+The sides' routes decide who may do what and which form they fill; this module renders the
+one timeline template and turns a domain refusal into a message beside the field or, for a
+refusal of the whole action (the other side acted first), into a message above the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from marketplace import ladder_rules, placements
+from marketplace.access import get_own_or_404, roles
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import Form, show_domain_error
+from marketplace.jobs import local_today
+from marketplace.ladder_terms import in_force, phase_on, upcoming
+from marketplace.models import (
+    EndReason,
+    Jobcentre,
+    Phase,
+    Placement,
+    PlacementStep,
+    PlacementTerms,
+    Role,
+    Side,
+    Workplace,
+)
+from marketplace.placement_forms import AnswerForm, EndPlacementForm, VersionForm
+from marketplace.placement_timeline import timeline
+from marketplace.placements import side_of
+
+
+def step_of_or_404(placement: Placement, step_id: int) -> PlacementStep:
+    step = db.session.scalar(
+        select(PlacementStep).where(
+            PlacementStep.id == step_id, PlacementStep.placement_id == placement.id
+        )
+    )
+    if step is None:
+        abort(404)
+    return step
+
+
+def agreement_of_or_404(placement: Placement, terms_id: int) -> PlacementTerms:
+    terms = db.session.scalar(
+        select(PlacementTerms).where(
+            PlacementTerms.id == terms_id,
+            PlacementTerms.placement_id == placement.id,
+            PlacementTerms.phase.in_([Phase.PRAKTIK.value, Phase.COMBINED.value]),
+        )
+    )
+    if terms is None:
+        abort(404)
+    return terms
+
+
+def page(
+    placement: Placement,
+    endpoint_prefix: str,
+    person_name: str,
+    *,
+    answer: AnswerForm | None = None,
+    **extra: Any,
+) -> str:
+    today = local_today()
+    versions, steps, events = timeline(placement)
+    side = side_of(current_user)
+    waiting = next((s for s in steps if s.status == "waiting"), None)
+    rules = ladder_rules.rules_for(placement.jobcentre_id)
+    return render_template(
+        "placements/placement.html",
+        placement=placement,
+        person_name=person_name,
+        side=side.value,
+        prefix=endpoint_prefix,
+        versions=versions,
+        events=events,
+        terms=in_force(versions, today),
+        next_terms=upcoming(versions, today),
+        phase=Phase.ENDED
+        if placement.phase == Phase.ENDED
+        else phase_on(placement, versions, today),
+        waiting=waiting,
+        mine=waiting is not None and waiting.proposed_by_side == side.value,
+        answer=answer or AnswerForm(formdata=None, version=placement.version),
+        button=VersionForm(formdata=None, version=placement.version),
+        ratio_warning=side == Side.JOBCENTRE
+        and placement.phase != Phase.ENDED
+        and ladder_rules.praktik_ratio_exceeded(rules, placement.company),
+        rules=rules,
+        **extra,
+    )
+
+
+def run(
+    action: Callable[[], object],
+    form: Form,
+    success: str,
+    done_url: str,
+    back_url: str,
+    render_again: Callable[[], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """Run a domain action and commit once; refused: roll back and say why, keeping input."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        if error.field is None or getattr(form, error.field, None) is None:
+            flash(str(error.message), "error")
+            return redirect(back_url)
+        show_domain_error(form, error)
+        return render_again()
+    db.session.commit()
+    flash(success, "success")
+    return redirect(done_url)
+
+
+def workplace_choices(company_id: int) -> list[tuple[int, str]]:
+    rows = db.session.scalars(
+        select(Workplace).where(Workplace.company_id == company_id).order_by(Workplace.name)
+    )
+    return [(w.id, f"{w.name} ({w.p_number})") for w in rows]
+
+
+def timeline_url(prefix: str, placement: Placement) -> str:
+    return url_for(f"{prefix}.placement", placement_id=placement.id)
+
+
+def register_routes(
+    bp: Blueprint,
+    allowed: tuple[Role, ...],
+    owner_column: InstrumentedAttribute[int],
+    person_name: Callable[[Placement], str],
+    url_prefix: str = "/placements",
+) -> Callable[[int], Placement]:
+    """The routes both sides have, on the side's blueprint: the timeline, answering or
+    withdrawing a step, ending, and the printable praktik agreement. Returns the loader."""
+    prefix = bp.name
+
+    def own(placement_id: int) -> Placement:
+        return get_own_or_404(Placement, placement_id, owner_column=owner_column)
+
+    def back(found: Placement) -> str:
+        return url_for(f"{prefix}.placement", placement_id=found.id)
+
+    def show(found: Placement, answer: AnswerForm | None = None) -> str:
+        return page(found, prefix, person_name(found), answer=answer)
+
+    @roles(*allowed)
+    def placement(placement_id: int) -> ResponseReturnValue:
+        return show(own(placement_id))
+
+    @roles(*allowed)
+    def step_action(placement_id: int, step_id: int, action: str) -> ResponseReturnValue:
+        found = own(placement_id)
+        step = step_of_or_404(found, step_id)
+        form = AnswerForm() if action == "refuse" else VersionForm()
+        if not form.validate_on_submit():
+            return show(found, form if isinstance(form, AnswerForm) else None), 400
+        user = current_user._get_current_object()
+        actions: dict[str, tuple[Callable[[], object], str]] = {
+            "accept": (
+                lambda: placements.accept_step(step, user, form.seen_version()),
+                _("Agreed. The new terms are on the timeline."),
+            ),
+            "refuse": (
+                lambda: placements.refuse_step(
+                    step, user, form.note.data or "", form.seen_version()
+                ),
+                _("Sent. The other side reads your answer on the timeline."),
+            ),
+            "withdraw": (
+                lambda: placements.withdraw_step(step, user, form.seen_version()),
+                _("Your proposal is withdrawn."),
+            ),
+        }
+        if action not in actions:
+            abort(404)
+        act, success = actions[action]
+        return run(act, form, success, back(found), back(found), lambda: show(found, form))
+
+    @roles(*allowed)
+    def end_placement(placement_id: int) -> ResponseReturnValue:
+        found = own(placement_id)
+        initial = {"version": found.version, "ended_on": local_today()}
+        form = EndPlacementForm(data=None if request.method == "POST" else initial)
+
+        def again() -> ResponseReturnValue:
+            return render_template(
+                "placements/end.html",
+                form=form,
+                placement=found,
+                person=person_name(found),
+                prefix=prefix,
+            )
+
+        if not form.validate_on_submit():
+            return again()
+        return run(
+            lambda: placements.end(
+                found,
+                current_user._get_current_object(),
+                EndReason(form.reason.data),
+                form.note.data or "",
+                form.ended_on.data,
+                form.seen_version(),
+            ),
+            form,
+            _("The placement has ended. The other side is told."),
+            back(found),
+            back(found),
+            again,
+        )
+
+    @roles(*allowed)
+    def agreement(placement_id: int, terms_id: int) -> ResponseReturnValue:
+        found = own(placement_id)
+        terms = agreement_of_or_404(found, terms_id)
+        return render_template(
+            "placements/agreement.html",
+            placement=found,
+            terms=terms,
+            person=person_name(found),
+            prefix=prefix,
+            jobcentre=db.session.get(Jobcentre, found.jobcentre_id),
+        )
+
+    base = f"{url_prefix}/<id:placement_id>"
+    bp.add_url_rule(base, view_func=placement, methods=["GET"])
+    bp.add_url_rule(
+        f"{base}/steps/<id:step_id>/<any(accept, refuse, withdraw):action>",
+        view_func=step_action,
+        methods=["POST"],
+    )
+    bp.add_url_rule(f"{base}/end", view_func=end_placement, methods=["GET", "POST"])
+    bp.add_url_rule(f"{base}/agreement/<id:terms_id>", view_func=agreement, methods=["GET"])
+    return own

@@ -1,0 +1,110 @@
+"""Reminders about placements, run by the sweep: a trial visit or praktik ends in a few days;
+a praktik has gone on for its first period without paid hours; a step waits for an answer.
+
+Each reminder is recorded with a unique key (placement, kind, day) before it is written, so
+however often the sweep runs, and whichever worker runs it, each goes out once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace import ladder_rules, reminders
+from marketplace.clock import LOCAL_TZ
+from marketplace.extensions import db
+from marketplace.ladder_terms import first_praktik_day, latest_terms_of, versions_of
+from marketplace.models import (
+    Phase,
+    Placement,
+    PlacementReminder,
+    PlacementStep,
+    PlacementTerms,
+    Side,
+    StepStatus,
+)
+from marketplace.placement_notices import tell
+
+ENDING_NOTICE_DAYS = 5
+STEP_WAIT_DAYS = 3
+
+
+def _once(placement: Placement, kind: str, due_on: date) -> bool:
+    """Claim the reminder; False when it was already sent."""
+    db.session.add(PlacementReminder(placement_id=placement.id, kind=kind, due_on=due_on))
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _both(placement: Placement, kind: str, **params: str | int) -> None:
+    tell(placement, Side.COMPANY, kind, **params)
+    tell(placement, Side.JOBCENTRE, kind, **params)
+
+
+@reminders.register
+def placement_reminders(now: datetime) -> int:
+    today = now.astimezone(LOCAL_TZ).date()
+    written = 0
+    active = db.session.scalars(
+        select(Placement).where(Placement.phase.not_in([Phase.ENDED.value, Phase.PENDING.value]))
+    ).all()
+    latest = latest_terms_of(p.id for p in active)
+    for placement in active:
+        terms = latest.get(placement.id)
+        if terms is None:
+            continue
+        written += _ending_soon(placement, terms, today)
+        written += _long_praktik(placement, terms, today)
+    written += _waiting_steps(now)
+    db.session.flush()
+    return written
+
+
+def _ending_soon(placement: Placement, terms: PlacementTerms, today: date) -> int:
+    """The unpaid period of the newest terms ends within the notice days, and nothing agreed
+    follows it."""
+    if terms.unpaid_to is None or terms.phase == Phase.PAID:
+        return 0
+    if not today <= terms.unpaid_to <= today + timedelta(days=ENDING_NOTICE_DAYS):
+        return 0
+    kind = "trial_ending" if terms.phase == Phase.TRIAL else "praktik_ending"
+    if not _once(placement, kind, terms.unpaid_to):
+        return 0
+    _both(placement, kind, day=terms.unpaid_to.strftime("%d.%m.%Y"))
+    return 1
+
+
+def _long_praktik(placement: Placement, terms: PlacementTerms, today: date) -> int:
+    if terms.phase != Phase.PRAKTIK:
+        return 0
+    rules = ladder_rules.rules_for(placement.jobcentre_id)
+    first = first_praktik_day(versions_of(placement.id))
+    if first is None or today < first + timedelta(weeks=rules.praktik_max_weeks):
+        return 0
+    in_praktik_today = terms.effective_from <= today <= terms.unpaid_to
+    if not in_praktik_today or not _once(placement, "praktik_long", first):
+        return 0
+    _both(placement, "praktik_long", weeks=rules.praktik_max_weeks)
+    return 1
+
+
+def _waiting_steps(now: datetime) -> int:
+    due = db.session.scalars(
+        select(PlacementStep).where(
+            PlacementStep.status == StepStatus.WAITING.value,
+            PlacementStep.reminded_at.is_(None),
+            PlacementStep.created_at <= now - timedelta(days=STEP_WAIT_DAYS),
+        )
+    ).all()
+    for step in due:
+        step.reminded_at = now  # once per step, whatever the number of sweeps
+        placement = db.session.get(Placement, step.placement_id)
+        answering = Side.JOBCENTRE if step.proposed_by_side == Side.COMPANY else Side.COMPANY
+        tell(placement, answering, "step_waiting")
+    return len(due)
