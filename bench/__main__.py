@@ -24,8 +24,20 @@ from marketplace.extensions import db
 
 PAGES = {
     "anonymous": ["/login", "/signup", "/healthz"],
-    "hanne@brugsen-skjern.example": ["/company/", "/company/jobs", "/team"],
-    "jonas.brandt@jobcenter.example": ["/caseload", "/jobs", "/jobs?municipality=all&q=pak"],
+    "hanne@brugsen-skjern.example": [
+        "/company/",
+        "/company/jobs",
+        "/company/placements",
+        "/company/placements/1",
+        "/team",
+    ],
+    "jonas.brandt@jobcenter.example": [
+        "/placements",
+        "/placements?show=all",
+        "/caseload",
+        "/jobs",
+        "/jobs?municipality=all&q=pak",
+    ],
     "lars.vinther@jobcenter.example": ["/jobcentre", "/team"],
 }
 

@@ -16,13 +16,13 @@ from candidates import bp
 from candidates.placement_forms import LadderRulesForm, PraktikAgreementForm
 from marketplace import ladder_rules, placement_pages, placements
 from marketplace.access import roles
-from marketplace.candidates import identity_of
+from marketplace.candidates import identity_of, names_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import show_domain_error
 from marketplace.jobs import local_today
 from marketplace.ladder_terms import latest_terms
-from marketplace.models import Placement, Role, StepKind
+from marketplace.models import Placement, Role, Side, StepKind
 from marketplace.placement_timeline import by_phase, for_jobcentre
 
 
@@ -45,13 +45,14 @@ def placements_home() -> ResponseReturnValue:
         local_today(),
         consultant_id=None if everyone else current_user.id,
     )
-    waiting_for_us = [r for r in rows if r.waits_for == "jobcentre"]
+    waiting_for_us = [r for r in rows if r.waits_for == Side.JOBCENTRE]
+    names = names_of(r.placement.candidate_id for r in rows)
     return render_template(
         "candidates/placements.html",
         groups=by_phase(rows),
         waiting_for_us=waiting_for_us,
         everyone=everyone,
-        names={r.placement.id: person_name(r.placement) for r in rows},
+        names={r.placement.id: names[r.placement.candidate_id] for r in rows},
     )
 
 
@@ -77,6 +78,8 @@ def _praktik_defaults(found: Placement) -> dict[str, object]:
 @roles(Role.CONSULTANT, Role.ADMIN)
 def propose_praktik(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
+    if (ended := placement_pages.back_if_ended("candidates", found)) is not None:
+        return ended
     form = PraktikAgreementForm(data=None if request.method == "POST" else _praktik_defaults(found))
     form.workplace.choices = placement_pages.workplace_choices(found.company_id)
     rules = ladder_rules.rules_for(found.jobcentre_id)

@@ -66,6 +66,8 @@ def _offer_defaults(found: Placement) -> dict[str, object]:
 @roles(Role.EMPLOYER)
 def offer_paid_hours(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
+    if (ended := placement_pages.back_if_ended("employers", found)) is not None:
+        return ended
     form = PaidOfferForm(data=None if request.method == "POST" else _offer_defaults(found))
 
     def again() -> ResponseReturnValue:

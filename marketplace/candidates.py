@@ -6,6 +6,7 @@ Domain functions flush and never commit; the route commits once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
@@ -133,6 +134,19 @@ def identity_of(candidate: Candidate) -> CandidateIdentity:
     found = db.session.get(CandidateIdentity, candidate.id)
     assert found is not None, "every candidate is created with an identity row"
     return found
+
+
+def names_of(candidate_ids: Iterable[int]) -> dict[int, str]:
+    """Full names of many candidates in one query (the jobcentre's lists)."""
+    ids = list(set(candidate_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(CandidateIdentity.candidate_id, CandidateIdentity.full_name).where(
+            CandidateIdentity.candidate_id.in_(ids)
+        )
+    )
+    return {candidate_id: full_name for candidate_id, full_name in rows}
 
 
 def candidate_data(candidate: Candidate) -> CandidateData:

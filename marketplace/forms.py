@@ -140,6 +140,7 @@ class LocalDecimalField(Field):
         text = valuelist[0].strip().replace(" ", "").replace(",", ".") if valuelist else ""
         self.data = None
         if not text:
+            self.raw_data = []  # only spaces is empty: input_required() says "fill in"
             return
         try:
             value = Decimal(text)

@@ -77,7 +77,8 @@ def phase_of(terms: PlacementTerms | None, day: date) -> Phase:
 def phase_on(placement: Placement, versions: Sequence[PlacementTerms], day: date) -> Phase:
     if placement.ended_on is not None and placement.ended_on < day:
         return Phase.ENDED
-    return phase_of(in_force(versions, day), day)
+    # Agreed terms that have not begun yet (a trial visit next week) already set the phase.
+    return phase_of(in_force(versions, day) or (versions[0] if versions else None), day)
 
 
 def first_praktik_day(versions: Sequence[PlacementTerms]) -> date | None:

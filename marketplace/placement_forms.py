@@ -27,11 +27,12 @@ class VersionForm(Form):
 
     version = HiddenField()
 
-    def seen_version(self) -> int | None:
+    def seen_version(self) -> int:
+        """The version the user saw; a missing or garbled one counts as stale (0 never is)."""
         try:
             return int(self.version.data)
         except (TypeError, ValueError):
-            return None
+            return 0
 
 
 class AnswerForm(VersionForm):

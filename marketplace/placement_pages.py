@@ -136,6 +136,14 @@ def timeline_url(prefix: str, placement: Placement) -> str:
     return url_for(f"{prefix}.placement", placement_id=placement.id)
 
 
+def back_if_ended(prefix: str, placement: Placement) -> ResponseReturnValue | None:
+    """A step form on an ended placement: say so on the timeline instead of offering it."""
+    if placement.phase != Phase.ENDED:
+        return None
+    flash(str(placements.ENDED_MESSAGE), "error")
+    return redirect(timeline_url(prefix, placement))
+
+
 def register_routes(
     bp: Blueprint,
     allowed: tuple[Role, ...],

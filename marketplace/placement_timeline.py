@@ -106,23 +106,27 @@ def _rows(where: ColumnElement[bool], today: date) -> list[Row]:
                 terms=in_force(own, today),
                 next_terms=upcoming(own, today),
                 waiting=step,
-                waits_for=_waits_for(placement, step),
+                waits_for=_waits_for(placement, step, own, today),
                 versions=own,
             )
         )
     return rows
 
 
-def _waits_for(placement: Placement, step: PlacementStep | None) -> Side | None:
+def _waits_for(
+    placement: Placement,
+    step: PlacementStep | None,
+    versions: Sequence[PlacementTerms],
+    today: date,
+) -> Side | None:
     if step is not None:
         return Side.JOBCENTRE if step.proposed_by_side == Side.COMPANY else Side.COMPANY
     if placement.phase == Phase.PENDING:
         # Praktik first: the jobcentre proposes the agreement. Paid first: the company offers.
-        return (
-            Side.COMPANY
-            if placement.job.offers_paid_direct and not placement.job.offers_praktik
-            else Side.JOBCENTRE
-        )
+        return Side.COMPANY if placement.first_step == Phase.PAID else Side.JOBCENTRE
+    latest = versions[-1] if versions else None
+    if latest is not None and latest.phase == Phase.TRIAL and latest.unpaid_to < today:
+        return Side.JOBCENTRE  # the trial visit is over: the praktik agreement is next
     return None
 
 

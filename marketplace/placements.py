@@ -48,6 +48,9 @@ STALE_MESSAGE = _l(
     " Read the timeline and try again."
 )
 ENDED_MESSAGE = _l("This placement has ended; it cannot take another step.")
+# Steps are agreed for the near future; a year ahead also keeps date sums inside the calendar.
+FURTHEST_START = timedelta(days=365)
+FURTHEST_START_MESSAGE = _l("Choose a first day within a year from today.")
 
 
 class StalePlacement(DomainError):
@@ -130,6 +133,8 @@ def start(
         raise DomainError(_l("Choose a first step the job offers."), field="first_step")
     if start_on < today:
         raise DomainError(_l("The start date cannot be in the past."), field="suggested_start")
+    if start_on > today + FURTHEST_START:
+        raise DomainError(FURTHEST_START_MESSAGE, field="suggested_start")
     placement = Placement(
         proposal_id=proposal.id,
         job_id=job.id,
@@ -265,6 +270,8 @@ def _check_step(
         )
     if proposing and terms.start_on < today:
         raise DomainError(_l("The start date cannot be in the past."), field="start_on")
+    if proposing and terms.start_on > today + FURTHEST_START:
+        raise DomainError(FURTHEST_START_MESSAGE, field="start_on")
     if current is not None and terms.start_on < current.effective_from:
         raise DomainError(
             _l(
