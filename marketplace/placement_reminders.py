@@ -33,10 +33,10 @@ STEP_WAIT_DAYS = 3
 
 def _once(placement: Placement, kind: str, due_on: date) -> bool:
     """Claim the reminder; False when it was already sent."""
-    db.session.add(PlacementReminder(placement_id=placement.id, kind=kind, due_on=due_on))
     try:
+        # Added inside the savepoint: a duplicate then rolls back only itself.
         with db.session.begin_nested():
-            db.session.flush()
+            db.session.add(PlacementReminder(placement_id=placement.id, kind=kind, due_on=due_on))
     except IntegrityError:
         return False
     return True

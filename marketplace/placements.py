@@ -24,7 +24,7 @@ from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.jobs import MAX_TASK_LINES, MAX_WAGE, check_hours, local_today
-from marketplace.ladder_terms import first_praktik_day, latest_terms, versions_of
+from marketplace.ladder_terms import first_praktik_day, in_force, latest_terms, versions_of
 from marketplace.models import (
     PROPOSER,
     EndReason,
@@ -91,7 +91,8 @@ def waiting_step(placement: Placement) -> PlacementStep | None:
 
 
 def hours_elsewhere(placement: Placement, day: date) -> Decimal:
-    """The candidate's hours a week in their other active placements, as agreed on `day`."""
+    """The candidate's hours a week in their other active placements from `day` on: for each,
+    the most it has agreed for any week from then (a later cut does not free hours now)."""
     total = Decimal(0)
     others = db.session.scalars(
         select(Placement).where(
@@ -101,9 +102,12 @@ def hours_elsewhere(placement: Placement, day: date) -> Decimal:
         )
     ).all()
     for other in others:
-        terms = latest_terms(other.id)
-        if terms is not None:
-            total += terms.total_hours
+        versions = versions_of(other.id)
+        current = in_force(versions, day)
+        relevant = [v for v in versions if v.effective_from > day]
+        if current is not None:
+            relevant.append(current)
+        total += max((v.total_hours for v in relevant), default=Decimal(0))
     return total
 
 
@@ -144,10 +148,9 @@ def start(
         phase=Phase.PENDING.value if first_step != Phase.TRIAL else Phase.TRIAL.value,
         first_step=first_step.value,
     )
-    db.session.add(placement)
     try:
         with db.session.begin_nested():
-            db.session.flush()
+            db.session.add(placement)
     except IntegrityError as error:  # the unique proposal_id: a double submit makes one
         raise DomainError(_l("This proposal already has a placement.")) from error
     if first_step == Phase.TRIAL:
@@ -284,6 +287,8 @@ def _check_step(
         check_hours(terms.hours)
     except DomainError as error:
         raise DomainError(error.message, field="hours") from error
+    if not 0 <= terms.weekdays <= 127:
+        raise DomainError(_l("Choose the days from the list."), field="weekdays")
     lines = [line for line in terms.tasks if line.strip()]
     if not lines:
         raise DomainError(_l("Write at least one task."), field="tasks")
@@ -384,10 +389,9 @@ def propose_step(
         hourly_wage=terms.hourly_wage if kind == StepKind.PAID else None,
         praktik_continues=terms.praktik_continues if kind == StepKind.PAID else False,
     )
-    db.session.add(step)
     try:
         with db.session.begin_nested():
-            db.session.flush()
+            db.session.add(step)
     except IntegrityError as error:  # the one-waiting-step index: someone proposed meanwhile
         raise StalePlacement(STALE_MESSAGE) from error
     _touch(placement)

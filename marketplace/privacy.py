@@ -153,10 +153,9 @@ def record_consent(proposal: Proposal, by: User, method: ConsentMethod, note: st
         note=note.strip(),
         recorded_by_id=by.id,
     )
-    db.session.add(consent)
     try:
         with db.session.begin_nested():
-            db.session.flush()
+            db.session.add(consent)
     except IntegrityError as error:  # a colleague recorded it a moment ago
         raise DomainError(_l("Consent is already recorded for this company.")) from error
     from marketplace.proposals import company_staff

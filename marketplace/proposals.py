@@ -98,10 +98,9 @@ def propose(job: Job, candidate: Candidate, consultant: User, pitch: str) -> Pro
         pitch=pitch.strip(),
         status=ProposalStatus.WAITING.value,
     )
-    db.session.add(proposal)
     try:
         with db.session.begin_nested():
-            db.session.flush()
+            db.session.add(proposal)
     except IntegrityError as error:  # the unique index: a double submit creates one
         raise DomainError(ALREADY_PROPOSED) from error
     notify(
