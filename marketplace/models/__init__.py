@@ -2,6 +2,7 @@
 
 from marketplace.models.base import Base
 from marketplace.models.candidates import Candidate, CandidateIdentity, CandidateStatus
+from marketplace.models.hours import HourKind, HourRecord, HourRule, WeekConfirmation, WeekFlag
 from marketplace.models.invitations import Invitation
 from marketplace.models.jobs import (
     CATEGORY_BITS,
@@ -57,6 +58,9 @@ __all__ = [
     "EmailPreference",
     "EmailState",
     "EndReason",
+    "HourKind",
+    "HourRecord",
+    "HourRule",
     "IdentityView",
     "Invitation",
     "Job",
@@ -81,6 +85,8 @@ __all__ = [
     "StepStatus",
     "User",
     "UserSession",
+    "WeekConfirmation",
+    "WeekFlag",
     "Weekday",
     "Workplace",
 ]
