@@ -21,17 +21,15 @@ from marketplace.demo_data import (
     JOBCENTRE,
     JOBCENTRE_USERS,
     JOBS,
-    PITCHES,
     PROPOSALS,
     WORKPLACES,
     DemoUser,
 )
-from marketplace.demo_placements import ensure_placements
+from marketplace.demo_placements import ensure_placements, new_demo_proposal
 from marketplace.extensions import db
 from marketplace.jobs import JobData, close_job, create_job, local_today
 from marketplace.models import (
     CATEGORY_BITS,
-    Candidate,
     CandidateIdentity,
     CandidateStatus,
     CloseReason,
@@ -112,26 +110,14 @@ def _ensure_candidates(jobcentre: Jobcentre) -> int:
 
 def _ensure_proposals() -> int:
     from marketplace import proposals
-    from marketplace.models import DeclineReason, Proposal
+    from marketplace.models import DeclineReason
 
     added = 0
     for reference, title, stage in PROPOSALS:
-        candidate_id = db.session.scalar(
-            select(CandidateIdentity.candidate_id).where(
-                CandidateIdentity.case_reference == reference
-            )
-        )
-        job = db.session.scalar(select(Job).where(Job.title == title))
-        if candidate_id is None or job is None:
+        proposal = new_demo_proposal(reference, title)
+        if proposal is None:
             continue
-        known = select(Proposal.id).where(
-            Proposal.candidate_id == candidate_id, Proposal.job_id == job.id
-        )
-        if db.session.scalar(known) is not None:
-            continue
-        candidate = db.session.get(Candidate, candidate_id)
-        proposal = proposals.propose(job, candidate, candidate.consultant, PITCHES[title])
-        employer = proposals.company_staff(job.company_id)[0]
+        employer = proposals.company_staff(proposal.company_id)[0]
         if stage == "declined":
             proposals.decline(
                 proposal, employer, DeclineReason.HOURS_DONT_FIT, "Vi har brug for flere dage."

@@ -176,26 +176,32 @@ def _build(story: _Story, stage: str, today: date) -> None:
         )
 
 
+def new_demo_proposal(reference: str, title: str) -> Proposal | None:
+    """Propose the demo candidate with this case reference to the demo job with this title,
+    unless either is missing or the proposal exists already (seeding runs again)."""
+    candidate_id = db.session.scalar(
+        select(CandidateIdentity.candidate_id).where(CandidateIdentity.case_reference == reference)
+    )
+    job = db.session.scalar(select(Job).where(Job.title == title))
+    if candidate_id is None or job is None:
+        return None
+    known = select(Proposal.id).where(
+        Proposal.candidate_id == candidate_id, Proposal.job_id == job.id
+    )
+    if db.session.scalar(known) is not None:
+        return None
+    candidate = db.session.get(Candidate, candidate_id)
+    return proposals.propose(job, candidate, candidate.consultant, PITCHES[title])
+
+
 def ensure_placements() -> int:
     today = local_today()
     added = 0
     for reference, title, stage in PLACEMENTS:
-        candidate_id = db.session.scalar(
-            select(CandidateIdentity.candidate_id).where(
-                CandidateIdentity.case_reference == reference
-            )
-        )
-        job = db.session.scalar(select(Job).where(Job.title == title))
-        if candidate_id is None or job is None:
+        proposal = new_demo_proposal(reference, title)
+        if proposal is None:
             continue
-        known = select(Proposal.id).where(
-            Proposal.candidate_id == candidate_id, Proposal.job_id == job.id
-        )
-        if db.session.scalar(known) is not None:
-            continue
-        candidate = db.session.get(Candidate, candidate_id)
-        proposal = proposals.propose(job, candidate, candidate.consultant, PITCHES[title])
-        employer = proposals.company_staff(job.company_id)[0]
-        _build(_Story(proposal, employer, candidate.consultant), stage, today)
+        employer = proposals.company_staff(proposal.company_id)[0]
+        _build(_Story(proposal, employer, proposal.candidate.consultant), stage, today)
         added += 1
     return added
