@@ -11,11 +11,12 @@ from wtforms import SelectChoice
 
 from candidates import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
-from marketplace import candidates, matching, privacy, proposals
+from marketplace import candidates, hour_tallies, matching, privacy, proposals
 from marketplace.access import get_own_or_404, roles
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.jobs import local_today
 from marketplace.labels import CANDIDATE_STATUS_LABELS
 from marketplace.models import Candidate, CandidateStatus, Role
 from marketplace.pagination import page_arg
@@ -153,6 +154,7 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
         matches=matching.jobs_for_candidate(found) if active else [],
         proposals=proposals.for_candidate(found.id),
         identity_views=privacy.identity_views(found.id),
+        tallies=hour_tallies.tallies(found.id, local_today()),
         identity=candidates.identity_of(found),
         hand_over=hand_over,
         button=EmptyForm(),

@@ -69,7 +69,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_domain() -> None:
     """Import the domain modules that register notification kinds and sweep reminders."""
-    from marketplace import placement_notices, placement_reminders, privacy, proposals  # noqa: F401
+    from marketplace import (  # noqa: F401
+        hour_flags,
+        placement_notices,
+        placement_reminders,
+        privacy,
+        proposals,
+    )
 
 
 def register_blueprints(app: Flask) -> None:

@@ -25,6 +25,7 @@ from marketplace.demo_data import (
     WORKPLACES,
     DemoUser,
 )
+from marketplace.demo_hours import ensure_hours
 from marketplace.demo_placements import ensure_placements, new_demo_proposal
 from marketplace.extensions import db
 from marketplace.jobs import JobData, close_job, create_job, local_today
@@ -176,5 +177,7 @@ def seed_demo() -> int:
     added += _ensure_proposals()
     db.session.flush()
     added += ensure_placements()
+    db.session.flush()
+    added += ensure_hours()
     db.session.flush()
     return added

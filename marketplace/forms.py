@@ -122,6 +122,22 @@ def optional() -> Optional:
     return Optional()
 
 
+def parse_local_decimal(typed: str) -> Decimal | None:
+    """ "2,5" or "2.5" as a number; None when empty; ValueError when not a number."""
+    text = typed.strip().replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(typed) from error
+    # adjusted() is the exponent: comparing would overflow on input like "1e999999999", and
+    # a tiny "1e-9999999" would underflow the step checks (hours come in quarters, kr. in øre).
+    if not value.is_finite() or value.adjusted() >= 7 or (value and value.adjusted() < -6):
+        raise ValueError(typed)
+    return value
+
+
 class LocalDecimalField(Field):
     """A number typed the Danish way ("2,5") or the English way ("2.5").
 
@@ -137,19 +153,13 @@ class LocalDecimalField(Field):
         self.invalid_message = invalid_message or _l("Enter a number, like 2,5.")
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        text = valuelist[0].strip().replace(" ", "").replace(",", ".") if valuelist else ""
         self.data = None
-        if not text:
-            self.raw_data = []  # only spaces is empty: input_required() says "fill in"
-            return
         try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        # adjusted() is the exponent: comparing would overflow on input like "1e999999999".
-        if value is None or not value.is_finite() or value.adjusted() >= 7:
-            raise ValueError(str(self.invalid_message))
-        self.data = value
+            self.data = parse_local_decimal(valuelist[0] if valuelist else "")
+        except ValueError as error:
+            raise ValueError(str(self.invalid_message)) from error
+        if self.data is None:
+            self.raw_data = []  # only spaces is empty: input_required() says "fill in"
 
     def pre_validate(self, form: Any) -> None:
         if self.process_errors:  # not a number: range checks have nothing to add

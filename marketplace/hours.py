@@ -37,6 +37,11 @@ WORKDAYS = int(Weekday.MON | Weekday.TUE | Weekday.WED | Weekday.THU | Weekday.F
 Entries = Mapping[tuple[date, HourKind], Decimal]
 
 
+ALREADY_CONFIRMED = _l(
+    "This week was confirmed by someone else a moment ago. Nothing was counted twice."
+)
+
+
 class AlreadyConfirmed(DomainError):
     """Someone confirmed the week first."""
 
@@ -191,9 +196,7 @@ def confirm_week(
         with db.session.begin_nested():
             db.session.add(confirmation)
     except IntegrityError as error:  # the unique week: a colleague confirmed it first
-        raise AlreadyConfirmed(
-            _l("This week was confirmed by someone else a moment ago. Nothing was counted twice.")
-        ) from error
+        raise AlreadyConfirmed(ALREADY_CONFIRMED) from error
     records = [
         HourRecord(
             placement_id=placement.id,

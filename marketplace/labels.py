@@ -131,6 +131,17 @@ STEP_STATUS_LABELS = {
     StepStatus.CANCELLED.value: _l("Cancelled: the placement ended"),
 }
 
+HOUR_KIND_LABELS = {
+    "paid": _l("Paid hours"),
+    "praktik": _l("Praktik"),
+}
+
+
+def hour_kinds() -> dict[str, str]:
+    """The kinds of hours in the user's language, as plain strings (for CSV files)."""
+    return {code: str(label) for code, label in HOUR_KIND_LABELS.items()}
+
+
 PURPOSE_LABELS = {
     Purpose.TOWARDS_HOURS: _l("Towards ordinary hours"),
     Purpose.TRAIN_SKILLS: _l("Train specific skills"),

@@ -22,6 +22,7 @@ from marketplace.access import get_own_or_404, roles
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import Form, show_domain_error
+from marketplace.hour_progress import progression
 from marketplace.jobs import local_today
 from marketplace.ladder_terms import in_force, phase_on, upcoming
 from marketplace.models import (
@@ -98,6 +99,7 @@ def page(
         and placement.phase != Phase.ENDED
         and ladder_rules.praktik_ratio_exceeded(rules, placement.company),
         rules=rules,
+        progress=progression(placement, versions, today),
         **extra,
     )
 

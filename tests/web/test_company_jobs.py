@@ -1006,6 +1006,7 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
             .replace("<id:placement_id>", "{placement}")
             .replace("<id:step_id>", "{step}")
             .replace("<id:terms_id>", "{terms}")
+            .replace("<id:flag_id>", "{flag}")
             .replace("<any(accept, refuse, withdraw):action>", "accept")
         )
         found += [(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}]
@@ -1090,7 +1091,13 @@ def test_jobcentre_staff_get_403_on_every_company_route(
     answers = {}
     for method, path in company_routes(app):
         url = path.format(
-            job=job.id, workplace=job.workplace_id, proposal=1, placement=1, step=1, terms=1
+            job=job.id,
+            workplace=job.workplace_id,
+            proposal=1,
+            placement=1,
+            step=1,
+            terms=1,
+            flag=1,
         )
         if method == "GET":
             answers[(method, url)] = client.get(url).status_code
@@ -1110,7 +1117,13 @@ def test_anonymous_users_are_sent_to_login_from_every_company_route(
     before = state(job, job.workplace)
     for method, path in company_routes(app):
         url = path.format(
-            job=job.id, workplace=job.workplace_id, proposal=1, placement=1, step=1, terms=1
+            job=job.id,
+            workplace=job.workplace_id,
+            proposal=1,
+            placement=1,
+            step=1,
+            terms=1,
+            flag=1,
         )
         if method == "GET":
             response = client.get(url)

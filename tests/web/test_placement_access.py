@@ -4,7 +4,8 @@ A stranger (an employer of another company, staff of another jobcentre) gets 404
 that does not exist; the wrong side (an employer on the jobcentre's routes, staff on the
 company's, a consultant on the admin's ladder rules) gets 403; nobody logged in is sent to
 /login. After any refusal the placements (and their version), steps, terms versions, ladder
-rules, identity views and notifications are exactly as before. Each route is tried in the
+rules, identity views, notifications, week confirmations, hour records and week flags are
+exactly as before. Each route is tried in the
 state where its owner's request would change something (the positive control proves it does),
 so "nothing changed" means the refusal stopped it.
 
@@ -26,14 +27,17 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from marketplace import placements, privacy, proposals
+from marketplace import hour_flags, hours, placements, privacy, proposals
 from marketplace.candidates import CandidateData, create_candidate
 from marketplace.extensions import db
 from marketplace.jobs import local_today
+from marketplace.ladder_terms import versions_of
 from marketplace.models import (
     CATEGORY_BITS,
     Candidate,
     ConsentMethod,
+    HourKind,
+    HourRecord,
     IdentityView,
     Job,
     Jobcentre,
@@ -47,13 +51,17 @@ from marketplace.models import (
     Role,
     StepKind,
     User,
+    WeekConfirmation,
     Weekday,
+    WeekFlag,
 )
 from marketplace.placements import StepTerms
 from marketplace.routing import MAX_ID
 from tests.support import csrf_token_from
 
 NAME, PHONE = "Zyxwvu Qwertyson", "98 76 54 32"
+# The jobcentre's question about a week: both sides' hours pages show it, nobody else's.
+FLAG_COMMENT = "Qqqflag: var hun der torsdag?"
 COMPANY, JOBCENTRE, ADMIN_ONLY = "company", "jobcentre", "admin"
 HOMES = {
     Role.EMPLOYER.value: "/company/",
@@ -67,10 +75,18 @@ TRIAL = "trial"  # at a trial visit, consent in force (a company page shows the 
 PRAKTIK_WAITING = "praktik_waiting"  # the jobcentre proposed a praktik agreement
 PAID_WAITING = "paid_waiting"  # the company offered paid hours
 PRAKTIK_AGREED = "praktik_agreed"  # the praktik agreement is terms version 2
+# Paid hours Tuesday and Thursday since three weeks ago; last week confirmed as planned and
+# flagged by the consultant (FLAG_COMMENT), the flag unanswered.
+HOURS_FLAGGED = "hours_flagged"
 
 
 def in_days(days: int) -> date:
     return local_today() + timedelta(days=days)
+
+
+LAST_WEEK = hours.week_start_of(local_today()) - timedelta(days=7)  # the hours pages' default
+PAID_FROM = LAST_WEEK - timedelta(days=14)
+LAST_TUESDAY = LAST_WEEK + timedelta(days=1)
 
 
 # -- Building blocks ----------------------------------------------------------------------
@@ -126,6 +142,7 @@ class Built:
     placement: Placement
     step: PlacementStep | None = None
     agreement: PlacementTerms | None = None  # a praktik terms version, printable
+    flag: WeekFlag | None = None  # the consultant's question about last week's hours
 
 
 @pytest.fixture
@@ -142,6 +159,8 @@ def build(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..
         with app.test_request_context():
             proposal = proposals.propose(job, candidate, consultant, "God til faste opgaver.")
             proposals.accept(proposal, employer, in_days(1))
+            if state == HOURS_FLAGGED:
+                return hours_flagged(proposal)
             placement = placements.start(proposal, employer, Phase.TRIAL, in_days(1), in_days(2))
             privacy.record_consent(proposal, consultant, ConsentMethod.PHONE)
             built = Built(placement)
@@ -157,6 +176,28 @@ def build(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..
                 )
         db.session.flush()
         return built
+
+    def hours_flagged(proposal: Any) -> Built:
+        began = PAID_FROM - timedelta(days=7)
+        placement = placements.start(
+            proposal, employer, Phase.TRIAL, began, began + timedelta(days=1), today=began
+        )
+        privacy.record_consent(proposal, consultant, ConsentMethod.PHONE)
+        terms = paid_terms(job, start_on=PAID_FROM, hours=Decimal(6), weekdays=DAYS)
+        step = placements.propose_step(
+            placement, employer, StepKind.PAID, terms, placement.version, today=began
+        )
+        placements.accept_step(step, consultant, placement.version, today=began)
+        versions = versions_of(placement.id)
+        planned = hours.planned(placement, versions, LAST_WEEK)
+        assert planned == {
+            (LAST_TUESDAY, HourKind.PAID): 3,
+            (LAST_TUESDAY + timedelta(days=2), HourKind.PAID): 3,
+        }
+        hours.confirm_week(placement, employer, LAST_WEEK, planned, versions)
+        flag = hour_flags.flag_week(placement, consultant, LAST_WEEK, FLAG_COMMENT)
+        db.session.flush()
+        return Built(placement, flag=flag)
 
     return make
 
@@ -194,6 +235,8 @@ class Route:
     state: str | None  # the placement's state in which the owner's request changes something
     action: str | None = None  # a step action: accept, refuse, withdraw
     data: Callable[[Built], dict[str, str]] = field(default=lambda built: {})
+    # A page that writes nothing (no name shown): what the owner reads on it, the control.
+    shows: str | None = None
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint}" + (f" {self.action}" if self.action else "")
@@ -236,6 +279,25 @@ def refusal_note(built: Built) -> dict[str, str]:
     return {**version(built), "note": "Færre timer, tak."}
 
 
+def correction(built: Built) -> dict[str, str]:
+    return {
+        "week": LAST_WEEK.isoformat(),
+        "day": LAST_TUESDAY.isoformat(),
+        "kind": "paid",
+        "hours": "2,5",
+        "reason": "Gik tidligt hjem",
+        f"r-paid-{LAST_TUESDAY.isoformat()}": "1",
+    }
+
+
+def flag_answer(built: Built) -> dict[str, str]:
+    return {"answer": "Ja, hun var der hele dagen."}
+
+
+def week_question(built: Built) -> dict[str, str]:
+    return {"week": LAST_WEEK.isoformat(), "comment": "Og tirsdag?"}
+
+
 def rules_form(_built: Built | None) -> dict[str, str]:
     return {
         "trial_max_days": "7",
@@ -257,6 +319,11 @@ ROUTES = [
     Route("employers.agreement", "GET", COMPANY, PRAKTIK_AGREED),
     Route("employers.offer_paid_hours", "GET", COMPANY, TRIAL),
     Route("employers.offer_paid_hours", "POST", COMPANY, TRIAL, data=paid_offer),
+    # Hours: the pages show the week and the jobcentre's question (FLAG_COMMENT), the forms
+    # write a correction, an answer to the question, a new question.
+    Route("employers.placement_hours", "GET", COMPANY, HOURS_FLAGGED, shows=FLAG_COMMENT),
+    Route("employers.correct_hours", "POST", COMPANY, HOURS_FLAGGED, data=correction),
+    Route("employers.answer_flag", "POST", COMPANY, HOURS_FLAGGED, data=flag_answer),
     # The jobcentre's.
     Route("candidates.placement", "GET", JOBCENTRE, TRIAL),
     Route("candidates.step_action", "POST", JOBCENTRE, PAID_WAITING, "accept", version),
@@ -267,6 +334,8 @@ ROUTES = [
     Route("candidates.agreement", "GET", JOBCENTRE, PRAKTIK_AGREED),
     Route("candidates.propose_praktik", "GET", JOBCENTRE, TRIAL),
     Route("candidates.propose_praktik", "POST", JOBCENTRE, TRIAL, data=praktik_form),
+    Route("candidates.placement_hours", "GET", JOBCENTRE, HOURS_FLAGGED, shows=FLAG_COMMENT),
+    Route("candidates.flag_week", "POST", JOBCENTRE, HOURS_FLAGGED, data=week_question),
     # The admin's (no placement: the jobcentre's own rules).
     Route("candidates.ladder_rules_page", "GET", ADMIN_ONLY, TRIAL),
     Route("candidates.ladder_rules_page", "POST", ADMIN_ONLY, TRIAL, data=rules_form),
@@ -298,6 +367,9 @@ def path_of(app: Flask, route: Route, built: Built, **ids: int) -> str:
     if "terms_id" in arguments:
         assert built.agreement is not None, f"{route} needs a praktik agreement"
         values["terms_id"] = built.agreement.id
+    if "flag_id" in arguments:
+        assert built.flag is not None, f"{route} needs a flag"
+        values["flag_id"] = built.flag.id
     values.update(ids)
     with app.test_request_context():
         return url_for(route.endpoint, **values)
@@ -352,6 +424,15 @@ def snapshot() -> dict[str, list[Any]]:
         "notifications": db.session.execute(
             select(Notification.id, Notification.kind).order_by(Notification.id)
         ).all(),
+        "week_confirmations": db.session.execute(
+            select(WeekConfirmation.id, WeekConfirmation.placement_id).order_by(WeekConfirmation.id)
+        ).all(),
+        "hour_records": db.session.execute(
+            select(HourRecord.id, HourRecord.revision, HourRecord.hours).order_by(HourRecord.id)
+        ).all(),
+        "week_flags": db.session.execute(
+            select(WeekFlag.id, WeekFlag.answer, WeekFlag.answered_by_id).order_by(WeekFlag.id)
+        ).all(),
     }
 
 
@@ -373,6 +454,7 @@ def assert_nothing_revealed(response: Any) -> None:
     text = response.get_data(as_text=True)
     assert NAME not in text
     assert PHONE not in text
+    assert FLAG_COMMENT not in text
 
 
 # -- The guard ----------------------------------------------------------------------------
@@ -406,7 +488,7 @@ def test_every_placement_id_in_an_address_is_bounded(app):
     from marketplace.routing import IdConverter
 
     for rule in placement_rules(app):
-        for name in ("placement_id", "step_id", "terms_id"):
+        for name in ("placement_id", "step_id", "terms_id", "flag_id"):
             if name in rule.arguments:
                 assert isinstance(rule._converters[name], IdConverter), (rule.rule, name)
 
@@ -427,7 +509,10 @@ def test_the_owner_reaches_every_route_and_it_changes_something(
     assert response.status_code == (200 if route.method == "GET" else 302), response.get_data(
         as_text=True
     )[:2000]
-    if route.method == "POST" or route.side == COMPANY:
+    if route.shows is not None:
+        assert route.method == "GET"
+        assert route.shows in response.get_data(as_text=True)
+    elif route.method == "POST" or route.side == COMPANY:
         assert not unchanged, f"{route} changed nothing for its owner: the control is void"
 
 
@@ -506,6 +591,8 @@ def test_an_id_beyond_the_integer_column_is_404_not_an_error(
         paths.append(good.replace(f"/steps/{built.step.id}/", f"/steps/{too_big}/"))
     if built.agreement is not None and "/agreement/" in good:
         paths.append(good.replace(f"/agreement/{built.agreement.id}", f"/agreement/{too_big}"))
+    if built.flag is not None and "/flags/" in good:
+        paths.append(good.replace(f"/flags/{built.flag.id}/", f"/flags/{too_big}/"))
     for path in paths:
         assert path != good
         response, unchanged = call(client, route, path, HOMES[owner.role], built)
@@ -557,6 +644,81 @@ def test_an_agreement_of_another_placement_is_404(
     assert client.get(f"{prefix}/{mine.placement.id}/agreement/{trial.id}").status_code == 404
     if side == JOBCENTRE:
         assert snapshot() == before
+
+
+def test_a_flag_of_another_placement_is_404_and_nothing_changes(
+    app, client, login, consultant, employer, build
+):
+    """The owner's own other placement: the flag id must belong to the placement in the
+    address, or the answer would be shown on (and sent about) the wrong placement."""
+    theirs = build(HOURS_FLAGGED)
+    mine = build(HOURS_FLAGGED, a_candidate(consultant, "Anden Person", ""))
+    route = next(r for r in ROUTES if r.endpoint == "employers.answer_flag")
+    login(employer)
+    path = path_of(app, route, mine, flag_id=theirs.flag.id)
+    response, unchanged = call(client, route, path, HOMES[employer.role], theirs)
+    assert response.status_code == 404
+    assert unchanged
+    # The control: the right pair is answered.
+    response, unchanged = call(client, route, path_of(app, route, mine), "/company/", mine)
+    assert response.status_code == 302
+    assert not unchanged
+
+
+TWO_WEEKS_AGO = LAST_WEEK - timedelta(days=7)  # HOURS_FLAGGED leaves this week unconfirmed
+
+
+def confirmation_form(placement_id: int, single: bool) -> dict[str, Any]:
+    tuesday, thursday = TWO_WEEKS_AGO + timedelta(days=1), TWO_WEEKS_AGO + timedelta(days=3)
+    form: dict[str, Any] = {
+        "week": TWO_WEEKS_AGO.isoformat(),
+        "confirm": [str(placement_id)],
+        f"h-{placement_id}-paid-{tuesday.isoformat()}": "3",
+        f"h-{placement_id}-paid-{thursday.isoformat()}": "3",
+    }
+    if single:
+        form["placement"] = str(placement_id)
+    return form
+
+
+@pytest.mark.parametrize("single", [False, True], ids=["week page", "placement page"])
+def test_confirming_another_companys_placement_confirms_nothing(
+    app, client, login, employer, other_employer, build, single
+):
+    """The confirm route takes placement ids from the form: only the company's own count."""
+    built = build(HOURS_FLAGGED)
+    form = confirmation_form(built.placement.id, single)
+    login(other_employer)
+    before = snapshot()
+    token = csrf_token_from(client.get("/company/hours"))
+    response = client.post("/company/hours/confirm", data={**form, "csrf_token": token})
+    assert response.status_code in (302, 404)
+    assert snapshot() == before
+    assert_nothing_revealed(response)
+    if response.status_code == 302:
+        page = client.get(response.headers["Location"])
+        assert page.status_code in (200, 404)
+        assert_nothing_revealed(page)
+
+    # The control: the same form from the placement's own company confirms the week.
+    ours = app.test_client()
+    login(employer, via=ours)
+    token = csrf_token_from(ours.get("/company/hours"))
+    assert (
+        ours.post("/company/hours/confirm", data={**form, "csrf_token": token}).status_code == 302
+    )
+    db.session.expire_all()
+    assert hours.confirmation_of(built.placement.id, TWO_WEEKS_AGO) is not None
+    assert (
+        db.session.scalar(
+            select(func.count(HourRecord.id)).where(
+                HourRecord.placement_id == built.placement.id,
+                HourRecord.work_date >= TWO_WEEKS_AGO,
+                HourRecord.work_date < LAST_WEEK,
+            )
+        )
+        == 2
+    )
 
 
 # -- Lists and the ladder rules -----------------------------------------------------------

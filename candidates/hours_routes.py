@@ -1,0 +1,81 @@
+"""The jobcentre's view of a placement's hours, week by week, and flagging a week."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from candidates import bp
+from candidates.placement_routes import own_placement, person_name
+from marketplace import hour_exports, hour_flags
+from marketplace.access import roles
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import EmptyForm
+from marketplace.hour_export_pages import export
+from marketplace.hour_forms import input_name
+from marketplace.hour_pages import neighbours, week_arg
+from marketplace.hour_weeks import PlacementWeek, weeks_for
+from marketplace.labels import hour_kinds
+from marketplace.models import Role
+
+
+def _render(week: PlacementWeek, comment: str = "", error: str = "") -> str:
+    before, after = neighbours(week.week_start)
+    return render_template(
+        "candidates/placement_hours.html",
+        week=week,
+        week_start=week.week_start,
+        name=person_name(week.placement),
+        before=before,
+        after=after,
+        input_name=input_name,
+        form=EmptyForm(),
+        comment=comment,
+        comment_error=error,
+    )
+
+
+@bp.get("/placements/<id:placement_id>/hours")
+@roles(Role.CONSULTANT, Role.ADMIN)
+def placement_hours(placement_id: int) -> ResponseReturnValue:
+    found = own_placement(placement_id)
+    return _render(weeks_for([found], week_arg())[0])
+
+
+@bp.post("/placements/<id:placement_id>/hours/flag")
+@roles(Role.CONSULTANT, Role.ADMIN)
+def flag_week(placement_id: int) -> ResponseReturnValue:
+    found = own_placement(placement_id)
+    week = weeks_for([found], week_arg())[0]
+    comment = request.form.get("comment", "")
+    if not EmptyForm().validate_on_submit():
+        return _render(week, comment), 400
+    try:
+        hour_flags.flag_week(found, current_user, week.week_start, comment)
+    except DomainError as error:
+        db.session.rollback()
+        return _render(week, comment, str(error.message))
+    db.session.commit()
+    flash(_("The company is asked about this week."), "success")
+    return redirect(
+        url_for("candidates.placement_hours", placement_id=found.id, week=week.week_start)
+    )
+
+
+@bp.get("/jobcentre/hours/export")
+@roles(Role.CONSULTANT, Role.ADMIN)
+def export_hours() -> ResponseReturnValue:
+    """The jobcentre's candidates' confirmed hours: case reference, date, kind, hours, CVR."""
+    jobcentre_id = current_user.organisation_id
+    header = [_("Case reference"), _("Date"), _("Kind"), _("Hours"), _("Company CVR")]
+
+    def rows(start: date, end: date) -> Iterator[str]:
+        return hour_exports.jobcentre_csv(jobcentre_id, start, end, header, hour_kinds())
+
+    return export(_("Export the jobcentre's hours"), "jobcenter-timer", rows)

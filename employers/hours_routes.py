@@ -1,0 +1,247 @@
+"""The company's hours: the week of all its placements (confirm several at once), one
+placement's week (confirm, correct a confirmed day, answer the jobcentre's flag)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from employers import bp
+from employers.placement_routes import own_placement, person_name
+from marketplace import hour_exports, hour_flags, hours, privacy
+from marketplace.access import roles
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import EmptyForm, parse_local_decimal
+from marketplace.hour_export_pages import export
+from marketplace.hour_forms import input_name, read_week
+from marketplace.hour_pages import neighbours, week_arg
+from marketplace.hour_weeks import PlacementWeek, company_week, weeks_for
+from marketplace.labels import hour_kinds
+from marketplace.models import HourKind, Role
+
+
+def _names(weeks: list[PlacementWeek]) -> dict[int, str]:
+    company_id = current_user.organisation_id
+    return {w.placement.id: privacy.pseudonym(w.placement.candidate_id, company_id) for w in weeks}
+
+
+def _render_week(
+    week_start: date,
+    weeks: list[PlacementWeek],
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    chosen: set[int] | None = None,
+) -> str:
+    before, after = neighbours(week_start)
+    return render_template(
+        "employers/hours.html",
+        week_start=week_start,
+        weeks=weeks,
+        names=_names(weeks),
+        typed=typed or {},
+        errors=errors or {},
+        chosen=chosen,
+        before=before,
+        after=after,
+        input_name=input_name,
+        form=EmptyForm(),
+    )
+
+
+@bp.get("/hours")
+@roles(Role.EMPLOYER)
+def hours_week() -> ResponseReturnValue:
+    week_start = week_arg()
+    return _render_week(week_start, company_week(current_user.organisation_id, week_start))
+
+
+def _back(week_start: date, placement_id: int | None) -> str:
+    if placement_id is not None:
+        return url_for(
+            "employers.placement_hours", placement_id=placement_id, week=week_start.isoformat()
+        )
+    return url_for("employers.hours_week", week=week_start.isoformat())
+
+
+@bp.post("/hours/confirm")
+@roles(Role.EMPLOYER)
+def confirm_hours() -> ResponseReturnValue:
+    """Confirm the chosen placements' week as entered: all of them, or none if one is wrong."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    week_start = week_arg()
+    single = request.form.get("placement", type=int)
+    chosen = {int(v) for v in request.form.getlist("confirm") if v.isdigit()}
+    everyone = company_week(current_user.organisation_id, week_start)
+    weeks = [w for w in everyone if w.placement.id in chosen and w.confirmation is None]
+    if any(w.placement.id in chosen and w.confirmation is not None for w in everyone):
+        # The page was made before a colleague confirmed one of these weeks: all or nothing.
+        flash(str(hours.ALREADY_CONFIRMED), "error")
+        return redirect(_back(week_start, single))
+    if not weeks:
+        flash(_("Choose at least one week that waits for confirmation."), "error")
+        return redirect(_back(week_start, single))
+    typed = {key: value for key, value in request.form.items() if key.startswith("h-")}
+    errors: dict[str, str] = {}
+    entries = {}
+    for week in weeks:
+        found, wrong = read_week(week, request.form)
+        entries[week.placement.id] = found
+        errors.update(wrong)
+
+    def again() -> ResponseReturnValue:
+        if single is not None:
+            return _render_placement(weeks[0], typed=typed, errors=errors)
+        return _render_week(week_start, everyone, typed=typed, errors=errors, chosen=chosen)
+
+    if errors:
+        return again()
+    try:
+        for week in weeks:
+            hours.confirm_week(
+                week.placement,
+                current_user,
+                week_start,
+                entries[week.placement.id],
+                week.versions,
+                via="bulk" if len(weeks) > 1 else "page",
+            )
+    except DomainError as error:
+        db.session.rollback()
+        if error.field and week is not None:
+            errors[f"h-{week.placement.id}-{error.field}"] = str(error.message)
+            return again()
+        flash(str(error.message), "error")
+        return redirect(_back(week_start, single))
+    db.session.commit()
+    flash(
+        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", len(weeks)),
+        "success",
+    )
+    return redirect(_back(week_start, single))
+
+
+def _render_placement(
+    week: PlacementWeek,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    correction: dict[str, str] | None = None,
+    answer_errors: dict[int, str] | None = None,
+) -> str:
+    before, after = neighbours(week.week_start)
+    return render_template(
+        "employers/placement_hours.html",
+        week=week,
+        week_start=week.week_start,
+        name=privacy.pseudonym(week.placement.candidate_id, week.placement.company_id),
+        typed=typed or {},
+        errors=errors or {},
+        correction=correction or {},
+        answer_errors=answer_errors or {},
+        before=before,
+        after=after,
+        input_name=input_name,
+        form=EmptyForm(),
+    )
+
+
+@bp.get("/placements/<id:placement_id>/hours")
+@roles(Role.EMPLOYER)
+def placement_hours(placement_id: int) -> ResponseReturnValue:
+    found = own_placement(placement_id)
+    return _render_placement(weeks_for([found], week_arg())[0])
+
+
+@bp.post("/placements/<id:placement_id>/hours/correct")
+@roles(Role.EMPLOYER)
+def correct_hours(placement_id: int) -> ResponseReturnValue:
+    found = own_placement(placement_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    week = weeks_for([found], week_arg())[0]
+    typed = {name: request.form.get(name, "") for name in ("day", "kind", "hours", "reason")}
+    problems: dict[str, str] = {}
+    try:
+        day = date.fromisoformat(typed["day"])
+        if day not in week.days:
+            raise ValueError(day)
+    except ValueError:
+        problems["day"] = _("Choose a day of this week.")
+        day = week.week_start
+    kind = HourKind.PAID if typed["kind"] == HourKind.PAID else HourKind.PRAKTIK
+    try:
+        value = parse_local_decimal(typed["hours"])
+    except ValueError:
+        value = None
+        problems["hours"] = _("Enter a number of hours, like 2,5.")
+    if value is None and "hours" not in problems:
+        problems["hours"] = _("Enter the right number of hours (0 if none).")
+    seen = request.form.get(f"r-{kind.value}-{day.isoformat()}", type=int)
+    if not problems:
+        try:
+            hours.correct(
+                found,
+                current_user,
+                day,
+                kind,
+                value,
+                typed["reason"],
+                week.versions,
+                seen_revision=seen,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            problems[error.field if error.field in ("hours", "reason") else "hours"] = str(
+                error.message
+            )
+        else:
+            db.session.commit()
+            flash(_("The correction is saved. The week shows both figures."), "success")
+            return redirect(_back(week.week_start, found.id))
+    return _render_placement(week, correction={**typed, "errors": problems})
+
+
+@bp.post("/placements/<id:placement_id>/hours/flags/<id:flag_id>/answer")
+@roles(Role.EMPLOYER)
+def answer_flag(placement_id: int, flag_id: int) -> ResponseReturnValue:
+    found = own_placement(placement_id)
+    flag = hour_flags.flag_of_or_none(found, flag_id)
+    if flag is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        hour_flags.answer_flag(found, flag, current_user, request.form.get("answer", ""))
+    except DomainError as error:
+        db.session.rollback()
+        week = weeks_for([found], flag.week_start)[0]
+        if error.field:
+            return _render_placement(week, answer_errors={flag.id: str(error.message)})
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Your answer is sent to the jobcentre."), "success")
+    return redirect(_back(flag.week_start, found.id))
+
+
+@bp.get("/hours/export")
+@roles(Role.EMPLOYER)
+def export_hours() -> ResponseReturnValue:
+    """For payroll: date, the person as the company may see them, kind, hours, wage."""
+    company_id = current_user.organisation_id
+    header = [_("Date"), _("Person"), _("Kind"), _("Hours"), _("Hourly wage")]
+
+    def rows(start: date, end: date) -> Iterator[str]:
+        # Names with consent are audited like any showing; the audit is committed first.
+        names = {p.id: person_name(p) for p in hour_exports.company_placements(company_id)}
+        db.session.commit()
+        return hour_exports.company_csv(company_id, start, end, header, names, hour_kinds())
+
+    return export(_("Export hours for payroll"), "timer", rows)

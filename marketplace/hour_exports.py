@@ -1,0 +1,122 @@
+"""Confirmed hours as CSV for Danish Excel: semicolon separated, decimal comma, UTF-8 with a
+byte-order mark (without it Excel reads æøå wrongly). Rows are streamed from the database in
+batches, so a year of a large company's hours never sits in memory at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.hour_tallies import is_current
+from marketplace.ladder_terms import in_force
+from marketplace.models import (
+    Candidate,
+    CandidateIdentity,
+    Company,
+    HourRecord,
+    Placement,
+    PlacementTerms,
+)
+
+BOM = "\ufeff"
+SEPARATOR = ";"
+BATCH = 1000
+MAX_DAYS = 366 * 2  # one export covers at most two years
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
+def _lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
+    writer.writerow(header)
+    yield BOM + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue()
+
+
+def company_placements(company_id: int) -> list[Placement]:
+    return list(db.session.scalars(select(Placement).where(Placement.company_id == company_id)))
+
+
+def company_csv(
+    company_id: int,
+    start: date,
+    end: date,
+    header: list[str],
+    names: dict[int, str],
+    kinds: dict[str, str],
+) -> Iterator[str]:
+    """Date; person (as the company may see them, named per placement in `names`); kind;
+    hours; hourly wage. Current figures. A generator: it queries as it is streamed."""
+    versions: dict[int, list[PlacementTerms]] = defaultdict(list)
+    for terms in db.session.scalars(
+        select(PlacementTerms)
+        .where(PlacementTerms.placement_id.in_(list(names)))
+        .order_by(PlacementTerms.number)
+    ):
+        versions[terms.placement_id].append(terms)
+    records = db.session.execute(
+        select(HourRecord.placement_id, HourRecord.work_date, HourRecord.kind, HourRecord.hours)
+        .where(
+            HourRecord.company_id == company_id,
+            HourRecord.work_date.between(start, end),
+            HourRecord.hours > 0,
+            is_current(),
+        )
+        .order_by(HourRecord.work_date, HourRecord.placement_id, HourRecord.kind)
+        .execution_options(yield_per=BATCH)
+    )
+
+    def rows() -> Iterator[list[str]]:
+        for placement_id, day, kind, hours in records:
+            terms = in_force(versions[placement_id], day)
+            wage = terms.hourly_wage if terms is not None and kind == "paid" else None
+            yield [day.isoformat(), names[placement_id], kinds[kind], _number(hours), _number(wage)]
+
+    yield from _lines(header, rows())
+
+
+def jobcentre_csv(
+    jobcentre_id: int, start: date, end: date, header: list[str], kinds: dict[str, str]
+) -> Iterator[str]:
+    """Case reference; date; kind; hours; company CVR, for the jobcentre's candidates."""
+    records = db.session.execute(
+        select(
+            CandidateIdentity.case_reference,
+            HourRecord.work_date,
+            HourRecord.kind,
+            HourRecord.hours,
+            Company.cvr,
+        )
+        .join(Candidate, Candidate.id == HourRecord.candidate_id)
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Candidate.id)
+        .join(Company, Company.id == HourRecord.company_id)
+        .where(
+            Candidate.jobcentre_id == jobcentre_id,
+            HourRecord.work_date.between(start, end),
+            HourRecord.hours > 0,
+            is_current(),
+        )
+        .order_by(CandidateIdentity.case_reference, HourRecord.work_date, HourRecord.kind)
+        .execution_options(yield_per=BATCH)
+    )
+    rows = (
+        [reference, day.isoformat(), kinds[kind], _number(hours), cvr]
+        for reference, day, kind, hours, cvr in records
+    )
+    yield from _lines(header, rows)

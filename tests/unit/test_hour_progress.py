@@ -1,0 +1,48 @@
+"""Paid hours a week over time: agreed beside confirmed, corrections counted once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from marketplace import hours
+from marketplace.hour_progress import progression
+from marketplace.ladder_terms import versions_of
+from marketplace.models import HourKind
+from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
+from tests.unit.test_ladder_steps import ladder_job, today
+
+
+@pytest.fixture
+def placement(make_job, employer, consultant):
+    return paid_placement(ladder_job(make_job, employer), consultant, employer)
+
+
+def test_each_week_from_the_first_paid_week_shows_agreed_and_confirmed(placement, employer):
+    confirm(placement, employer)
+    weeks = progression(placement, versions_of(placement.id), today())
+    assert weeks[0].week_start == MONDAY
+    assert weeks[-1].week_start == hours.week_start_of(today())
+    assert [w.agreed for w in weeks] == [Decimal(6)] * len(weeks)
+    assert weeks[0].confirmed == Decimal(6)
+    assert all(w.confirmed is None for w in weeks[1:])  # not confirmed yet
+
+
+def test_a_corrected_day_counts_with_its_new_figure(placement, employer):
+    confirm(placement, employer)
+    hours.correct(
+        placement,
+        employer,
+        MONDAY + timedelta(days=1),
+        HourKind.PAID,
+        Decimal(1),
+        "Syg",
+        versions_of(placement.id),
+    )
+    assert progression(placement, versions_of(placement.id), today())[0].confirmed == Decimal(4)
+
+
+def test_a_placement_without_paid_hours_has_no_chart(placement, employer):
+    assert progression(placement, [], today()) == []
