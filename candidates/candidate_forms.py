@@ -26,8 +26,9 @@ from marketplace.forms import (
     optional,
     required,
     strip_text,
+    weekday_choices,
 )
-from marketplace.labels import CATEGORY_LABELS, DANISH_LEVEL_LABELS, WEEKDAY_LABELS
+from marketplace.labels import CATEGORY_LABELS, DANISH_LEVEL_LABELS
 from marketplace.models import CATEGORY_BITS
 
 
@@ -71,7 +72,7 @@ class CandidateForm(Form):
     available_weekdays = CheckboxesField(
         _l("Days the person can work"),
         coerce=int,
-        choices=[SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()],
+        choices=weekday_choices(),
     )
     available_times = StringField(
         _l("Times of day"),

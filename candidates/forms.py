@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from marketplace.forms import CheckboxesField, Form, LocalDecimalField, max_length
+from marketplace.forms import CheckboxesField, Form, LocalDecimalField, max_length, weekday_choices
 from marketplace.jobboard import BoardFilters, Sort, Step
-from marketplace.labels import CATEGORY_LABELS, STEP_LABELS, WEEKDAY_LABELS
+from marketplace.labels import CATEGORY_LABELS, STEP_LABELS
 
 MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal(37)
@@ -76,7 +76,7 @@ class JobBoardForm(Form):
     weekdays = CheckboxesField(
         _l("Works on one of these days"),
         coerce=int,
-        choices=[SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()],
+        choices=weekday_choices(),
         invalid_value_message=_l("Choose days from the list."),
         invalid_choice_message=_l("Choose days from the list."),
         description=_l("Jobs with flexible days are always included."),

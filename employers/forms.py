@@ -30,13 +30,14 @@ from marketplace.forms import (
     optional,
     required,
     strip_text,
+    task_lines,
+    weekday_choices,
 )
 from marketplace.jobs import check_hours
 from marketplace.labels import (
     CATEGORY_LABELS,
     CLOSE_REASON_LABELS,
     DANISH_LEVEL_LABELS,
-    WEEKDAY_LABELS,
 )
 
 
@@ -118,7 +119,7 @@ class JobForm(Form):
     weekdays = CheckboxesField(
         _l("Days"),
         coerce=int,
-        choices=[SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()],
+        choices=weekday_choices(),
         validate_choice=True,
     )
     flexible_days = BooleanField(_l("The days are flexible"))
@@ -183,8 +184,7 @@ class JobForm(Form):
                 raise ValidationError(str(error.message)) from error
 
     def task_list(self) -> tuple[str, ...]:
-        lines = (self.task_lines.data or "").splitlines()
-        return tuple(line.strip()[:120] for line in lines if line.strip())
+        return task_lines(self.task_lines.data)
 
 
 class CloseJobForm(Form):

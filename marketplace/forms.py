@@ -209,3 +209,15 @@ def municipality_choices() -> list[SelectChoice]:
         SelectChoice("", gettext("Choose a municipality")),
         *(SelectChoice(str(code), name) for code, name in rows),
     ]
+
+
+def weekday_choices() -> list[SelectChoice]:
+    """One checkbox per weekday, Monday first, valued by the day's bit."""
+    from marketplace.labels import WEEKDAY_LABELS
+
+    return [SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()]
+
+
+def task_lines(text: str | None) -> tuple[str, ...]:
+    """The non-empty lines of a tasks box, each at most 120 characters."""
+    return tuple(line.strip()[:120] for line in (text or "").splitlines() if line.strip())

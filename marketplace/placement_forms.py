@@ -17,9 +17,11 @@ from marketplace.forms import (
     max_length,
     optional,
     required,
+    task_lines,
+    weekday_choices,
 )
 from marketplace.jobs import check_hours
-from marketplace.labels import END_REASON_LABELS, WEEKDAY_LABELS
+from marketplace.labels import END_REASON_LABELS
 
 
 class VersionForm(Form):
@@ -69,7 +71,7 @@ class StepForm(VersionForm):
     weekdays = CheckboxesField(
         _l("Days"),
         coerce=int,
-        choices=[SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()],
+        choices=weekday_choices(),
         validate_choice=True,
     )
     tasks = TextAreaField(
@@ -86,8 +88,7 @@ class StepForm(VersionForm):
                 raise ValidationError(str(error.message)) from error
 
     def task_list(self) -> tuple[str, ...]:
-        lines = (self.tasks.data or "").splitlines()
-        return tuple(line.strip()[:120] for line in lines if line.strip())
+        return task_lines(self.tasks.data)
 
     def weekday_bits(self) -> int:
         return sum(self.weekdays.data or [])
