@@ -37,6 +37,7 @@ WORKDAYS = int(Weekday.MON | Weekday.TUE | Weekday.WED | Weekday.THU | Weekday.F
 Entries = Mapping[tuple[date, HourKind], Decimal]
 
 
+VIAS = ("page", "bulk", "link")  # how a week was confirmed (the CHECK on week_confirmations)
 ALREADY_CONFIRMED = _l(
     "This week was confirmed by someone else a moment ago. Nothing was counted twice."
 )
@@ -176,6 +177,8 @@ def confirm_week(
     """Confirm a week as entered: one record per day and kind with hours. Once only."""
     today = today or local_today()
     _employer_of(placement, user)
+    if via not in VIAS:  # a programming error, not a race: never reported as "confirmed first"
+        raise ValueError(f"unknown way of confirming: {via!r}")
     if week_start.weekday() != 0:
         raise DomainError(_l("A week starts on a Monday."))
     if week_start > today:
