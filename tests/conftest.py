@@ -319,3 +319,26 @@ def count_queries(app: Flask) -> Callable[[], Any]:
         return counting_queries(db.engines[None])
 
     return counter
+
+
+# Users of another organisation, for the access tests: their ids must get a 404.
+
+
+@pytest.fixture
+def other_employer(make_company: Callable[..., Company], make_user: Callable[..., User]) -> User:
+    return make_user(make_company(name="Andet Firma"))
+
+
+@pytest.fixture
+def other_jobcentre(make_jobcentre: Callable[..., Jobcentre]) -> Jobcentre:
+    return make_jobcentre(municipality_code=657, name="Jobcenter Herning")
+
+
+@pytest.fixture
+def other_consultant(other_jobcentre: Jobcentre, make_user: Callable[..., User]) -> User:
+    return make_user(other_jobcentre, Role.CONSULTANT)
+
+
+@pytest.fixture
+def other_admin(other_jobcentre: Jobcentre, make_user: Callable[..., User]) -> User:
+    return make_user(other_jobcentre, Role.ADMIN)

@@ -40,7 +40,6 @@ from marketplace.models import (
     HourRecord,
     IdentityView,
     Job,
-    Jobcentre,
     LadderRules,
     Notification,
     Phase,
@@ -200,26 +199,6 @@ def build(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..
         return Built(placement, flag=flag)
 
     return make
-
-
-@pytest.fixture
-def other_employer(make_company: Callable[..., Any], make_user: Callable[..., User]) -> User:
-    return make_user(make_company(name="Andet Firma"))
-
-
-@pytest.fixture
-def other_jobcentre(make_jobcentre: Callable[..., Any]) -> Jobcentre:
-    return make_jobcentre(municipality_code=657, name="Jobcenter Herning")
-
-
-@pytest.fixture
-def other_consultant(other_jobcentre: Jobcentre, make_user: Callable[..., User]) -> User:
-    return make_user(other_jobcentre, Role.CONSULTANT)
-
-
-@pytest.fixture
-def other_admin(other_jobcentre: Jobcentre, make_user: Callable[..., User]) -> User:
-    return make_user(other_jobcentre, Role.ADMIN)
 
 
 # -- The routes ---------------------------------------------------------------------------

@@ -165,26 +165,6 @@ def make_proposal(app: Flask, consultant: User, employer: User) -> Callable[...,
     return make
 
 
-@pytest.fixture
-def other_employer(make_company: Callable[..., Any], make_user: Callable[..., User]) -> User:
-    return make_user(make_company(name="Andet Firma"))
-
-
-@pytest.fixture
-def other_jobcentre(make_jobcentre: Callable[..., Any]) -> Any:
-    return make_jobcentre(municipality_code=657, name="Jobcenter Herning")
-
-
-@pytest.fixture
-def other_consultant(other_jobcentre: Any, make_user: Callable[..., User]) -> User:
-    return make_user(other_jobcentre, Role.CONSULTANT)
-
-
-@pytest.fixture
-def other_admin(other_jobcentre: Any, make_user: Callable[..., User]) -> User:
-    return make_user(other_jobcentre, Role.ADMIN)
-
-
 def snapshot() -> dict[str, list[Any]]:
     """Every row a proposal route could write, read straight from the database."""
     db.session.expire_all()
