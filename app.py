@@ -30,6 +30,7 @@ SUBJECT_ENDPOINTS = {
     ("placements", Role.EMPLOYER.value): ("employers.placement", "placement_id"),
     ("placements", Role.CONSULTANT.value): ("candidates.placement", "placement_id"),
     ("placements", Role.ADMIN.value): ("candidates.placement", "placement_id"),
+    ("hour_reminders", Role.EMPLOYER.value): ("employers.hours_reminder", "reminder_id"),
 }
 
 
@@ -37,6 +38,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = build_app(overrides)
     app.config["HOME_ENDPOINTS"] = HOME_ENDPOINTS
     app.config["SUBJECT_ENDPOINTS"] = SUBJECT_ENDPOINTS
+    # The page the weekly hours reminder's one-click link opens (marketplace.hour_reminders).
+    app.config["HOURS_LINK_ENDPOINT"] = "employers.hours_link"
     app.register_blueprint(employers_bp)
     app.register_blueprint(candidates_bp)
     return app

@@ -20,8 +20,8 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm, parse_local_decimal
 from marketplace.hour_export_pages import export
-from marketplace.hour_forms import input_name, read_week
-from marketplace.hour_pages import neighbours, week_arg
+from marketplace.hour_forms import input_name
+from marketplace.hour_pages import confirm_chosen, neighbours, week_arg
 from marketplace.hour_weeks import PlacementWeek, company_week, weeks_for
 from marketplace.labels import hour_kinds
 from marketplace.models import HourKind, Role
@@ -79,50 +79,22 @@ def confirm_hours() -> ResponseReturnValue:
     week_start = week_arg()
     single = request.form.get("placement", type=int)
     chosen = {int(v) for v in request.form.getlist("confirm") if v.isdigit()}
-    everyone = company_week(current_user.organisation_id, week_start)
-    weeks = [w for w in everyone if w.placement.id in chosen and w.confirmation is None]
-    if any(w.placement.id in chosen and w.confirmation is not None for w in everyone):
-        # The page was made before a colleague confirmed one of these weeks: all or nothing.
-        flash(str(hours.ALREADY_CONFIRMED), "error")
+    result = confirm_chosen(
+        current_user.organisation_id, current_user, week_start, request.form, chosen
+    )
+    if result.refused:
+        flash(result.refused, "error")
         return redirect(_back(week_start, single))
-    if not weeks:
-        flash(_("Choose at least one week that waits for confirmation."), "error")
-        return redirect(_back(week_start, single))
-    typed = {key: value for key, value in request.form.items() if key.startswith("h-")}
-    errors: dict[str, str] = {}
-    entries = {}
-    for week in weeks:
-        found, wrong = read_week(week, request.form)
-        entries[week.placement.id] = found
-        errors.update(wrong)
-
-    def again() -> ResponseReturnValue:
+    if result.errors:
         if single is not None:
-            return _render_placement(weeks[0], typed=typed, errors=errors)
-        return _render_week(week_start, everyone, typed=typed, errors=errors, chosen=chosen)
-
-    if errors:
-        return again()
-    try:
-        for week in weeks:
-            hours.confirm_week(
-                week.placement,
-                current_user,
-                week_start,
-                entries[week.placement.id],
-                week.versions,
-                via="bulk" if len(weeks) > 1 else "page",
-            )
-    except DomainError as error:
-        db.session.rollback()
-        if error.field and week is not None:
-            errors[f"h-{week.placement.id}-{error.field}"] = str(error.message)
-            return again()
-        flash(str(error.message), "error")
-        return redirect(_back(week_start, single))
+            week = next(w for w in result.everyone if w.placement.id in chosen)
+            return _render_placement(week, typed=result.typed, errors=result.errors)
+        return _render_week(
+            week_start, result.everyone, typed=result.typed, errors=result.errors, chosen=chosen
+        )
     db.session.commit()
     flash(
-        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", len(weeks)),
+        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", result.confirmed),
         "success",
     )
     return redirect(_back(week_start, single))

@@ -71,6 +71,7 @@ def register_domain() -> None:
     """Import the domain modules that register notification kinds and sweep reminders."""
     from marketplace import (  # noqa: F401
         hour_flags,
+        hour_reminders,
         placement_notices,
         placement_reminders,
         privacy,

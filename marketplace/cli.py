@@ -94,7 +94,8 @@ def worker_command(burst: bool) -> None:
 
 @click.command("cron")
 def cron_command() -> None:
-    """Enqueue the periodic jobs on rq: the sweep every minute, the digests once a day."""
+    """Enqueue the periodic jobs on rq: the sweep every minute, the digests once a day, the
+    hours reminders on Monday mornings."""
     from rq.cron import CronScheduler
 
     from marketplace import tasks
@@ -108,18 +109,26 @@ def cron_command() -> None:
     name = config["RQ_QUEUE"]
     scheduler.register(tasks.sweep, name, interval=config["SWEEP_INTERVAL_SECONDS"])
     scheduler.register(tasks.send_digests, name, cron=config["DIGEST_CRON"])
+    scheduler.register(tasks.send_hour_reminders, name, cron=config["HOURS_REMINDER_CRON"])
     scheduler.start()
 
 
 @click.command("sweep")
 @click.option("--digests", is_flag=True, help="Also send the daily digests (once a day).")
-def sweep_command(digests: bool) -> None:
+@click.option(
+    "--hour-reminders", is_flag=True, help="Also send the weekly hours reminders (on Mondays)."
+)
+def sweep_command(digests: bool, hour_reminders: bool) -> None:
     """One pass of the periodic sweep; with Redis it hands the work to the workers."""
     from marketplace import delivery, queue
+    from marketplace import hour_reminders as hours_reminding
 
     report = delivery.sweep()
     if digests:
         report["digests"] = delivery.send_digests()
+    if hour_reminders:
+        report["hour_reminders"] = hours_reminding.send_hour_reminders()
+        db.session.commit()
     ran = queue.run_inprocess_tasks()
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()) + f" ran_here={ran}")
 

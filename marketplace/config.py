@@ -90,6 +90,10 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         "PROPOSAL_REMIND_DAYS": int(env.get("PROPOSAL_REMIND_DAYS", "3")),
         "PROPOSAL_EXPIRE_DAYS": int(env.get("PROPOSAL_EXPIRE_DAYS", "14")),
         "DIGEST_CRON": env.get("DIGEST_CRON", "0 6 * * *"),
+        # Mondays, hourly through the morning: a run missed while a worker was down is made up
+        # by the next, and the reminder's unique key keeps it to one message per employer.
+        "HOURS_REMINDER_CRON": env.get("HOURS_REMINDER_CRON", "0 6-11 * * 1"),
+        "HOURS_LINK_MAX_AGE": timedelta(days=int(env.get("HOURS_LINK_DAYS", "10"))),
         # The public address, for links in e-mail (sent by a worker, outside any request).
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "BABEL_DEFAULT_LOCALE": default_locale,

@@ -6,7 +6,8 @@ rq imports these by name in the worker process, which runs inside the app contex
 
 from __future__ import annotations
 
-from marketplace import delivery
+from marketplace import delivery, hour_reminders
+from marketplace.extensions import db
 
 
 def deliver_email(notification_id: int) -> None:
@@ -23,3 +24,8 @@ def send_digests() -> None:
 
 def sweep() -> None:
     delivery.sweep()
+
+
+def send_hour_reminders() -> None:
+    hour_reminders.send_hour_reminders()
+    db.session.commit()

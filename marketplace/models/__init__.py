@@ -2,7 +2,14 @@
 
 from marketplace.models.base import Base
 from marketplace.models.candidates import Candidate, CandidateIdentity, CandidateStatus
-from marketplace.models.hours import HourKind, HourRecord, HourRule, WeekConfirmation, WeekFlag
+from marketplace.models.hours import (
+    HourKind,
+    HourRecord,
+    HourReminder,
+    HourRule,
+    WeekConfirmation,
+    WeekFlag,
+)
 from marketplace.models.invitations import Invitation
 from marketplace.models.jobs import (
     CATEGORY_BITS,
@@ -60,6 +67,7 @@ __all__ = [
     "EndReason",
     "HourKind",
     "HourRecord",
+    "HourReminder",
     "HourRule",
     "IdentityView",
     "Invitation",

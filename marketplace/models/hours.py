@@ -119,6 +119,33 @@ class HourRecord(Base):
     recorded_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
+class HourReminder(Base):
+    """The weekly reminder to one employer that hours wait for confirmation, and the link it
+    carries. The unique key makes the reminder idempotent: one per employer and week, however
+    often the sweep runs. The link is signed, expires, and confirms once (used_at)."""
+
+    __tablename__ = "hour_reminders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "sent_for_week"),
+        CheckConstraint("opens_week <= sent_for_week", name="opens_past_week"),
+        CheckConstraint("weeks_waiting > 0", name="weeks_waiting"),
+        CheckConstraint("expires_at > created_at", name="expires_after_created"),
+        CheckConstraint("used_at IS NULL OR used_at <= expires_at", name="used_in_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    sent_for_week: Mapped[date] = mapped_column(Date)  # the Monday of the week just ended
+    opens_week: Mapped[date] = mapped_column(Date)  # the oldest week waiting, which the link opens
+    weeks_waiting: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
 class WeekFlag(Base):
     """The consultant questions a confirmed week; the employer answers."""
 

@@ -1,0 +1,120 @@
+"""The weekly reminder's one-click path: its link opens the oldest waiting week of the
+company's placements without logging in, and confirms it once.
+
+The signed link stands in for the login, for this one week and this one employer only. GET
+shows the week and changes nothing; the POST carries the page's CSRF token besides the link,
+and spends the link in the same transaction as the confirmation, so a link works once even
+when it is posted twice at the same moment.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
+
+from employers import bp
+from marketplace import hour_reminders, privacy
+from marketplace.access import get_own_or_404, public, roles
+from marketplace.extensions import db
+from marketplace.forms import EmptyForm
+from marketplace.hour_forms import input_name
+from marketplace.hour_pages import BulkConfirm, confirm_chosen
+from marketplace.hour_reminders import LinkUnusable
+from marketplace.hour_weeks import company_week
+from marketplace.jobs import local_today
+from marketplace.models import HourReminder, Role
+
+
+def _unusable(error: LinkUnusable) -> ResponseReturnValue:
+    # 410 for a link that worked once (used or expired), 404 for one that never could.
+    page = render_template("employers/hours_link_unusable.html", message=str(error.message))
+    return page, 410 if error.gone else 404
+
+
+def _render(
+    token: str, reminder: HourReminder, result: BulkConfirm | None = None
+) -> ResponseReturnValue:
+    weeks = result.everyone if result else company_week(reminder.company_id, reminder.opens_week)
+    return render_template(
+        "employers/hours_link.html",
+        token=token,
+        reminder=reminder,
+        week_start=reminder.opens_week,
+        week_end=reminder.opens_week + timedelta(days=6),
+        weeks=weeks,
+        names={
+            w.placement.id: privacy.pseudonym(w.placement.candidate_id, reminder.company_id)
+            for w in weeks
+        },
+        typed=result.typed if result else {},
+        errors=result.errors if result else {},
+        chosen=result.chosen if result else None,
+        input_name=input_name,
+        form=EmptyForm(),
+    )
+
+
+@bp.get("/hours/link/<token>")
+@public
+def hours_link(token: str) -> ResponseReturnValue:
+    try:
+        reminder = hour_reminders.open_link(token)
+    except LinkUnusable as error:
+        return _unusable(error)
+    return _render(token, reminder)
+
+
+@bp.post("/hours/link/<token>")
+@public
+def confirm_from_link(token: str) -> ResponseReturnValue:
+    try:
+        reminder = hour_reminders.open_link(token)
+    except LinkUnusable as error:
+        return _unusable(error)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    chosen = {int(v) for v in request.form.getlist("confirm") if v.isdigit()}
+    try:
+        hour_reminders.use_link(reminder)
+    except LinkUnusable as error:
+        db.session.rollback()
+        return _unusable(error)
+    result = confirm_chosen(
+        reminder.company_id, reminder.user, reminder.opens_week, request.form, chosen, via="link"
+    )
+    if result.refused or result.errors:
+        db.session.rollback()  # the link stays unused until the week is confirmed
+        if result.refused:
+            flash(result.refused, "error")
+            return redirect(url_for("employers.hours_link", token=token))
+        return _render(token, reminder, result), 400
+    db.session.commit()
+    flash(
+        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", result.confirmed),
+        "success",
+    )
+    return redirect(url_for("employers.hours_link_done", token=token))
+
+
+@bp.get("/hours/link/<token>/done")
+@public
+def hours_link_done(token: str) -> ResponseReturnValue:
+    """After confirming: thanks, and what still waits (the link itself is spent)."""
+    reminder = hour_reminders.reminder_of_token(token)
+    if reminder is None or reminder.used_at is None:
+        return redirect(url_for("employers.hours_link", token=token))
+    waiting = hour_reminders.waiting_weeks(local_today(), reminder.company_id).get(
+        reminder.company_id, []
+    )
+    return render_template("employers/hours_link_done.html", reminder=reminder, waiting=waiting)
+
+
+@bp.get("/hours/reminders/<id:reminder_id>")
+@roles(Role.EMPLOYER)
+def hours_reminder(reminder_id: int) -> ResponseReturnValue:
+    """The reminder in the notification list: logged in, it opens the hours page itself."""
+    reminder = get_own_or_404(HourReminder, reminder_id, owner_column=HourReminder.company_id)
+    return redirect(url_for("employers.hours_week", week=reminder.opens_week.isoformat()))
