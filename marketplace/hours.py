@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import DomainError
@@ -45,6 +45,16 @@ ALREADY_CONFIRMED = _l(
 
 class AlreadyConfirmed(DomainError):
     """Someone confirmed the week first."""
+
+
+def confirmed_through(placement_id: int) -> date | None:
+    """The last day (Sunday) of the placement's latest confirmed week."""
+    latest = db.session.scalar(
+        select(func.max(WeekConfirmation.week_start)).where(
+            WeekConfirmation.placement_id == placement_id
+        )
+    )
+    return latest + timedelta(days=6) if latest is not None else None
 
 
 def week_start_of(day: date) -> date:

@@ -120,6 +120,7 @@ END_REASON_LABELS = {
 STEP_KIND_LABELS = {
     StepKind.PRAKTIK.value: _l("Praktik agreement"),
     StepKind.PAID.value: _l("Paid hours"),
+    StepKind.HOURS.value: _l("Change of paid hours"),
 }
 
 STEP_STATUS_LABELS = {

@@ -59,7 +59,23 @@ class EndPlacementForm(VersionForm):
     note = TextAreaField(_l("Note (optional)"), validators=[optional(), max_length(500)])
 
 
-class StepForm(VersionForm):
+class WeeklyHours:
+    """For forms with `hours` (a week's hours) and `weekdays` (ticked days)."""
+
+    weekdays: CheckboxesField
+
+    def validate_hours(self, field: LocalDecimalField) -> None:
+        if field.data is not None:
+            try:
+                check_hours(field.data)
+            except DomainError as error:
+                raise ValidationError(str(error.message)) from error
+
+    def weekday_bits(self) -> int:
+        return sum(self.weekdays.data or [])
+
+
+class StepForm(WeeklyHours, VersionForm):
     """The terms every step states: from when, how many hours on which days, which tasks."""
 
     start_on = DateField(_l("First day"), validators=[input_required()])
@@ -80,15 +96,32 @@ class StepForm(VersionForm):
         description=_l("One task per line, at most 12."),
     )
 
-    def validate_hours(self, field: LocalDecimalField) -> None:
-        if field.data is not None:
-            try:
-                check_hours(field.data)
-            except DomainError as error:
-                raise ValidationError(str(error.message)) from error
-
     def task_list(self) -> tuple[str, ...]:
         return task_lines(self.tasks.data)
 
-    def weekday_bits(self) -> int:
-        return sum(self.weekdays.data or [])
+
+class HoursRequestForm(WeeklyHours, VersionForm):
+    """Either side asks to change the paid hours a week from a day, and says why."""
+
+    start_on = DateField(
+        _l("From"),
+        validators=[input_required()],
+        description=_l("The first day with the new hours. Not in a week already confirmed."),
+    )
+    hours = LocalDecimalField(
+        _l("Paid hours a week"),
+        validators=[input_required()],
+        description=_l("In half hours, like 8 or 10,5. At most 37."),
+    )
+    weekdays = CheckboxesField(
+        _l("Days"),
+        coerce=int,
+        choices=weekday_choices(),
+        validate_choice=True,
+        description=_l("Leave all unticked if the days are flexible."),
+    )
+    reason = TextAreaField(
+        _l("Why should the hours change?"),
+        validators=[required(), max_length(500)],
+        description=_l("The other side reads this with the request."),
+    )

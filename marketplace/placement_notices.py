@@ -81,6 +81,26 @@ for _name, _subject, _summary in (
         _l("Read why on the placement's timeline."),
     ),
     (
+        "hours_proposed",
+        _l("%(by)s asks to change the paid hours: %(label)s"),
+        _l("Read the request and its reason, then accept or decline it."),
+    ),
+    (
+        "hours_accepted",
+        _l("%(by)s accepted the change of paid hours: %(label)s"),
+        _l("The new hours are now part of the placement's terms."),
+    ),
+    (
+        "hours_declined",
+        _l("%(by)s declined the change of paid hours: %(label)s"),
+        _l("Read why on the placement's timeline."),
+    ),
+    (
+        "more_hours",
+        _l("The planned hours worked %(weeks)s weeks running: %(label)s"),
+        _l("Is it time to ask the company for more hours?"),
+    ),
+    (
         "step_withdrawn",
         _l("%(by)s withdrew a proposal: %(label)s"),
         _l("Nothing waits for your answer any more."),

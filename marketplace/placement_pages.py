@@ -8,6 +8,7 @@ refusal of the whole action (the other side acted first), into a message above t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,14 +18,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from marketplace import ladder_rules, placements
+from marketplace import hours, ladder_rules, placements
 from marketplace.access import get_own_or_404, roles
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import Form, show_domain_error
 from marketplace.hour_progress import progression
+from marketplace.hours import week_start_of
 from marketplace.jobs import local_today
-from marketplace.ladder_terms import in_force, phase_on, upcoming
+from marketplace.ladder_terms import in_force, latest_terms, phase_on, upcoming
 from marketplace.models import (
     EndReason,
     Jobcentre,
@@ -34,11 +36,20 @@ from marketplace.models import (
     PlacementTerms,
     Role,
     Side,
+    StepKind,
+    Weekday,
     Workplace,
 )
-from marketplace.placement_forms import AnswerForm, EndPlacementForm, VersionForm
+from marketplace.more_hours import worked_planned
+from marketplace.placement_forms import (
+    AnswerForm,
+    EndPlacementForm,
+    HoursRequestForm,
+    VersionForm,
+)
 from marketplace.placement_timeline import timeline
 from marketplace.placements import side_of
+from marketplace.step_terms import hours_change
 
 
 def step_of_or_404(placement: Placement, step_id: int) -> PlacementStep:
@@ -78,6 +89,9 @@ def page(
     side = side_of(current_user)
     waiting = next((s for s in steps if s.status == "waiting"), None)
     rules = ladder_rules.rules_for(placement.jobcentre_id)
+    answer = answer or AnswerForm(formdata=None, version=placement.version)
+    if waiting is not None and waiting.kind == StepKind.HOURS:
+        answer.note.label.text = _("Comment (needed to decline)")
     return render_template(
         "placements/placement.html",
         placement=placement,
@@ -93,13 +107,16 @@ def page(
         else phase_on(placement, versions, today),
         waiting=waiting,
         mine=waiting is not None and waiting.proposed_by_side == side.value,
-        answer=answer or AnswerForm(formdata=None, version=placement.version),
+        answer=answer,
         button=VersionForm(formdata=None, version=placement.version),
         ratio_warning=side == Side.JOBCENTRE
         and placement.phase != Phase.ENDED
         and ladder_rules.praktik_ratio_exceeded(rules, placement.company),
         rules=rules,
         progress=progression(placement, versions, today),
+        more_hours=side == Side.JOBCENTRE
+        and waiting is None
+        and placement.id in worked_planned([placement], {placement.id: versions}, today),
         **extra,
     )
 
@@ -134,6 +151,10 @@ def workplace_choices(company_id: int) -> list[tuple[int, str]]:
     return [(w.id, f"{w.name} ({w.p_number})") for w in rows]
 
 
+def _note(form: VersionForm) -> str:
+    return (form.note.data or "") if isinstance(form, AnswerForm) else ""
+
+
 def timeline_url(prefix: str, placement: Placement) -> str:
     return url_for(f"{prefix}.placement", placement_id=placement.id)
 
@@ -144,6 +165,20 @@ def back_if_ended(prefix: str, placement: Placement) -> ResponseReturnValue | No
         return None
     flash(str(placements.ENDED_MESSAGE), "error")
     return redirect(timeline_url(prefix, placement))
+
+
+def hours_request_defaults(placement: Placement, current: PlacementTerms) -> dict[str, object]:
+    """From next Monday (or after the last confirmed week), the hours and days agreed now."""
+    start = week_start_of(local_today()) + timedelta(weeks=1)
+    through = hours.confirmed_through(placement.id)
+    if through is not None and start <= through:
+        start = through + timedelta(days=1)
+    return {
+        "version": placement.version,
+        "start_on": start,
+        "hours": current.paid_hours,
+        "weekdays": [int(day) for day in Weekday if (current.paid_weekdays or 0) & day],
+    }
 
 
 def register_routes(
@@ -174,19 +209,18 @@ def register_routes(
     def step_action(placement_id: int, step_id: int, action: str) -> ResponseReturnValue:
         found = own(placement_id)
         step = step_of_or_404(found, step_id)
-        form = AnswerForm() if action == "refuse" else VersionForm()
+        # Accepting a change of hours may carry a comment, as declining always does.
+        form = AnswerForm() if action in ("accept", "refuse") else VersionForm()
         if not form.validate_on_submit():
             return show(found, form if isinstance(form, AnswerForm) else None), 400
         user = current_user._get_current_object()
         actions: dict[str, tuple[Callable[[], object], str]] = {
             "accept": (
-                lambda: placements.accept_step(step, user, form.seen_version()),
+                lambda: placements.accept_step(step, user, form.seen_version(), note=_note(form)),
                 _("Agreed. The new terms are on the timeline."),
             ),
             "refuse": (
-                lambda: placements.refuse_step(
-                    step, user, form.note.data or "", form.seen_version()
-                ),
+                lambda: placements.refuse_step(step, user, _note(form), form.seen_version()),
                 _("Sent. The other side reads your answer on the timeline."),
             ),
             "withdraw": (
@@ -252,6 +286,56 @@ def register_routes(
         view_func=step_action,
         methods=["POST"],
     )
+
+    @roles(*allowed)
+    def hours_request(placement_id: int) -> ResponseReturnValue:
+        found = own(placement_id)
+        if (ended := back_if_ended(prefix, found)) is not None:
+            return ended
+        current = latest_terms(found.id)
+        if current is None or current.phase not in (Phase.PAID, Phase.COMBINED):
+            flash(_("Paid hours are not agreed yet. Offer paid hours first."), "error")
+            return redirect(back(found))
+        form = HoursRequestForm(
+            data=None if request.method == "POST" else hours_request_defaults(found, current)
+        )
+
+        def again() -> ResponseReturnValue:
+            return render_template(
+                "placements/hours_request.html",
+                form=form,
+                placement=found,
+                person=person_name(found),
+                prefix=prefix,
+                terms=current,
+                confirmed_through=hours.confirmed_through(found.id),
+            )
+
+        if not form.validate_on_submit():
+            return again()
+        change = hours_change(
+            current,
+            form.start_on.data,
+            form.hours.data,
+            form.weekday_bits(),
+            form.reason.data or "",
+        )
+        return run(
+            lambda: placements.propose_step(
+                found,
+                current_user._get_current_object(),
+                StepKind.HOURS,
+                change,
+                form.seen_version(),
+            ),
+            form,
+            _("Your request is sent. The other side accepts or declines it."),
+            back(found),
+            back(found),
+            again,
+        )
+
     bp.add_url_rule(f"{base}/end", view_func=end_placement, methods=["GET", "POST"])
+    bp.add_url_rule(f"{base}/hours-request", view_func=hours_request, methods=["GET", "POST"])
     bp.add_url_rule(f"{base}/agreement/<id:terms_id>", view_func=agreement, methods=["GET"])
     return own

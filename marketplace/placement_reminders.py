@@ -1,5 +1,6 @@
 """Reminders about placements, run by the sweep: a trial visit or praktik ends in a few days;
-a praktik has gone on for its first period without paid hours; a step waits for an answer.
+a praktik has gone on for its first period without paid hours; a step waits for an answer;
+the person has worked the planned hours four weeks running (time to ask for more).
 
 Each reminder is recorded with a unique key (placement, kind, day) before it is written, so
 however often the sweep runs, and whichever worker runs it, each goes out once.
@@ -25,6 +26,7 @@ from marketplace.models import (
     Side,
     StepStatus,
 )
+from marketplace.more_hours import STREAK_WEEKS, worked_planned
 from marketplace.placement_notices import tell
 
 ENDING_NOTICE_DAYS = 5
@@ -62,6 +64,7 @@ def placement_reminders(now: datetime) -> int:
         written += _ending_soon(placement, terms, today)
         written += _long_praktik(placement, terms, today)
     written += _waiting_steps(now)
+    written += _more_hours(active, today)
     db.session.flush()
     return written
 
@@ -108,3 +111,28 @@ def _waiting_steps(now: datetime) -> int:
         answering = Side.JOBCENTRE if step.proposed_by_side == Side.COMPANY else Side.COMPANY
         tell(placement, answering, "step_waiting")
     return len(due)
+
+
+def _more_hours(active: list[Placement], today: date) -> int:
+    """Prompt the consultant once per agreed level of hours: after four weeks at (or above)
+    the planned hours, until the terms change."""
+    paid = [p for p in active if p.phase in (Phase.PAID, Phase.COMBINED)]
+    if not paid:
+        return 0
+    versions: dict[int, list[PlacementTerms]] = {}
+    for terms in db.session.scalars(
+        select(PlacementTerms)
+        .where(PlacementTerms.placement_id.in_([p.id for p in paid]))
+        .order_by(PlacementTerms.placement_id, PlacementTerms.number)
+    ):
+        versions.setdefault(terms.placement_id, []).append(terms)
+    due = worked_planned(paid, versions, today)
+    written = 0
+    for placement in paid:
+        if placement.id not in due:
+            continue
+        if not _once(placement, "more_hours", versions[placement.id][-1].effective_from):
+            continue
+        tell(placement, Side.JOBCENTRE, "more_hours", weeks=STREAK_WEEKS)
+        written += 1
+    return written

@@ -55,6 +55,12 @@ STALE_MESSAGE = _l(
 )
 
 
+CONFIRMED_MEANWHILE = _l(
+    "A week from that first day was confirmed a moment ago, so nothing was agreed. Ask again"
+    " from a later day."
+)
+
+
 class StalePlacement(DomainError):
     """The placement changed after the form was opened."""
 
@@ -178,7 +184,7 @@ def propose_step(
 ) -> PlacementStep:
     today = today or local_today()
     _belongs(placement, user)
-    if side_of(user) != PROPOSER[kind]:
+    if kind in PROPOSER and side_of(user) != PROPOSER[kind]:
         raise DomainError(
             _l("The jobcentre proposes praktik; the company offers paid hours.")
             if kind == StepKind.PRAKTIK
@@ -207,6 +213,7 @@ def propose_step(
         workplace_id=terms.workplace_id,
         hourly_wage=terms.hourly_wage if kind == StepKind.PAID else None,
         praktik_continues=terms.praktik_continues if kind == StepKind.PAID else False,
+        reason=terms.reason.strip()[:500] if kind == StepKind.HOURS else "",
     )
     try:
         with db.session.begin_nested():
@@ -231,6 +238,7 @@ def step_terms(step: PlacementStep) -> StepTerms:
         special_reason=step.special_reason,
         hourly_wage=step.hourly_wage,
         praktik_continues=step.praktik_continues,
+        reason=step.reason,
     )
 
 
@@ -253,7 +261,11 @@ def _decide(step: PlacementStep, user: User, status: StepStatus, note: str = "")
 
 
 def accept_step(
-    step: PlacementStep, user: User, seen_version: int | None, today: date | None = None
+    step: PlacementStep,
+    user: User,
+    seen_version: int | None,
+    today: date | None = None,
+    note: str = "",
 ) -> PlacementTerms:
     """The other side agrees: the step becomes the placement's next terms version."""
     today = today or local_today()
@@ -261,8 +273,13 @@ def accept_step(
     new = check_step(placement, StepKind(step.kind), step_terms(step), today, proposing=False)
     new.step_id = step.id
     new.created_by_id = user.id
-    _decide(step, user, StepStatus.ACCEPTED)
-    db.session.add(new)
+    _decide(step, user, StepStatus.ACCEPTED, note)
+    try:
+        # The database refuses terms beginning in a week confirmed a moment ago.
+        with db.session.begin_nested():
+            db.session.add(new)
+    except IntegrityError as error:
+        raise StalePlacement(CONFIRMED_MEANWHILE) from error
     placement.phase = new.phase
     _touch(placement)
     tell_other_side(placement, side_of(user), f"{step.kind}_accepted")
@@ -271,10 +288,16 @@ def accept_step(
 
 def refuse_step(step: PlacementStep, user: User, note: str, seen_version: int | None) -> None:
     """The company asks for changes to a praktik agreement; the jobcentre declines paid hours
-    it could not confirm with the person. Either way with a note the proposer reads."""
+    it could not confirm with the person; either side declines a change of hours. Always
+    with a note the proposer reads."""
     placement = _answerable(step, user, seen_version)
     if not note.strip():
-        raise DomainError(_l("Write what should change, for the other side."), field="note")
+        raise DomainError(
+            _l("Write what should change, for the other side.")
+            if step.kind == StepKind.PRAKTIK
+            else _l("Write why you decline, for the other side."),
+            field="note",
+        )
     status = StepStatus.CHANGES_REQUESTED if step.kind == StepKind.PRAKTIK else StepStatus.DECLINED
     _decide(step, user, status, note)
     _touch(placement)

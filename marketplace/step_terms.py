@@ -13,6 +13,7 @@ from sqlalchemy import select
 from marketplace import ladder_rules
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.hours import confirmed_through
 from marketplace.jobs import MAX_TASK_LINES, MAX_WAGE, check_hours
 from marketplace.ladder_terms import first_praktik_day, in_force, latest_terms, versions_of
 from marketplace.models import (
@@ -65,6 +66,61 @@ class StepTerms:
     special_reason: str = ""
     hourly_wage: Decimal | None = None
     praktik_continues: bool = False
+    reason: str = ""  # why the paid hours should change (a request to change hours)
+
+
+def hours_change(
+    current: PlacementTerms, start_on: date, hours: Decimal, weekdays: int, reason: str
+) -> StepTerms:
+    """A request to change the paid hours: the new hours and days; all else as agreed now."""
+    return StepTerms(
+        start_on=start_on,
+        hours=hours,
+        weekdays=weekdays,
+        tasks=tuple(current.paid_tasks or ()),
+        workplace_id=current.workplace_id,
+        mentor_name=current.mentor_name,
+        hourly_wage=current.hourly_wage,
+        reason=reason,
+    )
+
+
+def _changed_hours(current: PlacementTerms, terms: StepTerms) -> PlacementTerms:
+    """The current terms from the request's first day, with the new paid hours. Praktik
+    beside them goes on only if it has not ended by then."""
+    new = PlacementTerms(
+        placement_id=current.placement_id,
+        number=current.number + 1,
+        effective_from=terms.start_on,
+        workplace_id=current.workplace_id,
+        mentor_name=current.mentor_name,
+        unpaid_weekdays=0,
+        unpaid_tasks=[],
+        purposes=0,
+        special_reason="",
+    )
+    _copy_paid(current, new)
+    new.paid_hours, new.paid_weekdays = terms.hours, terms.weekdays
+    praktik_goes_on = current.unpaid_to is not None and current.unpaid_to >= terms.start_on
+    if current.phase == Phase.COMBINED and praktik_goes_on:
+        _copy_unpaid(current, new)
+        new.phase = Phase.COMBINED.value
+    else:
+        new.phase = Phase.PAID.value
+    return new
+
+
+def _check_hours_change(current: PlacementTerms | None, terms: StepTerms) -> None:
+    if current is None or current.phase not in (Phase.PAID, Phase.COMBINED):
+        raise DomainError(_l("Paid hours are not agreed yet. Offer paid hours first."))
+    if not terms.reason.strip():
+        raise DomainError(_l("Write why the hours should change."), field="reason")
+    same_days = terms.weekdays == current.paid_weekdays
+    if Decimal(terms.hours) == Decimal(current.paid_hours) and same_days:
+        raise DomainError(
+            _l("These are the hours agreed now. Enter the new number of hours a week."),
+            field="hours",
+        )
 
 
 def _next_terms(
@@ -134,8 +190,21 @@ def check_step(
         raise DomainError(
             _l("Paid hours are already agreed. To change them, ask for a change of hours.")
         )
-    if proposing and terms.start_on < today:
+    if kind == StepKind.HOURS:
+        _check_hours_change(current, terms)
+    # A change of hours may start in the past (the person already works more), but never
+    # inside or before a confirmed week: those hours were checked against the terms then.
+    elif proposing and terms.start_on < today:
         raise DomainError(_l("The start date cannot be in the past."), field="start_on")
+    through = confirmed_through(placement.id)
+    if through is not None and terms.start_on <= through:
+        raise DomainError(
+            _l(
+                "The hours are confirmed up to %(day)s. Choose a first day after it.",
+                day=through.strftime("%d.%m.%Y"),
+            ),
+            field="start_on",
+        )
     if proposing and terms.start_on > today + FURTHEST_START:
         raise DomainError(FURTHEST_START_MESSAGE, field="start_on")
     if current is not None and terms.start_on < current.effective_from:
@@ -161,7 +230,9 @@ def check_step(
     if workplace is None or workplace.company_id != placement.company_id:
         raise DomainError(_l("Choose one of the company's workplaces."), field="workplace")
     rules = ladder_rules.rules_for(placement.jobcentre_id)
-    if kind == StepKind.PRAKTIK:
+    if kind == StepKind.HOURS:
+        pass  # checked above; wage, tasks and workplace are the ones agreed now
+    elif kind == StepKind.PRAKTIK:
         if terms.end_on is None:
             raise DomainError(_l("Enter the last day of the praktik."), field="end_on")
         if not terms.purposes:
@@ -205,7 +276,10 @@ def check_step(
                     ),
                     field="praktik_continues",
                 )
-    new = _next_terms(placement, current, kind, terms)
+    if kind == StepKind.HOURS:
+        new = _changed_hours(current, terms)
+    else:
+        new = _next_terms(placement, current, kind, terms)
     ladder_rules.check_total_hours(
         rules, new.total_hours, hours_elsewhere(placement, terms.start_on)
     )

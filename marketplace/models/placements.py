@@ -66,6 +66,7 @@ class Side(StrEnum):
 class StepKind(StrEnum):
     PRAKTIK = "praktik"  # a praktik agreement or its extension: the jobcentre proposes
     PAID = "paid"  # paid hours: the company offers, the jobcentre confirms
+    HOURS = "hours"  # a change of the agreed paid hours a week: either side asks, the other agrees
 
 
 class StepStatus(StrEnum):
@@ -227,12 +228,15 @@ class PlacementStep(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_values(StepKind)})", name="kind"),
         CheckConstraint(f"status IN ({_values(StepStatus)})", name="status"),
-        # Moved by the right side only: the jobcentre proposes praktik, the company paid hours.
+        # Moved by the right side only: the jobcentre proposes praktik, the company paid hours;
+        # either side may ask to change the paid hours.
         CheckConstraint(
             "(kind = 'praktik' AND proposed_by_side = 'jobcentre')"
-            " OR (kind = 'paid' AND proposed_by_side = 'company')",
+            " OR (kind = 'paid' AND proposed_by_side = 'company')"
+            " OR (kind = 'hours' AND proposed_by_side IN ('company', 'jobcentre'))",
             name="proposer_side",
         ),
+        CheckConstraint("kind != 'hours' OR length(reason) > 0", name="hours_reason"),
         CheckConstraint("(status = 'waiting') = (decided_at IS NULL)", name="decided_when"),
         CheckConstraint(
             "status NOT IN ('changes_requested', 'declined') OR length(answer_note) > 0",
@@ -277,6 +281,7 @@ class PlacementStep(Base):
     mentor_name: Mapped[str] = mapped_column(String(120), default="")
     workplace_id: Mapped[int] = mapped_column(ForeignKey("workplaces.id"))
     hourly_wage: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    reason: Mapped[str] = mapped_column(String(500), default="")  # why the hours should change
     # Paid hours offered during praktik: does praktik go on beside them (combined)?
     praktik_continues: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -25,7 +25,7 @@ from marketplace import placements, proposals
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.ladder_rules import rules_for, update_rules
-from marketplace.ladder_terms import first_praktik_day, phase_on
+from marketplace.ladder_terms import first_praktik_day, latest_terms, phase_on
 from marketplace.models import (
     PROPOSER,
     EndReason,
@@ -42,6 +42,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.placements import side_of
+from marketplace.step_terms import hours_change
 from tests.unit.test_ladder_steps import (
     accepted_proposal,
     in_days,
@@ -62,6 +63,9 @@ EVENT_KINDS = {
     "paid_accepted",
     "praktik_changes_requested",
     "paid_declined",
+    "hours_proposed",
+    "hours_accepted",
+    "hours_declined",
     "step_withdrawn",
     "placement_ended",
 }
@@ -149,6 +153,33 @@ wild_proposal = st.builds(
     stale=fresh_or_stale,
 )
 likely_accept = st.builds(Accept, actor=st.just("right"), stale=st.just(False))
+# Paid hours offered and accepted, then a change of hours asked for: the top of the ladder.
+paid_offer = st.builds(
+    Propose,
+    kind=st.just(StepKind.PAID),
+    actor=st.just("right"),
+    start=st.integers(0, 10),
+    after_current=st.just(True),
+    length=st.just(14),
+    hours=st.sampled_from(HOURS[:6]),
+    continues=st.just(False),
+    wage=st.just("job"),
+    special_reason=st.just(False),
+    stale=st.just(False),
+)
+likely_hours_change = st.builds(
+    Propose,
+    kind=st.just(StepKind.HOURS),
+    actor=st.just("right"),
+    start=st.integers(0, 20),
+    after_current=st.sampled_from([True, True, False]),
+    length=st.just(14),
+    hours=st.sampled_from(HOURS),
+    continues=st.booleans(),
+    wage=st.sampled_from(["job", "job", "job", "none"]),
+    special_reason=st.booleans(),
+    stale=st.just(False),
+)
 answers = st.one_of(
     st.builds(Accept, actor=actors, stale=fresh_or_stale),
     st.builds(
@@ -177,6 +208,8 @@ scripts = st.lists(
         st.tuples(likely_proposal, answers),
         st.tuples(wild_proposal, likely_accept),
         st.tuples(likely_proposal, likely_accept),
+        st.tuples(paid_offer, likely_accept, likely_hours_change, answers),
+        st.tuples(likely_hours_change, likely_accept),
         single_actions.map(lambda action: (action,)),
     ),
     min_size=4,
@@ -329,7 +362,10 @@ def check_placement(placement_id: int, world: World, setup: Setup) -> None:
     # Every step moved by the side allowed to move it, from the placement's two parties.
     for step in steps:
         proposer = world.by_id[step.proposed_by_id]
-        assert step.proposed_by_side == PROPOSER[StepKind(step.kind)]
+        if step.kind == StepKind.HOURS:  # either side may ask to change the hours
+            assert step.reason.strip()
+        else:
+            assert step.proposed_by_side == PROPOSER[StepKind(step.kind)]
         assert side_of(proposer) == step.proposed_by_side
         assert world.party(proposer) == step.proposed_by_side
         if step.status == StepStatus.WAITING:
@@ -347,7 +383,7 @@ def check_placement(placement_id: int, world: World, setup: Setup) -> None:
             assert step.kind == StepKind.PRAKTIK
             assert step.answer_note
         if step.status == StepStatus.DECLINED:
-            assert step.kind == StepKind.PAID
+            assert step.kind in (StepKind.PAID, StepKind.HOURS)
             assert step.answer_note
         if step.status == StepStatus.WITHDRAWN:
             assert side_of(decider) == step.proposed_by_side
@@ -358,14 +394,21 @@ def check_placement(placement_id: int, world: World, setup: Setup) -> None:
     by_step = {v.step_id: v for v in versions if v.step_id is not None}
     accepted = [s for s in steps if s.status == StepStatus.ACCEPTED]
     assert sorted(by_step) == sorted(s.id for s in accepted)
-    for v in versions:
+    for k, v in enumerate(versions):
         if v.step_id is None:
             assert (v.number, v.phase) == (1, "trial")
             continue
         step = next(s for s in accepted if s.id == v.step_id)
         assert v.created_by_id == step.decided_by_id
         assert v.effective_from == step.start_on
-        if step.kind == StepKind.PRAKTIK:
+        if step.kind == StepKind.HOURS:
+            # Only the paid hours and days change; the paid part began when it began.
+            before = versions[k - 1]
+            assert before.phase in ("paid", "combined")
+            assert (v.paid_hours, v.paid_weekdays) == (step.hours, step.weekdays)
+            assert (v.paid_from, v.hourly_wage) == (before.paid_from, before.hourly_wage)
+            assert v.phase in ("paid", "combined")
+        elif step.kind == StepKind.PRAKTIK:
             assert (v.unpaid_from, v.unpaid_to, v.unpaid_hours) == (
                 step.start_on,
                 step.end_on,
@@ -422,7 +465,9 @@ def perform(action: Any, placement: Placement, world: World, today: date) -> Use
     """Take the action; returns who took it."""
     seen = placement.version - 1 if getattr(action, "stale", False) else placement.version
     if isinstance(action, Propose):
-        user = world.user(action.actor, PROPOSER[action.kind])
+        # Either side asks to change hours: `continues` picks which, for "right".
+        side = PROPOSER.get(action.kind, Side.COMPANY if action.continues else Side.JOBCENTRE)
+        user = world.user(action.actor, side)
         start = today
         if action.after_current:
             current = db.session.scalar(
@@ -432,7 +477,16 @@ def perform(action: Any, placement: Placement, world: World, today: date) -> Use
             )
             start = max(start, current or start)
         start += timedelta(days=action.start)
-        if action.kind == StepKind.PRAKTIK:
+        if action.kind == StepKind.HOURS:
+            current = latest_terms(placement.id)
+            terms = hours_change(
+                current or PlacementTerms(workplace_id=world.job.workplace_id),
+                start if action.after_current else today + timedelta(days=action.start - 5),
+                action.hours,
+                0 if action.special_reason else int(world.job.weekdays),
+                "" if action.wage == "none" else "Travlt i julen",
+            )
+        elif action.kind == StepKind.PRAKTIK:
             terms = praktik_terms(
                 world.job,
                 start,

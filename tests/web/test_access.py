@@ -50,6 +50,10 @@ def test_public_endpoints_are_only_the_expected_ones(app):
         "auth.accept_invitation",
         "auth.login",
         "auth.signup",
+        # The hours reminder's link: the signed token stands in for the login, for one week.
+        "employers.confirm_from_link",
+        "employers.hours_link",
+        "employers.hours_link_done",
         "site.healthz",
         "site.index",
         "site.set_language",

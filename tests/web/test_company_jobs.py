@@ -21,6 +21,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from marketplace.access import PUBLIC
 from marketplace.clock import utcnow
 from marketplace.companies import P_NUMBER_TAKEN
 from marketplace.extensions import db
@@ -994,11 +995,13 @@ ID_ROUTES = [
 
 
 def company_routes(app: Flask) -> list[tuple[str, str]]:
-    """Every (method, path) under /company, ids as {job} and {workplace}."""
+    """Every (method, path) under /company for logged-in users, ids as {job} and {workplace}."""
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/company"):
             continue
+        if getattr(app.view_functions[rule.endpoint], "allowed_roles", None) is PUBLIC:
+            continue  # the hours reminder's signed link: test_hour_reminders.py
         path = (
             rule.rule.replace("<id:job_id>", "{job}")
             .replace("<id:workplace_id>", "{workplace}")
@@ -1007,6 +1010,8 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
             .replace("<id:step_id>", "{step}")
             .replace("<id:terms_id>", "{terms}")
             .replace("<id:flag_id>", "{flag}")
+            .replace("<id:reminder_id>", "{reminder}")
+            .replace("<token>", "{token}")
             .replace("<any(accept, refuse, withdraw):action>", "accept")
         )
         found += [(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}]
@@ -1015,11 +1020,11 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
 
 def test_every_company_route_with_an_id_is_checked_below(app):
     # Proposal and placement routes have their own access tests (test_proposal_access.py,
-    # test_placement_access.py).
+    # test_placement_access.py); the hours reminder and its signed link theirs
+    # (test_hour_reminders.py).
+    own_tests = ("{proposal}", "{placement}", "{reminder}", "{token}")
     with_ids = [
-        (m, p)
-        for m, p in company_routes(app)
-        if "{" in p and "{proposal}" not in p and "{placement}" not in p
+        (m, p) for m, p in company_routes(app) if "{" in p and not any(k in p for k in own_tests)
     ]
     assert sorted(with_ids) == sorted(ID_ROUTES)
     assert not [p for _, p in company_routes(app) if "<" in p], "an id kind not covered here"
@@ -1098,6 +1103,8 @@ def test_jobcentre_staff_get_403_on_every_company_route(
             step=1,
             terms=1,
             flag=1,
+            reminder=1,
+            token="x",
         )
         if method == "GET":
             answers[(method, url)] = client.get(url).status_code
@@ -1124,6 +1131,8 @@ def test_anonymous_users_are_sent_to_login_from_every_company_route(
             step=1,
             terms=1,
             flag=1,
+            reminder=1,
+            token="x",
         )
         if method == "GET":
             response = client.get(url)

@@ -269,6 +269,16 @@ def correction(built: Built) -> dict[str, str]:
     }
 
 
+def hours_request(built: Built) -> dict[str, Any]:
+    return {
+        **version(built),
+        "start_on": in_days(5).isoformat(),
+        "hours": "8",
+        "weekdays": [str(int(Weekday.TUE)), str(int(Weekday.THU))],
+        "reason": "Travlt i julen",
+    }
+
+
 def flag_answer(built: Built) -> dict[str, str]:
     return {"answer": "Ja, hun var der hele dagen."}
 
@@ -303,6 +313,8 @@ ROUTES = [
     Route("employers.placement_hours", "GET", COMPANY, HOURS_FLAGGED, shows=FLAG_COMMENT),
     Route("employers.correct_hours", "POST", COMPANY, HOURS_FLAGGED, data=correction),
     Route("employers.answer_flag", "POST", COMPANY, HOURS_FLAGGED, data=flag_answer),
+    Route("employers.hours_request", "GET", COMPANY, HOURS_FLAGGED),
+    Route("employers.hours_request", "POST", COMPANY, HOURS_FLAGGED, data=hours_request),
     # The jobcentre's.
     Route("candidates.placement", "GET", JOBCENTRE, TRIAL),
     Route("candidates.step_action", "POST", JOBCENTRE, PAID_WAITING, "accept", version),
@@ -315,6 +327,8 @@ ROUTES = [
     Route("candidates.propose_praktik", "POST", JOBCENTRE, TRIAL, data=praktik_form),
     Route("candidates.placement_hours", "GET", JOBCENTRE, HOURS_FLAGGED, shows=FLAG_COMMENT),
     Route("candidates.flag_week", "POST", JOBCENTRE, HOURS_FLAGGED, data=week_question),
+    Route("candidates.hours_request", "GET", JOBCENTRE, HOURS_FLAGGED),
+    Route("candidates.hours_request", "POST", JOBCENTRE, HOURS_FLAGGED, data=hours_request),
     # The admin's (no placement: the jobcentre's own rules).
     Route("candidates.ladder_rules_page", "GET", ADMIN_ONLY, TRIAL),
     Route("candidates.ladder_rules_page", "POST", ADMIN_ONLY, TRIAL, data=rules_form),
