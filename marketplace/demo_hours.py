@@ -1,21 +1,24 @@
 """Demo weeks of hours (JOURNEYS.md, journey 4): past weeks of the demo placements confirmed as
-planned, the last one left waiting, and one day corrected with a reason."""
+planned, the last one left waiting, one day corrected with a reason, and one request for more
+hours waiting for the jobcentre's answer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from marketplace import hours
+from marketplace import hours, placements
 from marketplace.extensions import db
 from marketplace.jobs import local_today
-from marketplace.ladder_terms import versions_of
-from marketplace.models import HourKind, Phase, Placement, WeekConfirmation
+from marketplace.ladder_terms import latest_terms, versions_of
+from marketplace.models import HourKind, Job, Phase, Placement, StepKind, WeekConfirmation
 from marketplace.proposals import company_staff
+from marketplace.step_terms import hours_change
 
 WEEKS_BACK = 6
+MORE_HOURS_JOB = "Pakning af juletræer"  # the demo placement with paid hours only
 
 
 def ensure_hours() -> int:
@@ -53,4 +56,28 @@ def ensure_hours() -> int:
                     today=today,
                 )
                 corrected = True
+    _request_more_hours(today)
     return added
+
+
+def _request_more_hours(today: date) -> None:
+    """The packing company asks for more hours before Christmas; the consultant answers."""
+    placement = db.session.scalar(
+        select(Placement)
+        .join(Job, Job.id == Placement.job_id)
+        .where(Job.title == MORE_HOURS_JOB, Placement.phase == Phase.PAID.value)
+    )
+    if placement is None:
+        return
+    current = latest_terms(placement.id)
+    employer = company_staff(placement.company_id)[0]
+    request = hours_change(
+        current,
+        hours.week_start_of(today) + timedelta(weeks=1),
+        Decimal(current.paid_hours) + 4,
+        current.paid_weekdays,
+        "Travlt med juletræer frem til jul, og hun vil gerne have flere timer.",
+    )
+    placements.propose_step(
+        placement, employer, StepKind.HOURS, request, placement.version, today=today
+    )

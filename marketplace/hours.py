@@ -21,6 +21,7 @@ from marketplace.ladder_terms import in_force
 from marketplace.models import (
     HourKind,
     HourRecord,
+    Phase,
     Placement,
     PlacementTerms,
     Role,
@@ -103,11 +104,16 @@ def _split(hours: Decimal, days: int) -> list[Decimal]:
     return shares
 
 
+def _visit(terms: PlacementTerms, kind: HourKind) -> bool:
+    return kind == HourKind.PRAKTIK and terms.phase == Phase.TRIAL
+
+
 def planned(
     placement: Placement, versions: Sequence[PlacementTerms], week_start: date
 ) -> dict[tuple[date, HourKind], Decimal]:
     """The hours the terms plan for each day of the week: each part's weekly hours spread
-    over its days (Monday to Friday when its days are flexible)."""
+    over its days (Monday to Friday when its days are flexible). A trial visit's days are the
+    visit's own dates, whatever the job's usual days."""
     result: dict[tuple[date, HourKind], Decimal] = {}
     for kind in (HourKind.PRAKTIK, HourKind.PAID):
         by_terms: dict[int, list[date]] = {}
@@ -119,7 +125,7 @@ def planned(
             mask = (terms.paid_weekdays if kind == HourKind.PAID else terms.unpaid_weekdays) or (
                 WORKDAYS
             )
-            if mask & WEEKDAYS[day.weekday()]:
+            if _visit(terms, kind) or mask & WEEKDAYS[day.weekday()]:
                 by_terms.setdefault(terms.id, []).append(day)
                 terms_of[terms.id] = terms
         for terms_id, days in by_terms.items():
@@ -128,7 +134,7 @@ def planned(
             mask = (terms.paid_weekdays if kind == HourKind.PAID else terms.unpaid_weekdays) or (
                 WORKDAYS
             )
-            per_week_days = bin(mask).count("1")
+            per_week_days = len(days) if _visit(terms, kind) else bin(mask).count("1")
             shares = _split(Decimal(weekly or 0), per_week_days)
             for day, share in zip(days, shares, strict=False):
                 result[(day, kind)] = share

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from marketplace.paths import PROJECT_ROOT
@@ -40,9 +42,21 @@ TIMEOUT_MS = 10_000
 AxeCheck = Callable[["Page"], None]
 
 
+@dataclass(frozen=True)
+class Live:
+    url: str
+    app: Flask  # for what no page does: running the weekly reminder task, reading e-mail
+    outbox: Path
+
+
 @pytest.fixture(scope="session")
-def live_server(workdir: Path) -> Iterator[str]:
+def live_server(live: Live) -> str:
     """The base URL of the app, seeded with the demo data, on a database of its own."""
+    return live.url
+
+
+@pytest.fixture(scope="session")
+def live(workdir: Path) -> Iterator[Live]:
     from app import create_app
     from marketplace.demo import seed_demo
     from marketplace.extensions import db
@@ -59,7 +73,9 @@ def live_server(workdir: Path) -> Iterator[str]:
         thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            yield Live(
+                f"http://127.0.0.1:{server.server_port}", app, Path(app.config["MAIL_OUTBOX_DIR"])
+            )
         finally:
             server.shutdown()
             thread.join(timeout=10)

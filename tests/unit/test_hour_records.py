@@ -297,3 +297,20 @@ def test_one_person_never_passes_24_hours_a_day_across_placements(
         )
     )
     assert total == Decimal(20)
+
+
+def test_a_trial_visit_plans_its_own_days_whatever_the_jobs_usual_days(job, consultant, employer):
+    """A visit on a Friday and Saturday for a Tuesday-and-Thursday job: the week's hours are
+    spread over the visit's two days, not over days that fall outside it (which would plan 0)."""
+    job.weekdays = int(Weekday.TUE | Weekday.THU)
+    job.hours_per_week = 6
+    proposal = proposals.propose(job, new_candidate(consultant, "Bo Visit"), consultant, "God.")
+    proposals.accept(proposal, employer, today())
+    friday = MONDAY + timedelta(days=4)
+    visit = placements.start(
+        proposal, employer, Phase.TRIAL, friday, friday + timedelta(days=1), today=friday
+    )
+    assert planned_week(visit, MONDAY) == {
+        (friday, HourKind.PRAKTIK): Decimal(3),
+        (friday + timedelta(days=1), HourKind.PRAKTIK): Decimal(3),
+    }

@@ -1,0 +1,162 @@
+"""Paid hours in a real browser (JOURNEYS.md, journey 4): Hanne confirms last week's hours from
+the weekly reminder's link, without logging in; Mette asks for more hours for Jens; Hanne
+accepts. Every page is checked with axe.
+
+The reminder is the one thing no page starts: the test runs the weekly task in the live app,
+as `flask cron` would on a Monday, and reads the link from the e-mail it wrote.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import expect
+
+from marketplace import hour_reminders, queue
+from marketplace.demo import COMPANIES, JOBCENTRE_USERS
+from marketplace.extensions import db
+from tests.e2e.pages import at, labelled, log_in, log_out, submit_main_form
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from playwright.sync_api import Locator, Page
+
+    from tests.e2e.conftest import AxeCheck, Live
+
+pytestmark = pytest.mark.e2e
+
+HANNE = next(employer for fields, employer in COMPANIES if fields["name"] == "Brugsen Skjern")
+METTE = next(demo for demo in JOBCENTRE_USERS if demo.email.startswith("mette."))
+JENS = "Jens Kristiansen"  # Mette's candidate, in a combined placement at Brugsen (demo)
+LINK = re.compile(r"https?://[^/\s]+(/company/hours/link/[\w.-]+)")
+
+# The Danish words of the interface this test reads (messages.po).
+REMINDER_SUBJECT = "Timer til godkendelse"
+CONFIRM_WEEKS = "Godkend de valgte uger"
+THANKS = "Tak"
+LINK_USED = "Linket er allerede brugt. Log ind for at se eller rette timerne."
+ASK_FOR_HOURS = "Bed om at ændre de lønnede timer"
+REQUEST_SENT = "Din anmodning er sendt. Den anden part accepterer eller afviser den."
+REQUEST_WAITING = "Ændring af lønnede timer: Venter på svar"
+TOO_MANY = "Skriv mellem 0,5 og 37 timer om ugen."
+ACCEPT_HOURS = "Accepter de nye timer"
+AGREED = "Aftalt. De nye vilkår står på tidslinjen."
+
+
+def reminder_link(outbox: Path, to: str) -> str:
+    """The path of the newest hours reminder's link in the e-mail to `to`."""
+    for path in sorted(outbox.glob("*.eml"), reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] != to or REMINDER_SUBJECT not in str(message["Subject"]):
+            continue
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        found = LINK.search(body.get_content())
+        assert found, "the reminder carries the week's link"
+        return found.group(1)
+    raise AssertionError(f"no hours reminder to {to} in {outbox}")
+
+
+def send_weekly_reminders(live: Live) -> None:
+    with live.app.app_context():
+        written = hour_reminders.send_hour_reminders()
+        db.session.commit()
+        queue.run_inprocess_tasks()  # the e-mails, as a worker would send them
+    assert written >= 1
+
+
+def next_step(page: Page) -> Locator:
+    return page.locator("main section[aria-labelledby='next-title']")
+
+
+def test_hanne_confirms_from_the_link_mette_asks_for_more_hours_hanne_accepts(
+    page: Page, axe_check: AxeCheck, live: Live
+) -> None:
+    send_weekly_reminders(live)
+    link = reminder_link(live.outbox, HANNE.email)
+
+    # The link opens last week for Brugsen's placements, planned hours filled in; no login.
+    page.goto(link)
+    expect(page).to_have_url(at(link))
+    expect(page.locator("main h1")).to_have_text(re.compile(r"^Timer i uge \d+$"))
+    expect(page.locator("header .site-header__user")).to_have_count(0)
+    hours_inputs = page.locator("main input.hours-input")
+    assert hours_inputs.count() >= 1
+    typed = [hours_inputs.nth(n).input_value() for n in range(hours_inputs.count())]
+    assert any(value not in ("", "0") for value in typed), typed
+    axe_check(page)
+
+    # A wrong day first: the message stands beside it, the typed value stays.
+    first = hours_inputs.first
+    first_id = str(first.get_attribute("id"))
+    planned = first.input_value()
+    first.fill("25")
+    page.get_by_role("button", name=CONFIRM_WEEKS).click()
+    expect(page.locator(f"main #{first_id}-error")).to_be_visible()
+    expect(page.locator(f"main #{first_id}")).to_have_value("25")
+    expect(page.locator(f"main #{first_id}")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
+
+    # As planned, then: confirmed, and the link is spent.
+    page.locator(f"main #{first_id}").fill(planned)
+    page.get_by_role("button", name=CONFIRM_WEEKS).click()
+    expect(page).to_have_url(at(f"{link}/done"))
+    expect(page.locator("main h1")).to_have_text(THANKS)
+    expect(page.locator(".flash--success")).to_contain_text("godkendt")
+    axe_check(page)
+    page.goto(link)
+    expect(page.locator("main .notice--error")).to_have_text(LINK_USED)
+    axe_check(page)
+
+    # Mette finds Jens among her placements and asks for more paid hours.
+    log_in(page, axe_check, METTE.email, "/placements")
+    combined = page.locator("main section[aria-labelledby='phase-combined']")
+    combined.locator("a", has_text=JENS).click()
+    expect(page.locator("main h1")).to_have_text(JENS)
+    placement_id = re.search(r"/placements/(\d+)$", page.url)
+    assert placement_id, page.url
+    axe_check(page)
+    next_step(page).get_by_role("link", name=ASK_FOR_HOURS).click()
+    expect(page).to_have_url(re.compile(r"/placements/\d+/hours-request$"))
+    expect(page.locator("main h1")).to_have_text(ASK_FOR_HOURS)
+    expect(labelled(page, "hours")).to_have_value("3")
+    axe_check(page)
+
+    labelled(page, "hours").fill("40")
+    labelled(page, "reason").fill("Jens vil gerne have flere timer, og det går godt i butikken.")
+    submit_main_form(page)
+    expect(page.locator("main #hours-error")).to_contain_text(TOO_MANY)
+    expect(labelled(page, "hours")).to_have_value("40")
+    expect(labelled(page, "reason")).to_have_value(
+        "Jens vil gerne have flere timer, og det går godt i butikken."
+    )
+    axe_check(page)
+    labelled(page, "hours").fill("6")
+    submit_main_form(page)
+    expect(page).to_have_url(re.compile(rf"/placements/{placement_id.group(1)}$"))
+    expect(page.locator(".flash--success")).to_have_text(REQUEST_SENT)
+    expect(next_step(page).locator("h3")).to_have_text(REQUEST_WAITING)
+    axe_check(page)
+    log_out(page, axe_check)
+
+    # Hanne opens the placement from her home page and accepts, with a comment.
+    company_timeline = f"/company/placements/{placement_id.group(1)}"
+    log_in(page, axe_check, HANNE.email, "/company/")
+    page.locator(f"main a[href='{company_timeline}']").first.click()
+    expect(page).to_have_url(at(company_timeline))
+    expect(next_step(page).locator("h3")).to_have_text(REQUEST_WAITING)
+    expect(next_step(page)).to_contain_text("det går godt i butikken")
+    axe_check(page)
+    labelled(page, "note").fill("Fint, fra mandag.")
+    next_step(page).get_by_role("button", name=ACCEPT_HOURS).click()
+    expect(page).to_have_url(at(company_timeline))
+    expect(page.locator(".flash--success")).to_have_text(AGREED)
+    now_and_next = page.locator("main section[aria-labelledby='now-title']")
+    expect(now_and_next).to_contain_text("6 timer om ugen")
+    expect(page.locator("main")).to_contain_text("Fint, fra mandag.")
+    axe_check(page)
