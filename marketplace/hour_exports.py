@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -15,14 +14,13 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.hour_tallies import is_current
-from marketplace.ladder_terms import in_force
+from marketplace.ladder_terms import in_force, versions_of_many
 from marketplace.models import (
     Candidate,
     CandidateIdentity,
     Company,
     HourRecord,
     Placement,
-    PlacementTerms,
 )
 
 BOM = "\ufeff"
@@ -63,13 +61,7 @@ def company_csv(
 ) -> Iterator[str]:
     """Date; person (as the company may see them, named per placement in `names`); kind;
     hours; hourly wage. Current figures. A generator: it queries as it is streamed."""
-    versions: dict[int, list[PlacementTerms]] = defaultdict(list)
-    for terms in db.session.scalars(
-        select(PlacementTerms)
-        .where(PlacementTerms.placement_id.in_(list(names)))
-        .order_by(PlacementTerms.number)
-    ):
-        versions[terms.placement_id].append(terms)
+    versions = versions_of_many(names)
     records = db.session.execute(
         select(HourRecord.placement_id, HourRecord.work_date, HourRecord.kind, HourRecord.hours)
         .where(

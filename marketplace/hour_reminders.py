@@ -23,6 +23,7 @@ from marketplace.clock import LOCAL_TZ, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import open_on, week_days, week_start_of
+from marketplace.ladder_terms import versions_of_many
 from marketplace.links import subject_link
 from marketplace.models import (
     HourKind,
@@ -30,7 +31,6 @@ from marketplace.models import (
     Notification,
     Phase,
     Placement,
-    PlacementTerms,
     Role,
     WeekConfirmation,
 )
@@ -67,13 +67,7 @@ def waiting_weeks(today: date, company_id: int | None = None) -> dict[int, list[
     if company_id is not None:
         active = active.where(Placement.company_id == company_id)
     placements = db.session.scalars(select(Placement).where(Placement.id.in_(active))).all()
-    versions: dict[int, list[PlacementTerms]] = defaultdict(list)
-    for terms in db.session.scalars(
-        select(PlacementTerms)
-        .where(PlacementTerms.placement_id.in_(active))
-        .order_by(PlacementTerms.placement_id, PlacementTerms.number)
-    ):
-        versions[terms.placement_id].append(terms)
+    versions = versions_of_many(active)
     confirmed = {
         (placement_id, week)
         for placement_id, week in db.session.execute(

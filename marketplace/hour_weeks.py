@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.hours import open_on, planned, week_days
+from marketplace.ladder_terms import versions_of_many
 from marketplace.models import (
     HourKind,
     HourRecord,
@@ -87,13 +88,7 @@ def weeks_for(placements: Sequence[Placement], week_start: date) -> list[Placeme
     if not ids:
         return []
     end = week_start + timedelta(days=6)
-    versions: dict[int, list[PlacementTerms]] = defaultdict(list)
-    for terms in db.session.scalars(
-        select(PlacementTerms)
-        .where(PlacementTerms.placement_id.in_(ids))
-        .order_by(PlacementTerms.placement_id, PlacementTerms.number)
-    ):
-        versions[terms.placement_id].append(terms)
+    versions = versions_of_many(ids)
     confirmations = {
         c.placement_id: c
         for c in db.session.scalars(

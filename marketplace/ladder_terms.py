@@ -6,10 +6,11 @@ replaces), so the version in force on a day is the last one that began on or bef
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from marketplace.extensions import db
 from marketplace.models import Phase, Placement, PlacementTerms
@@ -23,6 +24,23 @@ def versions_of(placement_id: int) -> list[PlacementTerms]:
             .order_by(PlacementTerms.number)
         )
     )
+
+
+def versions_of_many(
+    placement_ids: Iterable[int] | Select[tuple[int]],
+) -> defaultdict[int, list[PlacementTerms]]:
+    """Each placement's versions in order, in one query; ids as a list or a subquery."""
+    ids = placement_ids if isinstance(placement_ids, Select) else list(placement_ids)
+    grouped: defaultdict[int, list[PlacementTerms]] = defaultdict(list)
+    if isinstance(ids, list) and not ids:
+        return grouped
+    for terms in db.session.scalars(
+        select(PlacementTerms)
+        .where(PlacementTerms.placement_id.in_(ids))
+        .order_by(PlacementTerms.placement_id, PlacementTerms.number)
+    ):
+        grouped[terms.placement_id].append(terms)
+    return grouped
 
 
 def latest_terms(placement_id: int) -> PlacementTerms | None:

@@ -16,7 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from marketplace import ladder_rules, reminders
 from marketplace.clock import LOCAL_TZ
 from marketplace.extensions import db
-from marketplace.ladder_terms import first_praktik_day, latest_terms_of, versions_of
+from marketplace.ladder_terms import (
+    first_praktik_day,
+    latest_terms_of,
+    versions_of,
+    versions_of_many,
+)
 from marketplace.models import (
     Phase,
     Placement,
@@ -119,13 +124,7 @@ def _more_hours(active: list[Placement], today: date) -> int:
     paid = [p for p in active if p.phase in (Phase.PAID, Phase.COMBINED)]
     if not paid:
         return 0
-    versions: dict[int, list[PlacementTerms]] = {}
-    for terms in db.session.scalars(
-        select(PlacementTerms)
-        .where(PlacementTerms.placement_id.in_([p.id for p in paid]))
-        .order_by(PlacementTerms.placement_id, PlacementTerms.number)
-    ):
-        versions.setdefault(terms.placement_id, []).append(terms)
+    versions = versions_of_many(p.id for p in paid)
     due = worked_planned(paid, versions, today)
     written = 0
     for placement in paid:

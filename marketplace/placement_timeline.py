@@ -3,7 +3,6 @@ with what waits for whom. Each overview is a fixed number of queries, whatever i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -11,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select
 
 from marketplace.extensions import db
-from marketplace.ladder_terms import in_force, phase_on, upcoming, versions_of
+from marketplace.ladder_terms import in_force, phase_on, upcoming, versions_of, versions_of_many
 from marketplace.models import (
     Candidate,
     Phase,
@@ -78,15 +77,9 @@ def _rows(where: ColumnElement[bool], today: date) -> list[Row]:
         )
     )
     ids = [p.id for p in placements]
-    versions: dict[int, list[PlacementTerms]] = defaultdict(list)
+    versions = versions_of_many(ids)
     waiting: dict[int, PlacementStep] = {}
     if ids:
-        for version in db.session.scalars(
-            select(PlacementTerms)
-            .where(PlacementTerms.placement_id.in_(ids))
-            .order_by(PlacementTerms.placement_id, PlacementTerms.number)
-        ):
-            versions[version.placement_id].append(version)
         for step in db.session.scalars(
             select(PlacementStep).where(
                 PlacementStep.placement_id.in_(ids),
