@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from employers import bp
 from marketplace import hour_reminders, privacy
 from marketplace.access import get_own_or_404, public, roles
+from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm
 from marketplace.hour_forms import input_name
@@ -104,7 +105,7 @@ def confirm_from_link(token: str) -> ResponseReturnValue:
 def hours_link_done(token: str) -> ResponseReturnValue:
     """After confirming: thanks, and what still waits (the link itself is spent)."""
     reminder = hour_reminders.reminder_of_token(token)
-    if reminder is None or reminder.used_at is None:
+    if reminder is None or reminder.used_at is None or reminder.expires_at <= utcnow():
         return redirect(url_for("employers.hours_link", token=token))
     waiting = hour_reminders.waiting_weeks(local_today(), reminder.company_id).get(
         reminder.company_id, []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, has_request_context, request
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -30,8 +30,11 @@ def _add_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype == "text/html" and current_user and current_user.is_authenticated:
-        # Pages with personal data must not stay in a shared computer's cache.
+    logged_in = current_user and current_user.is_authenticated
+    by_link = has_request_context() and "token" in (request.view_args or {})
+    if response.mimetype == "text/html" and (logged_in or by_link):
+        # Pages with personal data, or opened by a signed link that stands in for a login,
+        # must not stay in a shared computer's cache.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -27,7 +27,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from marketplace import hour_flags, hours, placements, privacy, proposals
+from marketplace import hour_flags, hour_reminders, hours, placements, privacy, proposals
 from marketplace.candidates import CandidateData, create_candidate
 from marketplace.extensions import db
 from marketplace.jobs import local_today
@@ -38,6 +38,7 @@ from marketplace.models import (
     ConsentMethod,
     HourKind,
     HourRecord,
+    HourReminder,
     IdentityView,
     Job,
     LadderRules,
@@ -712,6 +713,69 @@ def test_confirming_another_companys_placement_confirms_nothing(
         )
         == 2
     )
+
+
+# -- The weekly hours reminder ------------------------------------------------------------
+
+# Routes with an id of the company's hours that is not a placement's (the reminder that the
+# notification list links to): the guard below finds them in the url_map.
+HOURS_ID_ROUTES = {("employers.hours_reminder", "GET")}
+
+
+def hours_id_rules(app: Flask) -> list[Any]:
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "/hours" in rule.rule
+        and "placement_id" not in rule.arguments
+        and any(name.endswith("_id") for name in rule.arguments)
+    ]
+
+
+def test_every_hours_route_with_an_id_of_its_own_is_covered(app):
+    from marketplace.routing import IdConverter
+
+    found = {
+        (rule.endpoint, method)
+        for rule in hours_id_rules(app)
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    assert found == HOURS_ID_ROUTES, "hours routes with an id need an access test here"
+    for rule in hours_id_rules(app):
+        for name in rule.arguments:
+            if name.endswith("_id"):
+                assert isinstance(rule._converters[name], IdConverter), (rule.rule, name)
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(HOURS_ID_ROUTES))
+def test_another_companys_hours_reminder_is_404_and_nothing_changes(
+    app, client, login, employer, other_employer, build, endpoint, method
+):
+    """The reminder belongs to the company its placements' hours wait at: an employer of
+    another company gets 404 for its id, as for one that does not exist."""
+    assert method == "GET"
+    build(HOURS_FLAGGED)  # the weeks before LAST_WEEK wait for confirmation
+    assert hour_reminders.send_hour_reminders() == 1
+    db.session.flush()
+    reminder = db.session.scalar(select(HourReminder).where(HourReminder.user_id == employer.id))
+    with app.test_request_context():
+        path = url_for(endpoint, reminder_id=reminder.id)
+        missing = url_for(endpoint, reminder_id=reminder.id + 1000)
+    login(other_employer)
+    before = snapshot()
+    for address in (path, missing):
+        response = client.get(address)
+        assert response.status_code == 404, address
+        assert_nothing_revealed(response)
+    assert snapshot() == before
+
+    # The control: the company's own employer is taken to the week.
+    ours = app.test_client()
+    login(employer, via=ours)
+    response = ours.get(path)
+    assert response.status_code == 302
+    trial_week = PAID_FROM - timedelta(days=7)  # the trial visit's week waits, the oldest
+    assert response.headers["Location"] == f"/company/hours?week={trial_week.isoformat()}"
 
 
 # -- Lists and the ladder rules -----------------------------------------------------------
