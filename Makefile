@@ -58,6 +58,7 @@ extract-messages: $(STAMP)
 bench: $(STAMP) translations
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.hours
 
 clean:
 	rm -rf $(VENV) node_modules
