@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from marketplace.extensions import db
 from marketplace.hours import open_on, planned, week_days
@@ -83,7 +84,11 @@ class PlacementWeek:
         return bool(self.kinds)
 
 
-def weeks_for(placements: Sequence[Placement], week_start: date) -> list[PlacementWeek]:
+def weeks_for(
+    placements: Sequence[Placement], week_start: date, *, authors: bool = True
+) -> list[PlacementWeek]:
+    """`authors`: load who recorded each figure (the corrections list shows it). The week of
+    all a company's placements does not, and joining users there costs more than the rest."""
     ids = [p.id for p in placements]
     if not ids:
         return []
@@ -98,11 +103,14 @@ def weeks_for(placements: Sequence[Placement], week_start: date) -> list[Placeme
         )
     }
     records: dict[tuple[int, date, str], list[HourRecord]] = defaultdict(list)
-    for record in db.session.scalars(
+    in_week = (
         select(HourRecord)
         .where(HourRecord.placement_id.in_(ids), HourRecord.work_date.between(week_start, end))
         .order_by(HourRecord.revision)
-    ):
+    )
+    if not authors:
+        in_week = in_week.options(lazyload(HourRecord.recorded_by))
+    for record in db.session.scalars(in_week):
         records[(record.placement_id, record.work_date, record.kind)].append(record)
     flags: dict[int, list[WeekFlag]] = defaultdict(list)
     for flag in db.session.scalars(
@@ -155,5 +163,7 @@ def company_placements(company_id: int, week_start: date) -> list[Placement]:
 
 def company_week(company_id: int, week_start: date) -> list[PlacementWeek]:
     return [
-        w for w in weeks_for(company_placements(company_id, week_start), week_start) if w.has_hours
+        w
+        for w in weeks_for(company_placements(company_id, week_start), week_start, authors=False)
+        if w.has_hours
     ]
