@@ -44,6 +44,23 @@ ALREADY_CONFIRMED = _l(
 )
 
 
+TERMS_CHANGED = _l(
+    "The terms for this week changed a moment ago, so nothing was confirmed. Read the week again."
+)
+
+
+def _terms_changed(
+    placement: Placement, versions: Sequence[PlacementTerms], last_day: date
+) -> bool:
+    """A terms version in force by `last_day` that the caller did not read."""
+    unseen = select(func.count()).where(
+        PlacementTerms.placement_id == placement.id,
+        PlacementTerms.effective_from <= last_day,
+        PlacementTerms.id.not_in([v.id for v in versions]),
+    )
+    return bool(db.session.scalar(unseen))
+
+
 class AlreadyConfirmed(DomainError):
     """Someone confirmed the week first."""
 
@@ -216,6 +233,10 @@ def confirm_week(
             db.session.add(confirmation)
     except IntegrityError as error:  # the unique week: a colleague confirmed it first
         raise AlreadyConfirmed(ALREADY_CONFIRMED) from error
+    # The insert waited for any agreement on the placement in flight (on PostgreSQL a trigger
+    # locks its row); one that began in this week meanwhile makes the page's plan stale.
+    if _terms_changed(placement, versions, week_start + timedelta(days=6)):
+        raise DomainError(TERMS_CHANGED)
     records = [
         HourRecord(
             placement_id=placement.id,

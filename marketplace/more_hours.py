@@ -42,7 +42,7 @@ def worked_planned(
     today: date,
 ) -> set[int]:
     """The placements whose person worked at least the planned paid hours in each of the
-    last four weeks, and whose terms leave room for more (no later version agreed yet)."""
+    last four weeks, all under the terms agreed now, which leave room for more."""
     weeks = streak_weeks(today)
     candidates = []
     for placement in placements:
@@ -50,7 +50,8 @@ def worked_planned(
         if placement.phase not in (Phase.PAID, Phase.COMBINED) or not own:
             continue
         latest = own[-1]
-        if latest.effective_from > today or Decimal(latest.total_hours) >= LEGAL_MAX_HOURS:
+        # All four weeks under the hours agreed now: a change restarts the count.
+        if latest.effective_from > weeks[0] or Decimal(latest.total_hours) >= LEGAL_MAX_HOURS:
             continue
         candidates.append(placement)
     if not candidates:

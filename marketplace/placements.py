@@ -273,13 +273,13 @@ def accept_step(
     new = check_step(placement, StepKind(step.kind), step_terms(step), today, proposing=False)
     new.step_id = step.id
     new.created_by_id = user.id
-    _decide(step, user, StepStatus.ACCEPTED, note)
     try:
         # The database refuses terms beginning in a week confirmed a moment ago.
         with db.session.begin_nested():
             db.session.add(new)
     except IntegrityError as error:
         raise StalePlacement(CONFIRMED_MEANWHILE) from error
+    _decide(step, user, StepStatus.ACCEPTED, note)
     placement.phase = new.phase
     _touch(placement)
     tell_other_side(placement, side_of(user), f"{step.kind}_accepted")
