@@ -222,5 +222,6 @@ register_kind(
         link=subject_link,
         template="hours_reminder",
         mail_context=_mail_context,
+        digest=False,
     )
 )

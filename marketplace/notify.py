@@ -33,6 +33,9 @@ class Kind:
     # Extra template context for the e-mail; returning None skips the e-mail (its subject is
     # no longer relevant, e.g. an invitation withdrawn before it went out).
     mail_context: Callable[[Notification], dict[str, Any] | None] | None = None
+    # False for a message that is itself periodic (the weekly hours reminder): it is e-mailed
+    # at once to those who chose the daily digest too, since the digest would drop its link.
+    digest: bool = True
 
 
 KINDS: dict[str, Kind] = {}
@@ -49,6 +52,8 @@ def render_text(text: LazyString, notification: Notification) -> str:
 
 def _first_state(kind: Kind, preference: str) -> EmailState:
     if kind.urgent or preference == EmailPreference.IMMEDIATE:
+        return EmailState.PENDING
+    if preference == EmailPreference.DAILY and not kind.digest:
         return EmailState.PENDING
     if preference == EmailPreference.DAILY:
         return EmailState.DIGEST

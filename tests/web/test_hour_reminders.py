@@ -740,3 +740,18 @@ def test_link_pages_are_never_cached(app, placement, employer, client):
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
     assert client.get("/login").headers.get("Cache-Control") != "no-store"
+
+
+@pytest.mark.parametrize(
+    ("preference", "state"),
+    [("immediate", "pending"), ("daily", "pending"), ("off", "skipped")],
+)
+def test_the_reminder_is_mailed_at_once_unless_e_mail_is_off(
+    placement, employer, preference, state
+):
+    """The reminder is weekly already; in the daily digest its one-click link would be lost."""
+    employer.email_preference = preference
+    db.session.flush()
+    hour_reminders.send_hour_reminders(utcnow())
+    [notice] = notices_of(employer)
+    assert notice.email_state == state
