@@ -168,14 +168,11 @@ def back_if_ended(prefix: str, placement: Placement) -> ResponseReturnValue | No
 
 
 def hours_request_defaults(placement: Placement, current: PlacementTerms) -> dict[str, object]:
-    """From next Monday (or after the last confirmed week), the hours and days agreed now."""
-    start = week_start_of(local_today()) + timedelta(weeks=1)
-    through = hours.confirmed_through(placement.id)
-    if through is not None and start <= through:
-        start = through + timedelta(days=1)
+    """From next Monday (only weeks that have begun can be confirmed, so it never is), the
+    hours and days agreed now."""
     return {
         "version": placement.version,
-        "start_on": start,
+        "start_on": week_start_of(local_today()) + timedelta(weeks=1),
         "hours": current.paid_hours,
         "weekdays": [int(day) for day in Weekday if (current.paid_weekdays or 0) & day],
     }
