@@ -32,7 +32,7 @@ from marketplace.models import (
     Workplace,
 )
 from tests.databases import scratch_database
-from tests.support import counting_queries, submit, valid_cvr
+from tests.support import counting_queries, missing_service, submit, valid_cvr
 
 PASSWORD = "correct horse battery staple"
 
@@ -319,6 +319,17 @@ def count_queries(app: Flask) -> Callable[[], Any]:
         return counting_queries(db.engines[None])
 
     return counter
+
+
+@pytest.fixture
+def postgresql() -> None:
+    """For tests of two concurrent writers: they need PostgreSQL (skipped locally without it,
+    failing in CI)."""
+    if not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"):
+        missing_service(
+            "TEST_DATABASE_URL is not a PostgreSQL server: two concurrent writers need one "
+            "(SQLite serialises every write)"
+        )
 
 
 # Users of another organisation, for the access tests: their ids must get a 404.

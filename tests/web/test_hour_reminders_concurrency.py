@@ -13,7 +13,6 @@ they are skipped without one, in CI (CI=true) they fail.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,22 +33,12 @@ from marketplace.models import HourRecord, HourReminder, Notification, User, Wee
 from tests.conftest import migrate_to_head
 from tests.databases import scratch_database
 from tests.html_forms import text_of
-from tests.support import missing_service
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
 from tests.web.test_hour_reminders import danish
 from tests.web.test_hours_web import form_to
 
 HOLD = 0.5  # seconds the first writer keeps its transaction open
-
-
-@pytest.fixture
-def postgresql() -> None:
-    if not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"):
-        missing_service(
-            "TEST_DATABASE_URL is not a PostgreSQL server: two concurrent writers need one "
-            "(SQLite serialises every write)"
-        )
 
 
 @pytest.fixture

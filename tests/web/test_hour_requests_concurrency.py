@@ -43,9 +43,6 @@ from tests.conftest import migrate_to_head
 from tests.databases import scratch_database
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
-from tests.web.test_hours_concurrency import postgresql
-
-__all__ = ["postgresql"]  # the fixture that skips (or, in CI, fails) without PostgreSQL
 
 WEEK = MONDAY + timedelta(days=7)  # two weeks ago: not confirmed yet
 HOLD = 0.8  # how long the first writer keeps its transaction open

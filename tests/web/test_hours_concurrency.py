@@ -10,7 +10,6 @@ session, confirm it. SQLite has no concurrent writers, so the test needs Postgre
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -29,18 +28,8 @@ from marketplace.ladder_terms import versions_of
 from marketplace.models import HourRecord, Placement, User, WeekConfirmation
 from tests.conftest import migrate_to_head
 from tests.databases import scratch_database
-from tests.support import missing_service
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
-
-
-@pytest.fixture
-def postgresql() -> None:
-    if not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"):
-        missing_service(
-            "TEST_DATABASE_URL is not a PostgreSQL server: two concurrent writers need one "
-            "(SQLite serialises every write)"
-        )
 
 
 def confirm_in_thread(
