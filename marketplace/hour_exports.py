@@ -1,14 +1,11 @@
-"""Confirmed hours as CSV for Danish Excel: semicolon separated, decimal comma, UTF-8 with a
-byte-order mark (without it Excel reads æøå wrongly). Rows are streamed from the database in
+"""Confirmed hours as CSV for Danish Excel (marketplace.spreadsheets: semicolons, decimal
+comma, a byte-order mark, no cell run as a formula). Rows are streamed from the database in
 batches, so a year of a large company's hours never sits in memory at once."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -22,29 +19,10 @@ from marketplace.models import (
     HourRecord,
     Placement,
 )
+from marketplace.spreadsheets import Cell, lines
 
-BOM = "\ufeff"
-SEPARATOR = ";"
 BATCH = 1000
 MAX_DAYS = 366 * 2  # one export covers at most two years
-
-
-def _number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
-
-
-def _lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow(header)
-    yield BOM + buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        yield buffer.getvalue()
 
 
 def company_placements(company_id: int) -> list[Placement]:
@@ -74,13 +52,13 @@ def company_csv(
         .execution_options(yield_per=BATCH)
     )
 
-    def rows() -> Iterator[list[str]]:
+    def rows() -> Iterator[list[Cell]]:
         for placement_id, day, kind, hours in records:
             terms = in_force(versions[placement_id], day)
             wage = terms.hourly_wage if terms is not None and kind == "paid" else None
-            yield [day.isoformat(), names[placement_id], kinds[kind], _number(hours), _number(wage)]
+            yield [day, names[placement_id], kinds[kind], hours, wage]
 
-    yield from _lines(header, rows())
+    yield from lines(header, rows())
 
 
 def jobcentre_csv(
@@ -107,8 +85,7 @@ def jobcentre_csv(
         .order_by(CandidateIdentity.case_reference, HourRecord.work_date, HourRecord.kind)
         .execution_options(yield_per=BATCH)
     )
-    rows = (
-        [reference, day.isoformat(), kinds[kind], _number(hours), cvr]
-        for reference, day, kind, hours, cvr in records
+    rows: Iterator[list[Cell]] = (
+        [reference, day, kinds[kind], hours, cvr] for reference, day, kind, hours, cvr in records
     )
-    yield from _lines(header, rows)
+    yield from lines(header, rows)

