@@ -30,13 +30,21 @@ def _add_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    logged_in = current_user and current_user.is_authenticated
-    by_link = has_request_context() and "token" in (request.view_args or {})
-    if response.mimetype == "text/html" and (logged_in or by_link):
-        # Pages with personal data, or opened by a signed link that stands in for a login,
-        # must not stay in a shared computer's cache.
+    if _private():
+        # Anything shown to a logged-in user (pages, CSV files, redirects, errors), or opened
+        # by a signed link that stands in for a login, may hold personal data: it must not
+        # stay in a shared computer's cache or a proxy's.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def _private() -> bool:
+    if not has_request_context():
+        return False
+    if request.endpoint == "static":  # the same files for everyone: cached as Flask says
+        return False
+    logged_in = current_user and current_user.is_authenticated
+    return bool(logged_in) or "token" in (request.view_args or {})
 
 
 def init_app(app: Flask) -> None:
