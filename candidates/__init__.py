@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("candidates", __name__)
 
-from candidates import caseload, hours_routes, placement_routes, proposal_routes, routes  # noqa: E402, F401  (they attach to bp)
+from candidates import (  # noqa: E402, F401  (they attach to bp)
+    caseload,
+    citizen_routes,
+    hours_routes,
+    placement_routes,
+    proposal_routes,
+    retention_routes,
+    routes,
+)

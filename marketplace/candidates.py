@@ -13,6 +13,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
+from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.jobs import check_hours
@@ -166,6 +167,11 @@ def update_candidate(candidate: Candidate, data: CandidateData, seen_version: in
 
 
 def set_status(candidate: Candidate, status: CandidateStatus) -> None:
+    """Retention counts from the moment a case is closed (marketplace.retention)."""
+    if status == CandidateStatus.CLOSED and candidate.status != CandidateStatus.CLOSED:
+        candidate.closed_at = utcnow()
+    elif status != CandidateStatus.CLOSED:
+        candidate.closed_at = None
     candidate.status = status.value
     db.session.flush()
 

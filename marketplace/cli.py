@@ -95,7 +95,7 @@ def worker_command(burst: bool) -> None:
 @click.command("cron")
 def cron_command() -> None:
     """Enqueue the periodic jobs on rq: the sweep every minute, the digests once a day, the
-    hours reminders on Monday mornings."""
+    hours reminders on Monday mornings, retention every night."""
     from rq.cron import CronScheduler
 
     from marketplace import tasks
@@ -110,6 +110,7 @@ def cron_command() -> None:
     scheduler.register(tasks.sweep, name, interval=config["SWEEP_INTERVAL_SECONDS"])
     scheduler.register(tasks.send_digests, name, cron=config["DIGEST_CRON"])
     scheduler.register(tasks.send_hour_reminders, name, cron=config["HOURS_REMINDER_CRON"])
+    scheduler.register(tasks.apply_retention, name, cron=config["RETENTION_CRON"])
     scheduler.start()
 
 
@@ -118,7 +119,10 @@ def cron_command() -> None:
 @click.option(
     "--hour-reminders", is_flag=True, help="Also send the weekly hours reminders (on Mondays)."
 )
-def sweep_command(digests: bool, hour_reminders: bool) -> None:
+@click.option(
+    "--retention", is_flag=True, help="Also erase or pseudonymise what is due (once a day)."
+)
+def sweep_command(digests: bool, hour_reminders: bool, retention: bool) -> None:
     """One pass of the periodic sweep; with Redis it hands the work to the workers."""
     from marketplace import delivery, queue
     from marketplace import hour_reminders as hours_reminding
@@ -129,6 +133,11 @@ def sweep_command(digests: bool, hour_reminders: bool) -> None:
     if hour_reminders:
         report["hour_reminders"] = hours_reminding.send_hour_reminders()
         db.session.commit()
+    if retention:
+        from marketplace import retention as retaining
+
+        # People whose data of some kind was handled (one person counts once per kind).
+        report["retention"] = sum(retaining.run().people.values())
     ran = queue.run_inprocess_tasks()
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()) + f" ran_here={ran}")
 

@@ -6,7 +6,7 @@ rq imports these by name in the worker process, which runs inside the app contex
 
 from __future__ import annotations
 
-from marketplace import delivery, hour_reminders
+from marketplace import delivery, hour_reminders, retention
 from marketplace.extensions import db
 
 
@@ -29,3 +29,8 @@ def sweep() -> None:
 def send_hour_reminders() -> None:
     hour_reminders.send_hour_reminders()
     db.session.commit()
+
+
+def apply_retention() -> None:
+    """Daily: erase or pseudonymise what the retention rules say is due (commits per batch)."""
+    retention.run()

@@ -45,6 +45,13 @@ from marketplace.models.proposals import (
     Proposal,
     ProposalStatus,
 )
+from marketplace.models.retention import (
+    ErasureRecord,
+    RetentionAction,
+    RetentionKind,
+    RetentionProgress,
+    RetentionRule,
+)
 from marketplace.models.users import Role, User, UserSession
 from marketplace.models.workplaces import Workplace
 
@@ -65,6 +72,7 @@ __all__ = [
     "EmailPreference",
     "EmailState",
     "EndReason",
+    "ErasureRecord",
     "HourKind",
     "HourRecord",
     "HourReminder",
@@ -87,6 +95,10 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "Purpose",
+    "RetentionAction",
+    "RetentionKind",
+    "RetentionProgress",
+    "RetentionRule",
     "Role",
     "Side",
     "StepKind",

@@ -61,6 +61,8 @@ class Candidate(Base):
         Index("ix_candidates_caseload", "jobcentre_id", "status", "consultant_id"),
         # Matching: active candidates of a jobcentre near a municipality.
         Index("ix_candidates_matching", "jobcentre_id", "status", "municipality_code"),
+        # Retention: closed candidates by the day they were closed.
+        Index("ix_candidates_closed", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +100,8 @@ class Candidate(Base):
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the status becomes closed, cleared when reopened: retention counts from it.
+    closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     jobcentre: Mapped[Jobcentre] = relationship()

@@ -1,0 +1,55 @@
+"""/jobcentre/erasures: the admin's log of what retention erased, and the rules in force."""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from candidates import bp
+from marketplace import retention
+from marketplace.access import roles
+from marketplace.clock import LOCAL_TZ, utcnow
+from marketplace.models import RetentionAction, RetentionKind, Role
+from marketplace.pagination import page_arg
+
+PER_PAGE = 50
+
+KIND_LABELS = {
+    RetentionKind.IDENTITY.value: _l("Name, phone, e-mail and case reference"),
+    RetentionKind.PROFILE.value: _l("Profile texts, limitations and the consultant's note"),
+    RetentionKind.PROPOSALS.value: _l("Pitches and the companies' notes on proposals"),
+    RetentionKind.CONSENTS.value: _l("Notes on consents"),
+    RetentionKind.PLACEMENTS.value: _l("Placement texts: tasks, mentor, reasons, notes"),
+    RetentionKind.HOUR_TEXTS.value: _l("Notes and reasons on hours, questions about weeks"),
+    RetentionKind.NOTIFICATIONS.value: _l("Notifications about the person"),
+    RetentionKind.ACCESS_LOG.value: _l("The log of who saw the person's data"),
+}
+ACTION_LABELS = {
+    RetentionAction.ERASE.value: _l("Erased"),
+    RetentionAction.PSEUDONYMISE.value: _l("Pseudonymised (figures kept)"),
+}
+
+
+@bp.get("/jobcentre/erasures")
+@roles(Role.ADMIN)
+def erasures() -> ResponseReturnValue:
+    page = page_arg()
+    records, total = retention.erasure_log(current_user.organisation_id, page, PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+
+    def page_url(number: int) -> str:
+        return url_for("candidates.erasures", page=number)
+
+    return render_template(
+        "candidates/erasures.html",
+        records=records,
+        total=total,
+        page=page,
+        pages=pages,
+        page_url=page_url,
+        rules=retention.rules_in_force(utcnow().astimezone(LOCAL_TZ).date()),
+        kind_labels=KIND_LABELS,
+        action_labels=ACTION_LABELS,
+    )

@@ -1,0 +1,537 @@
+"""Retention: a closed case's data is erased or pseudonymised when its rule says so, in
+batches, idempotently, with an erasure record that holds no personal data; the figures stay.
+
+The leak test writes sentinel strings into every text a candidate's case can reach, ages the
+data by running the task with a later clock, and then reads every column of every table the
+database has (from the inspector, so a table added later is searched too).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, insert, inspect, select, text
+
+from marketplace import hour_flags, hours, placements, privacy, proposals, retention
+from marketplace.candidates import CandidateData, create_candidate, set_status
+from marketplace.clock import utcnow
+from marketplace.extensions import db
+from marketplace.hour_tallies import tallies
+from marketplace.ladder_terms import latest_terms, versions_of
+from marketplace.models import (
+    CATEGORY_BITS,
+    Candidate,
+    CandidateStatus,
+    ConsentMethod,
+    DeclineReason,
+    EndReason,
+    ErasureRecord,
+    HourKind,
+    HourRecord,
+    Job,
+    Notification,
+    Phase,
+    Placement,
+    Proposal,
+    RetentionKind,
+    RetentionRule,
+    StepKind,
+    User,
+    Weekday,
+)
+from marketplace.models.retention import ERASED
+from marketplace.step_terms import hours_change
+from tests.support import assert_refused_by_database
+from tests.unit.test_ladder_steps import ladder_job, paid_terms, today
+
+SENTINEL = "qzsntl"  # every text of the case carries it; searched case-insensitively
+PHONE = "29 47 18 36"
+KEEP = "qzkeep"  # a case not yet due carries this instead
+MONDAY = hours.week_start_of(today()) - timedelta(days=21)
+AGED = timedelta(days=61 * 31)  # more than 60 months on
+
+
+def later(months_days: timedelta = AGED) -> datetime:
+    return utcnow() + months_days
+
+
+def person(consultant: User, tag: str = SENTINEL, closed: bool = False) -> Candidate:
+    candidate = create_candidate(
+        consultant,
+        CandidateData(
+            full_name=f"{tag.title()}anna {tag.title()}jensen",
+            phone=PHONE if tag == SENTINEL else "",
+            email=f"{tag}.mail@example.dk",
+            case_reference=f"{tag.upper()}-77",
+            job_goal=f"{tag} butik",
+            hours_min=Decimal(2),
+            hours_max=Decimal(20),
+            municipality_code=760,
+            postcode="6900",
+            wished_categories=CATEGORY_BITS["retail"],
+            tasks_can_do=(f"{tag} hylder",),
+            available_weekdays=int(Weekday.TUE | Weekday.THU),
+            available_times=f"{tag} formiddag",
+            languages=f"{tag} dansk",
+            danish_level="fluent",
+            earlier_work=f"{tag} lager",
+            no_heavy_lifting=True,
+            lifting_max_kg=10,
+            other_limitations=f"{tag} korte pauser",
+            consultant_note=f"{tag} note",
+        ),
+    )
+    if closed:
+        set_status(candidate, CandidateStatus.CLOSED)
+    return candidate
+
+
+def log_access(candidate: Candidate, viewer: User) -> None:
+    """One row of the citizen's access log (its table, when the schema has it)."""
+    table = db.metadata.tables.get("access_log")
+    if table is not None:
+        db.session.execute(
+            insert(table).values(
+                candidate_id=candidate.id,
+                viewer_id=viewer.id,
+                organisation_id=viewer.organisation_id,
+                purpose="case_work",
+                seen="profile",
+                at=utcnow(),
+            )
+        )
+
+
+def whole_case(make_job: Callable[..., Job], consultant: User, employer: User) -> Candidate:
+    """A candidate with the sentinel in every text the case reaches, then closed."""
+    s = SENTINEL
+    job = ladder_job(make_job, employer, title="Opfyldning")
+    other_job = ladder_job(make_job, employer, title="Kasse")
+    candidate = person(consultant)
+    # A declined proposal with the company's note.
+    declined = proposals.propose(other_job, candidate, consultant, f"{s} pitch to")
+    proposals.decline(declined, employer, DeclineReason.OTHER, f"{s} decline note")
+    # An accepted one, a consent with a note, a placement with paid hours.
+    proposal = proposals.propose(job, candidate, consultant, f"{s} pitch")
+    proposals.accept(proposal, employer, today())
+    privacy.record_consent(proposal, consultant, ConsentMethod.IN_PERSON, f"{s} consent note")
+    began = MONDAY - timedelta(days=7)
+    placement = placements.start(proposal, employer, Phase.PAID, began, today=began)
+    terms = paid_terms(
+        job,
+        MONDAY,
+        hours="6",
+        weekdays=int(Weekday.TUE | Weekday.THU),
+        tasks=(f"{s} kasse",),
+        mentor_name=f"{s} mentor",
+    )
+    step = placements.propose_step(
+        placement, employer, StepKind.PAID, terms, placement.version, today=began
+    )
+    placements.accept_step(step, consultant, placement.version, today=began)
+    # A confirmed week with a day note, a corrected day with its reason.
+    versions = versions_of(placement.id)
+    planned = hours.planned(placement, versions, MONDAY)
+    tuesday = MONDAY + timedelta(days=1)
+    hours.confirm_week(
+        placement,
+        employer,
+        MONDAY,
+        planned,
+        versions,
+        notes={(tuesday, HourKind.PAID): f"{s} day note"},
+    )
+    hours.correct(
+        placement, employer, tuesday, HourKind.PAID, Decimal("2.5"), f"{s} reason", versions
+    )
+    # The jobcentre questions the week; the company answers.
+    flag = hour_flags.flag_week(placement, consultant, MONDAY, f"{s} flag comment")
+    hour_flags.answer_flag(placement, flag, employer, f"{s} flag answer")
+    # A request to change the hours, declined with a note.
+    change = hours_change(
+        latest_terms(placement.id),
+        hours.week_start_of(today()) + timedelta(days=7),
+        Decimal(8),
+        int(Weekday.TUE | Weekday.THU),
+        f"{s} hours reason",
+    )
+    request = placements.propose_step(
+        placement, employer, StepKind.HOURS, change, placement.version
+    )
+    placements.refuse_step(request, consultant, f"{s} answer note", placement.version)
+    # A notification whose stored text names the person (as a future kind might).
+    db.session.add(
+        Notification(
+            recipient_id=consultant.id,
+            recipient_email=consultant.email,
+            kind="proposal_accepted",
+            subject_type="proposals",
+            subject_id=proposal.id,
+            params={"company": f"{s} in a notification", "job": "x", "start": "y"},
+        )
+    )
+    log_access(candidate, consultant)
+    placements.end(
+        placement, employer, EndReason.COMPLETED, f"{s} end note", today(), placement.version
+    )
+    set_status(candidate, CandidateStatus.CLOSED)
+    db.session.flush()
+    return candidate
+
+
+def every_value() -> list[tuple[str, str, str]]:
+    """(table, column, value) of every non-null value of every table, as lower-case text."""
+    connection = db.session.connection()
+    found = []
+    for table in inspect(connection).get_table_names():
+        if table == "alembic_version":
+            continue
+        result = connection.execute(text(f'SELECT * FROM "{table}"'))
+        columns = list(result.keys())
+        for row in result:
+            for column, value in zip(columns, row, strict=True):
+                if value is not None:
+                    found.append((table, column, str(value).lower()))
+    return found
+
+
+def holding(*needles: str) -> list[tuple[str, str, str]]:
+    digits = [n.replace(" ", "") for n in needles]
+    return [
+        (table, column, value)
+        for table, column, value in every_value()
+        if any(n in value or n in value.replace(" ", "") for n in (*needles, *digits))
+    ]
+
+
+def counts(jobcentre_id: int) -> dict[str, Any]:
+    """The jobcentre's figures: people by status, proposals by status, placements by phase,
+    hour records and the current hours they add up to."""
+
+    def grouped(column: Any, where: Any) -> dict[str, int]:
+        rows = db.session.execute(select(column, func.count()).where(where).group_by(column))
+        return dict(rows.all())
+
+    from marketplace.hour_tallies import is_current
+
+    return {
+        "candidates": grouped(Candidate.status, Candidate.jobcentre_id == jobcentre_id),
+        "proposals": grouped(Proposal.status, Proposal.jobcentre_id == jobcentre_id),
+        "placements": grouped(Placement.phase, Placement.jobcentre_id == jobcentre_id),
+        "hour_records": db.session.scalar(
+            select(func.count(HourRecord.id))
+            .join(Candidate, Candidate.id == HourRecord.candidate_id)
+            .where(Candidate.jobcentre_id == jobcentre_id)
+        ),
+        "current_hours": db.session.scalar(
+            select(func.sum(HourRecord.hours))
+            .join(Candidate, Candidate.id == HourRecord.candidate_id)
+            .where(Candidate.jobcentre_id == jobcentre_id, is_current())
+        ),
+    }
+
+
+def snapshot() -> Counter[tuple[str, str, str]]:
+    return Counter(every_value())
+
+
+def records() -> list[tuple[str, str, int, int]]:
+    return sorted(
+        (r.kind, r.action, r.jobcentre_id, r.people)
+        for r in db.session.scalars(select(ErasureRecord))
+    )
+
+
+@pytest.fixture
+def case(make_job: Callable[..., Job], consultant: User, employer: User) -> Candidate:
+    return whole_case(make_job, consultant, employer)
+
+
+# --- The rules --------------------------------------------------------------------------------
+
+
+def test_every_kind_has_a_rule_in_force_with_its_source():
+    rules = retention.rules_in_force(today())
+    assert [rule.kind for rule in rules] == [kind.value for kind in RetentionKind]
+    assert all(rule.basis and rule.months == 60 for rule in rules)
+    erased = {rule.kind for rule in rules if rule.action == "erase"}
+    assert erased == {"identity", "notifications", "access_log"}
+
+
+def test_a_later_rule_of_a_kind_takes_over_from_its_day():
+    old = db.session.scalar(select(RetentionRule).where(RetentionRule.kind == "profile"))
+    newer = RetentionRule(
+        kind="profile",
+        months=36,
+        action="pseudonymise",
+        valid_from=today() + timedelta(days=10),
+        basis="Ny praksis",
+    )
+    db.session.add(newer)
+    db.session.flush()
+    profile = {r.kind: r for r in retention.rules_in_force(today())}["profile"]
+    assert profile.id == old.id
+    profile = {r.kind: r for r in retention.rules_in_force(today() + timedelta(days=10))}["profile"]
+    assert profile.id == newer.id
+
+
+@pytest.mark.parametrize(
+    ("kind", "action"), [("identity", "pseudonymise"), ("hour_texts", "erase"), ("cpr", "erase")]
+)
+def test_the_database_refuses_a_rule_that_does_not_fit_its_kind(kind: str, action: str):
+    assert_refused_by_database(
+        "INSERT INTO retention_rules (kind, months, action, valid_from, basis)"
+        " VALUES (:kind, 12, :action, :day, 'x')",
+        kind=kind,
+        action=action,
+        day=date(2030, 1, 1),
+    )
+
+
+def test_closing_a_candidate_sets_when_and_reopening_clears_it(consultant: User):
+    candidate = person(consultant)
+    assert candidate.closed_at is None
+    set_status(candidate, CandidateStatus.CLOSED)
+    closed = candidate.closed_at
+    assert closed is not None
+    assert abs(closed - utcnow()) < timedelta(minutes=1)
+    set_status(candidate, CandidateStatus.CLOSED)  # already closed: the moment stays
+    assert candidate.closed_at == closed
+    set_status(candidate, CandidateStatus.ACTIVE)
+    assert candidate.closed_at is None
+
+
+# --- The leak test ----------------------------------------------------------------------------
+
+
+def test_after_the_rules_run_no_text_of_the_case_remains_and_the_figures_add_up(
+    case: Candidate, consultant: User
+):
+    keeper = person(consultant, KEEP, closed=True)
+    keeper.closed_at = utcnow() + timedelta(days=2 * 365)  # closed later: not due yet
+    db.session.flush()
+    assert holding(SENTINEL, PHONE), "the sentinels were written"
+    figures = counts(case.jobcentre_id)
+    tally = [(t.rule.name, t.counted) for t in tallies(case.id, today())]
+    assert any(counted > 0 for _, counted in tally)
+    notified = db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.subject_type == "proposals")
+    )
+    assert notified > 0
+    keeper_before = holding(KEEP)
+
+    report = retention.run(later())
+
+    assert holding(SENTINEL, PHONE) == []
+    assert report.finished
+    assert report.people == Counter({kind.value: 1 for kind in RetentionKind})
+    db.session.expire_all()
+    assert counts(case.jobcentre_id) == figures
+    assert [(t.rule.name, t.counted) for t in tallies(case.id, today())] == tally
+    assert holding(KEEP) == keeper_before  # not due: untouched
+    # The person's notifications and access log are gone; the rows with figures stay.
+    remaining = db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.subject_type.in_(["proposals", "placements"])
+        )
+    )
+    assert remaining == 0
+    if "access_log" in db.metadata.tables:
+        log = db.metadata.tables["access_log"]
+        left = db.session.scalar(
+            select(func.count()).select_from(log).where(log.c.candidate_id == case.id)
+        )
+        assert left == 0
+    pseudonymised = db.session.get(Candidate, case.id)
+    assert pseudonymised.status == "closed"
+    assert pseudonymised.municipality_code == 760
+    assert not pseudonymised.no_heavy_lifting
+    assert pseudonymised.lifting_max_kg is None
+    # One erasure record per rule and jobcentre, with a count and nothing about the person.
+    assert records() == sorted(
+        (rule.kind, rule.action, case.jobcentre_id, 1) for rule in retention.rules_in_force(today())
+    )
+    for column in ErasureRecord.__table__.columns:
+        assert column.name not in {"candidate_id", "name", "note", "text"}
+
+
+def test_a_second_run_changes_nothing_and_records_nothing(case: Candidate):
+    retention.run(later())
+    before, logged = snapshot(), records()
+    report = retention.run(later() + timedelta(days=1))
+    assert sum(report.people.values()) == 0
+    assert snapshot() == before
+    assert records() == logged
+
+
+def test_nothing_is_touched_before_the_months_have_passed(case: Candidate):
+    before = snapshot()
+    report = retention.run(later(timedelta(days=59 * 30)))
+    assert sum(report.people.values()) == 0
+    assert snapshot() == before
+
+
+def test_the_months_count_from_the_last_placement_if_it_ended_after_the_closing(case: Candidate):
+    placement = db.session.scalar(select(Placement).where(Placement.candidate_id == case.id))
+    placement.ended_on = today() + timedelta(days=365)  # as if it ended a year after closing
+    db.session.flush()
+    before = snapshot()
+    retention.run(later())  # five years after the closing, four after the end
+    assert snapshot() == before
+    retention.run(later(AGED + timedelta(days=366)))
+    assert holding(SENTINEL, PHONE) == []
+
+
+def test_an_active_or_running_case_is_never_due(consultant: User):
+    person(consultant)  # active
+    before = snapshot()
+    retention.run(later(timedelta(days=30 * 365)))
+    assert snapshot() == before
+
+
+def test_a_reopened_and_closed_again_case_is_handled_again(consultant: User):
+    candidate = person(consultant, closed=True)
+    retention.run(later())
+    set_status(candidate, CandidateStatus.ACTIVE)
+    candidate.consultant_note = f"{SENTINEL} new note"
+    set_status(candidate, CandidateStatus.CLOSED)
+    candidate.closed_at = later() + timedelta(days=1)
+    db.session.flush()
+    retention.run(later() + AGED + timedelta(days=2))
+    assert holding(SENTINEL) == []
+
+
+# --- Hour records stay append-only ------------------------------------------------------------
+
+
+def test_hour_figures_stay_unchangeable_even_for_a_closed_case(case: Candidate):
+    record = db.session.scalar(select(HourRecord).where(HourRecord.candidate_id == case.id))
+    for statement in (
+        "UPDATE hour_records SET hours = 1 WHERE id = :id",
+        "UPDATE hour_records SET note = 'other text' WHERE id = :id",
+        "UPDATE hour_records SET note = '', hours = hours + 1 WHERE id = :id",
+        "UPDATE hour_records SET note = '', recorded_by_id = recorded_by_id + 1 WHERE id = :id",
+        "DELETE FROM hour_records WHERE id = :id",
+    ):
+        assert_refused_by_database(statement, id=record.id)
+
+
+def test_an_open_case_cannot_have_its_hour_texts_blanked(make_job, consultant, employer):
+    case = whole_case(make_job, consultant, employer)
+    set_status(case, CandidateStatus.ACTIVE)
+    db.session.flush()
+    record = db.session.scalar(
+        select(HourRecord).where(HourRecord.candidate_id == case.id, HourRecord.note != "")
+    )
+    assert_refused_by_database("UPDATE hour_records SET note = '' WHERE id = :id", id=record.id)
+
+
+def test_a_correction_keeps_its_erased_mark(case: Candidate):
+    retention.run(later())
+    reasons = set(
+        db.session.scalars(
+            select(HourRecord.reason).where(
+                HourRecord.candidate_id == case.id, HourRecord.revision > 1
+            )
+        )
+    )
+    assert reasons == {ERASED}
+
+
+# --- Batches ----------------------------------------------------------------------------------
+
+_runs = itertools.count(1)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(people=st.integers(min_value=1, max_value=7), batch=st.integers(min_value=1, max_value=4))
+def test_batches_smaller_than_what_is_due_finish_over_several_runs(
+    consultant: User, people: int, batch: int
+) -> None:
+    """Each example adds its own closed people (earlier examples' are handled already)."""
+    ids = [person(consultant, closed=True).id for _ in range(people)]
+    at = later() + timedelta(minutes=next(_runs))
+    runs = 0
+    while True:
+        report = retention.run(at + timedelta(seconds=runs), batch_size=batch, max_batches=1)
+        runs += 1
+        assert all(count <= batch for count in report.people.values())
+        if report.finished and not report.people:
+            break
+        assert runs <= people + 2
+    assert runs <= -(-people // batch) + 1
+    assert holding(SENTINEL, PHONE) == []
+    handled = db.session.scalar(
+        select(func.sum(ErasureRecord.people)).where(
+            ErasureRecord.kind == "identity", ErasureRecord.run_at >= at
+        )
+    )
+    assert handled == len(ids)
+
+
+def test_a_run_stops_after_its_batches_and_says_more_is_due(consultant: User):
+    for _ in range(3):
+        person(consultant, closed=True)
+    at = later()
+    report = retention.run(at, batch_size=1, max_batches=2)
+    assert not report.finished
+    assert report.people["identity"] == 2
+    report = retention.run(at, batch_size=1, max_batches=2)
+    assert report.finished
+    assert report.people["identity"] == 1
+    # The same run time: the second run's batch joined the first run's record.
+    identity = db.session.scalars(select(ErasureRecord).where(ErasureRecord.kind == "identity"))
+    assert [r.people for r in identity] == [3]
+
+
+# --- How it is run ----------------------------------------------------------------------------
+
+
+def test_the_task_and_the_sweep_command_run_it(app: Flask, consultant: User):
+    from marketplace import tasks
+
+    person(consultant, closed=True).closed_at = utcnow() - AGED
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["sweep", "--retention"])
+    assert result.exit_code == 0, result.output
+    assert "retention=8" in result.output
+    assert holding(SENTINEL, PHONE) == []
+    tasks.apply_retention()  # nothing left: safe to run again
+    assert sum(r.people for r in db.session.scalars(select(ErasureRecord))) == 8
+
+
+def test_cron_registers_the_nightly_run(app: Flask, monkeypatch: pytest.MonkeyPatch):
+    from marketplace import tasks
+
+    registered: list[tuple[Any, dict[str, Any]]] = []
+
+    class FakeScheduler:
+        def __init__(self, connection: Any) -> None:
+            pass
+
+        def register(self, func: Any, queue: str, **when: Any) -> None:
+            registered.append((func, when))
+
+        def start(self) -> None:
+            pass
+
+    import rq.cron
+
+    monkeypatch.setattr(rq.cron, "CronScheduler", FakeScheduler)
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    result = app.test_cli_runner().invoke(args=["cron"])
+    assert result.exit_code == 0, result.output
+    assert (tasks.apply_retention, {"cron": app.config["RETENTION_CRON"]}) in registered
