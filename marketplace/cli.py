@@ -31,16 +31,15 @@ def create_admin(municipality_code: int, email: str, name: str, password: str) -
         raise click.BadParameter("no municipality has this code", param_hint="--municipality")
     if email_taken(email):
         raise click.BadParameter("this e-mail address already has an account", param_hint="--email")
-    problem = password_problem(password, email)
-    if problem:
-        raise click.BadParameter(str(problem), param_hint="--password")
     jobcentre = db.session.scalar(
         select(Jobcentre).where(Jobcentre.municipality_code == municipality_code)
     )
+    jobcentre_name = jobcentre.name if jobcentre else f"Jobcenter {municipality.name}"
+    problem = password_problem(password, (email, name, jobcentre_name, municipality.name))
+    if problem:
+        raise click.BadParameter(str(problem), param_hint="--password")
     if jobcentre is None:
-        jobcentre = Jobcentre(
-            name=f"Jobcenter {municipality.name}", municipality_code=municipality_code
-        )
+        jobcentre = Jobcentre(name=jobcentre_name, municipality_code=municipality_code)
         db.session.add(jobcentre)
         db.session.flush()
     db.session.add(

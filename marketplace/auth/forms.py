@@ -56,16 +56,26 @@ def repeat_password_field() -> PasswordField:
 
 class PasswordPolicy:
     """Checks the `password` field against the policy (fields are made in each form's body,
-    so they come in page order in the error summary)."""
+    so they come in page order in the error summary).
+
+    The person's own words count against the password: what the form holds in `email`,
+    `name` and `company_name`, and what the route puts in `own_words` (the address of an
+    invitation, the organisation's name, the account's e-mail).
+    """
+
+    own_words: tuple[str, ...] = ()
 
     def validate_password(self, field: PasswordField) -> None:
-        email = getattr(getattr(self, "email", None), "data", None)
-        problem = password_problem(field.data or "", email)
+        typed = [
+            getattr(getattr(self, name, None), "data", None)
+            for name in ("email", "name", "company_name")
+        ]
+        problem = password_problem(field.data or "", [*typed, *self.own_words])
         if problem:
             raise ValidationError(str(problem))
 
 
-class CompanySignupForm(PasswordPolicy, Form):
+class CompanySignupForm(Form):
     company_name = StringField(
         _l("Company name"), validators=[required(), max_length(200)], filters=[strip_text]
     )
@@ -100,8 +110,6 @@ class CompanySignupForm(PasswordPolicy, Form):
         validators=[required(), email_address(), max_length(254)],
         filters=[strip_text],
     )
-    password = new_password_field()
-    password_confirm = repeat_password_field()
     submit = SubmitField(_l("Sign up your company"))
 
     def validate_cvr(self, field: StringField) -> None:
@@ -129,6 +137,25 @@ class AcceptInvitationForm(PasswordPolicy, Form):
     password = new_password_field()
     password_confirm = repeat_password_field()
     submit = SubmitField(_l("Create my account"))
+
+
+class SignupPasswordForm(PasswordPolicy, Form):
+    password = new_password_field()
+    password_confirm = repeat_password_field()
+    submit = SubmitField(_l("Create my account"))
+
+
+class ChangePasswordForm(PasswordPolicy, Form):
+    current_password = PasswordField(
+        _l("Current password"), validators=[required(), max_length(200)]
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[required()],
+        description=_l("At least 12 characters. A short sentence is easy to remember."),
+    )
+    password_confirm = repeat_password_field()
+    submit = SubmitField(_l("Change password"))
 
 
 class LanguageForm(Form):

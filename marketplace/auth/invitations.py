@@ -1,4 +1,9 @@
-"""Inviting colleagues: who may invite whom, signed links that expire and work once."""
+"""Inviting colleagues: who may invite whom, signed links that expire and work once.
+
+An invitation never tells the inviter that the address belongs to another organisation's
+user: it is sent like any other, and the person who reads that address's mail is told, when
+the link is opened, that the address already has an account.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.auth.passwords import hash_password, password_problem
-from marketplace.auth.signup import EMAIL_TAKEN, email_taken
+from marketplace.auth.signup import email_taken
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -31,6 +37,17 @@ class InvitationUnusable(DomainError):
     """The link is broken, expired, revoked or already used."""
 
 
+def _address_has_account(invitation: Invitation) -> InvitationUnusable:
+    return InvitationUnusable(
+        _l(
+            "This e-mail address already has a Småjob account, and an address can belong to"
+            " one account only. Log in with it, or ask %(inviter)s to invite another address"
+            " of yours.",
+            inviter=invitation.invited_by.name,
+        )
+    )
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invitation")
 
@@ -39,8 +56,10 @@ def invite(inviter: User, email: str, name: str, role: Role, locale: str = "da")
     if role not in INVITABLE_ROLES[inviter.role_enum]:
         raise DomainError(_l("You cannot invite someone with this role."), field="role")
     email = email.strip().lower()
-    if email_taken(email):
-        raise DomainError(EMAIL_TAKEN, field="email")
+    # The inviter's own colleagues are on the team page already; anyone else's are not said.
+    holder = db.session.scalar(select(User.organisation_id).where(User.email == email))
+    if holder == inviter.organisation_id:
+        raise DomainError(_l("This person is already on your team."), field="email")
     now = utcnow()
     # Only the newest invitation to an address works: earlier ones are revoked.
     db.session.execute(
@@ -112,16 +131,19 @@ def open_invitation(token: str) -> Invitation:
         raise InvitationUnusable(_l("This invitation has been withdrawn. Ask for a new one."))
     if invitation.expires_at <= utcnow():
         raise InvitationUnusable(_l("This invitation has expired. Ask for a new one."))
+    if email_taken(invitation.email):
+        # Only the reader of the address's mail has the link, so this may be said here.
+        raise _address_has_account(invitation)
     return invitation
 
 
 def accept(invitation: Invitation, name: str, password: str) -> User:
     """Create the invited user. Flushes; the caller commits."""
-    problem = password_problem(password, invitation.email)
+    if email_taken(invitation.email):
+        raise _address_has_account(invitation)
+    problem = password_problem(password, (invitation.email, name, invitation.organisation.name))
     if problem:
         raise DomainError(problem, field="password")
-    if email_taken(invitation.email):
-        raise InvitationUnusable(_l("This e-mail address already has an account. Log in instead."))
     user = User(
         organisation_id=invitation.organisation_id,
         org_kind=invitation.org_kind,
@@ -132,7 +154,12 @@ def accept(invitation: Invitation, name: str, password: str) -> User:
         locale=invitation.locale,
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        # The address got an account between the check and the insert.
+        raise _address_has_account(invitation) from error
     # The WHERE makes "works once" hold even when two people submit the same link at once.
     used = db.session.execute(
         update(Invitation)

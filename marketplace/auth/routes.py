@@ -1,4 +1,4 @@
-"""Routes of login, logout, sign-up, invitations and the team page."""
+"""Routes of login, logout, sign-up, invitations, the team page and the password page."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -20,19 +21,33 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from marketplace.access import get_own_or_404, public, roles
-from marketplace.auth import bp, invitations, sessions, team
+from marketplace.auth import account, bp, invitations, sessions, team
 from marketplace.auth.forms import (
     AcceptInvitationForm,
+    ChangePasswordForm,
     CompanySignupForm,
     InvitationForm,
     LoginForm,
+    SignupPasswordForm,
 )
 from marketplace.auth.navigation import home_url, safe_next
 from marketplace.auth.passwords import burn_time, hash_password, needs_rehash, verify_password
-from marketplace.auth.signup import CompanySignup, register_company
+from marketplace.auth.signup import (
+    SIGNUP_LINK_MAX_AGE,
+    CompanySignup,
+    SignupLinkUnusable,
+    open_signup,
+    register_company,
+    request_signup,
+)
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
-from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.forms import (
+    EmptyForm,
+    municipality_choices,
+    show_domain_error,
+    strip_control_characters,
+)
 from marketplace.models import Invitation, Role, User
 
 ROLE_LABELS = {
@@ -43,7 +58,11 @@ ROLE_LABELS = {
 
 
 def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+    # A rate-limit key, computed before the view makes its form: the one raw read of a
+    # POST, read as LoginForm reads it (control characters out), so "a\x00@b.dk" counts
+    # against the same account as a@b.dk.
+    typed = str(strip_control_characters(request.form.get("email") or ""))
+    return "login-account:" + typed.strip().lower()[:254]
 
 
 def _login_failed(response: object) -> bool:
@@ -61,6 +80,15 @@ def _per_address() -> str:
 
 def _signup_limit() -> str:
     return current_app.config["SIGNUP_LIMIT_PER_ADDRESS"]
+
+
+def _password_change_key() -> str:
+    return f"password-change:{getattr(current_user, 'id', None)}"
+
+
+def _wrong_current_password(response: object) -> bool:
+    # Only a wrong current password counts: a weak new one is not a guess.
+    return bool(g.get("wrong_current_password"))
 
 
 def _begin_login(user: User) -> None:
@@ -143,11 +171,49 @@ def signup() -> ResponseReturnValue:
             employee_count=form.employee_count.data,
             name=form.name.data,
             email=form.email.data,
-            password=form.password.data,
             locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
         )
         try:
-            user = register_company(data)
+            request_signup(data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            # The same answer whether or not the address has an account (see signup.py).
+            db.session.commit()
+            session["signup_email"] = data.email.strip().lower()
+            return redirect(url_for("auth.signup_sent"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.get("/signup/sent")
+@public
+def signup_sent() -> ResponseReturnValue:
+    email = session.get("signup_email")
+    if not email:
+        return redirect(url_for("auth.signup"))
+    return render_template("auth/signup_sent.html", email=email, days=SIGNUP_LINK_MAX_AGE.days)
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup_confirm(token: str) -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        flash(_("Log out first to sign up another company."), "info")
+        return redirect(home_url(current_user))
+    try:
+        data = open_signup(token)
+    except SignupLinkUnusable as error:
+        return render_template("auth/signup_unusable.html", message=error.message), 410
+    form = SignupPasswordForm()
+    form.own_words = data.own_words
+    if form.validate_on_submit():
+        try:
+            user = register_company(data, form.password.data)
+        except SignupLinkUnusable as error:
+            db.session.rollback()
+            return render_template("auth/signup_unusable.html", message=error.message), 410
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -156,7 +222,7 @@ def signup() -> ResponseReturnValue:
             db.session.commit()
             flash(_("Welcome! Your company is registered."), "success")
             return redirect(home_url(user))
-    return render_template("auth/signup.html", form=form)
+    return render_template("auth/signup_confirm.html", form=form, signup=data)
 
 
 @bp.route("/team", methods=["GET", "POST"])
@@ -239,6 +305,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         flash(_("Log out first to accept an invitation for someone else."), "info")
         return redirect(home_url(current_user))
     form = AcceptInvitationForm()
+    form.own_words = (invitation.email, invitation.organisation.name)
     if request.method == "GET":
         form.name.data = invitation.name
     if form.validate_on_submit():
@@ -256,3 +323,31 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             flash(_("Welcome to Småjob, %(name)s.", name=user.name), "success")
             return redirect(home_url(user))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles(Role.EMPLOYER, Role.CONSULTANT, Role.ADMIN)
+@limiter.limit(
+    _per_account,
+    key_func=_password_change_key,
+    methods=["POST"],
+    deduct_when=_wrong_current_password,
+)
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    form.own_words = account.own_words(current_user)
+    if form.validate_on_submit():
+        try:
+            account.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            g.wrong_current_password = isinstance(error, account.WrongCurrentPassword)
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Your password is changed. Any other place you were logged in is logged out."),
+                "success",
+            )
+            return redirect(home_url(current_user))
+    return render_template("auth/change_password.html", form=form)

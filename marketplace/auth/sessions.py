@@ -58,6 +58,16 @@ def end_all_sessions(user_id: int) -> None:
     )
 
 
+def end_other_sessions(user_id: int, keep_token: str | None) -> None:
+    """End every live session of the user except the one with this token (a new password)."""
+    others = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.ended_at.is_(None)
+    )
+    if keep_token:
+        others = others.where(UserSession.token_hash != _hash(keep_token))
+    db.session.execute(others.values(ended_at=utcnow()))
+
+
 def load_user(token: str) -> User | None:
     """One query: the live session row joined to its active user and organisation."""
     if not token or len(token) > 100:

@@ -50,6 +50,9 @@ def test_public_endpoints_are_only_the_expected_ones(app):
         "auth.accept_invitation",
         "auth.login",
         "auth.signup",
+        # The sign-up link: the signed token shows the address is the visitor's.
+        "auth.signup_confirm",
+        "auth.signup_sent",
         # The hours reminder's link: the signed token stands in for the login, for one week.
         "employers.confirm_from_link",
         "employers.hours_link",

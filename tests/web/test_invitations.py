@@ -154,12 +154,57 @@ def test_weak_password_on_acceptance_keeps_the_name(app, client, employer, login
     assert 'value="Kim"' in response.get_data(as_text=True)
 
 
-def test_inviting_an_existing_user_is_refused(client, employer, login, outbox, consultant):
+def test_inviting_a_colleague_who_is_already_on_the_team_is_refused(
+    client, employer, login, outbox, make_user
+):
+    colleague = make_user(employer.organisation, email="kollega2@test.example")
     login(employer)
-    response = invite(client, email=consultant.email)
+    response = invite(client, email=colleague.email.upper())
     assert response.status_code == 200
     assert 'id="email-error"' in response.get_data(as_text=True)
     assert not list(outbox.glob("*.eml"))
+
+
+def test_an_address_with_an_account_elsewhere_is_invited_like_any_other(
+    app, client, employer, login, outbox, consultant
+):
+    """The inviter learns nothing; the reader of the address is told when opening the link."""
+    login(employer)
+    taken = invite(client, email=consultant.email)
+    taken_flash = client.get(taken.headers["Location"]).get_data(as_text=True)
+    free = invite(client, email="ny.kollega@test.example")
+    free_flash = client.get(free.headers["Location"]).get_data(as_text=True)
+    assert taken.status_code == free.status_code == 302
+    assert taken_flash.count(consultant.email) == free_flash.count("ny.kollega@test.example")
+    assert sorted(m["To"] for m in sent_mails(outbox)) == sorted(
+        [consultant.email, "ny.kollega@test.example"]
+    )
+
+    from email import policy
+
+    mail = next(
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in outbox.glob("*.eml")
+        if message_from_bytes(p.read_bytes())["To"] == consultant.email
+    )
+    link = re.search(r"http://localhost(/invitation/\S+)", mail.get_body(("plain",)).get_content())
+    assert link
+    users_before = db.session.scalar(select(func.count(User.id)))
+    opened = app.test_client().get(link.group(1))
+    assert opened.status_code == 410
+    assert "allerede en Småjob-konto" in opened.get_data(as_text=True)
+    assert employer.name in opened.get_data(as_text=True)  # whom to ask for another address
+    assert db.session.scalar(select(func.count(User.id))) == users_before
+
+
+def test_a_password_from_the_invitation_is_refused(app, client, employer, login, outbox):
+    login(employer)
+    invite(client)
+    link = link_in(outbox)
+    response = accept(app.test_client(), link, "Kim Kollega", password="kimkollega2026")
+    assert response.status_code == 200
+    assert 'id="password-error"' in response.get_data(as_text=True)
+    assert not db.session.scalar(select(User).where(User.email == "kollega@test.example"))
 
 
 def test_employer_cannot_invite_a_jobcentre_role(client, employer, login, outbox):
