@@ -7,6 +7,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -192,7 +193,11 @@ def signup_sent() -> ResponseReturnValue:
     email = session.get("signup_email")
     if not email:
         return redirect(url_for("auth.signup"))
-    return render_template("auth/signup_sent.html", email=email, days=SIGNUP_LINK_MAX_AGE.days)
+    response = make_response(
+        render_template("auth/signup_sent.html", email=email, days=SIGNUP_LINK_MAX_AGE.days)
+    )
+    response.headers["Cache-Control"] = "no-store"  # it shows the address typed
+    return response
 
 
 @bp.route("/signup/confirm/<token>", methods=["GET", "POST"])

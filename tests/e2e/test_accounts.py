@@ -1,4 +1,5 @@
-"""Accounts in a real browser: demo logins, company sign-up, the skip link, the language switch.
+"""Accounts in a real browser: demo logins, company sign-up (its e-mailed link included), the
+password page, the skip link, the language switch.
 
 Visible texts may still change with the Danish catalog, so elements are found by id, name,
 URL, role and by the text of their own <label>, never by a hard-coded button text.
@@ -6,7 +7,10 @@ URL, role and by the text of their own <label>, never by a hard-coded button tex
 
 from __future__ import annotations
 
+import email
 import re
+from email import policy
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,7 +24,7 @@ from tests.support import valid_cvr
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from tests.e2e.conftest import AxeCheck
+    from tests.e2e.conftest import AxeCheck, Live
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +32,7 @@ HOMES = {Role.EMPLOYER: "/company/", Role.CONSULTANT: "/placements", Role.ADMIN:
 DEMO_USERS = [*JOBCENTRE_USERS, *(employer for _, employer in COMPANIES)]
 COMPANY_OF = {employer.email: fields["name"] for fields, employer in COMPANIES}
 LOGIN_URL = re.compile(r"/login$")
+SIGNUP_LINK = re.compile(r"https?://[^/\s]+(/signup/confirm/\S+)")
 
 
 def log_in(page: Page, email: str, password: str) -> None:
@@ -60,7 +65,20 @@ def test_demo_user_logs_in_and_out(page: Page, axe_check: AxeCheck, demo: DemoUs
     axe_check(page)
 
 
-def test_company_signs_up_after_correcting_errors(page: Page, axe_check: AxeCheck) -> None:
+def signup_link(outbox: Path, to: str) -> str:
+    """The path of the sign-up link e-mailed to `to`."""
+    for path in sorted(outbox.glob("*.eml"), reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        found = SIGNUP_LINK.search(body.get_content()) if body else None
+        if message["To"] == to and found:
+            return found.group(1)
+    raise AssertionError(f"no sign-up link to {to} in {outbox}")
+
+
+def test_company_signs_up_after_correcting_errors(
+    page: Page, axe_check: AxeCheck, live: Live
+) -> None:
     page.goto("/login")
     axe_check(page)
     page.locator("main a[href='/signup']").click()
@@ -90,7 +108,25 @@ def test_company_signs_up_after_correcting_errors(page: Page, axe_check: AxeChec
     labelled(page, "municipality").select_option(label="Ringkøbing-Skjern")
     labelled(page, "employee_count").fill("4")
     labelled(page, "name").fill("Karen Bæk")
-    labelled(page, "email").fill(f"karen.{cvr}@skjern-cykler.dk")
+    email = f"karen.{cvr}@skjern-cykler.dk"
+    labelled(page, "email").fill(email)
+    submit_main_form(page)
+
+    # The address is confirmed by the e-mailed link, where the password is chosen.
+    expect(page).to_have_url(at("/signup/sent"))
+    expect(page.locator("main")).to_contain_text(email)
+    axe_check(page)
+    page.goto(signup_link(live.outbox, email))
+    expect(page.locator("main")).to_contain_text(company)
+    axe_check(page)
+
+    labelled(page, "password").fill("qwertyuiopas")
+    labelled(page, "password_confirm").fill("qwertyuiopas")
+    submit_main_form(page)
+    expect(page.locator("#password-error")).to_be_visible()
+    expect(labelled(page, "password")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
+
     labelled(page, "password").fill("cykler i regnvejr er bedst")
     labelled(page, "password_confirm").fill("cykler i regnvejr er bedst")
     submit_main_form(page)
@@ -160,3 +196,45 @@ def test_admin_invites_a_consultant_and_withdraws_it(page: Page, axe_check: AxeC
     expect(page.locator("form[action*='/revoke']")).to_have_count(0)
     expect(page.locator(".flash--success")).to_contain_text(email)
     axe_check(page)
+
+
+def test_employer_changes_the_password(page: Page, axe_check: AxeCheck, live: Live) -> None:
+    """From the header to the password page and back home; the old password stops working."""
+    page.goto("/signup")
+    cvr = valid_cvr()
+    labelled(page, "company_name").fill(f"Vinther Is {cvr}")
+    labelled(page, "cvr").fill(cvr)
+    labelled(page, "address").fill("Østergade 3")
+    labelled(page, "postcode").fill("6900")
+    labelled(page, "city").fill("Skjern")
+    labelled(page, "municipality").select_option(label="Ringkøbing-Skjern")
+    labelled(page, "employee_count").fill("2")
+    labelled(page, "name").fill("Bo Vinther")
+    address = f"bo.{cvr}@vinther-is.dk"
+    labelled(page, "email").fill(address)
+    submit_main_form(page)
+    expect(page).to_have_url(at("/signup/sent"))
+    page.goto(signup_link(live.outbox, address))
+    old, new = "is med jordbær om sommeren", "vaffel med flødeskum og syltetøj"
+    labelled(page, "password").fill(old)
+    labelled(page, "password_confirm").fill(old)
+    submit_main_form(page)
+    expect(page).to_have_url(at("/company/"))
+
+    page.locator("header a[href='/account/password']").click()
+    expect(page).to_have_url(at("/account/password"))
+    axe_check(page)
+    labelled(page, "current_password").fill(old)
+    labelled(page, "password").fill(new)
+    labelled(page, "password_confirm").fill(new)
+    submit_main_form(page)
+    expect(page).to_have_url(at("/company/"))
+    expect(page.locator(".flash--success")).to_be_visible()
+    axe_check(page)
+
+    page.locator("header form[action='/logout'] button[type='submit']").click()
+    expect(page).to_have_url(LOGIN_URL)
+    log_in(page, address, old)
+    expect(page).to_have_url(LOGIN_URL)
+    log_in(page, address, new)
+    expect(page).to_have_url(at("/company/"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS
@@ -76,6 +77,29 @@ def test_create_admin_refuses_bad_input(app):
     )
     assert unknown.exit_code != 0
     assert "municipality" in unknown.output
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    "password", ["qwertyuiopas", "larsvinther1970", "jobcenterherning1", "leder@herning.example"]
+)
+def test_create_admin_refuses_a_guessable_password(app, password):
+    """The same policy as the pages: zxcvbn, with the admin's name, address and jobcentre."""
+    before = row_counts()
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-admin",
+            "--municipality",
+            "657",
+            "--email",
+            "leder@herning.example",
+            "--name",
+            "Lars Vinther",
+        ],
+        input=f"{password}\n{password}\n",
+    )
+    assert result.exit_code != 0
+    assert "--password" in result.output
     assert row_counts() == before
 
 

@@ -41,14 +41,18 @@ def test_company_signs_up_by_confirming_its_address_and_lands_on_its_page(client
     response = submit(client, "/signup", form)
     assert response.status_code == 302
     assert response.headers["Location"] == "/signup/sent"
-    assert "hanne@brugsen.example" in client.get("/signup/sent").get_data(as_text=True)
+    sent = client.get("/signup/sent")
+    assert "hanne@brugsen.example" in sent.get_data(as_text=True)
+    assert sent.headers["Cache-Control"] == "no-store"  # it shows the address
     assert counts() == before  # nothing exists before the address is confirmed
 
     (mail,) = mails(outbox)
     assert mail["To"] == "hanne@brugsen.example"
     assert "Brugsen Skjern" in mail["Subject"]
     link = signup_link(outbox, "hanne@brugsen.example")
-    page = client.get(link).get_data(as_text=True)
+    opened = client.get(link)
+    assert opened.headers["Cache-Control"] == "no-store"
+    page = opened.get_data(as_text=True)
     assert "Brugsen Skjern" in page
     assert form["cvr"].removeprefix("DK ") in page
 
