@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import case, delete, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.clock import LOCAL_TZ, utcnow
 from marketplace.extensions import db
@@ -262,27 +263,36 @@ def _mark(ids: Sequence[int], kind: str, now: datetime) -> None:
 def _record(rule: RetentionRule, people: Counter[int], run_at: datetime) -> None:
     """Add the batch's count to the run's record per jobcentre (one row per rule and run)."""
     for jobcentre_id, count in people.items():
-        added = db.session.execute(
-            update(ErasureRecord)
-            .where(
-                ErasureRecord.run_at == run_at,
-                ErasureRecord.rule_id == rule.id,
-                ErasureRecord.jobcentre_id == jobcentre_id,
-            )
-            .values(people=ErasureRecord.people + count)
-            .execution_options(**UNSYNCED)
-        )
-        if added.rowcount == 0:
-            db.session.add(
-                ErasureRecord(
-                    rule_id=rule.id,
-                    kind=rule.kind,
-                    action=rule.action,
-                    jobcentre_id=jobcentre_id,
-                    people=count,
-                    run_at=run_at,
+        if _add_to_record(rule.id, jobcentre_id, count, run_at):
+            continue
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    ErasureRecord(
+                        rule_id=rule.id,
+                        kind=rule.kind,
+                        action=rule.action,
+                        jobcentre_id=jobcentre_id,
+                        people=count,
+                        run_at=run_at,
+                    )
                 )
-            )
+        except IntegrityError:  # a run at the same moment wrote it first (unique key)
+            _add_to_record(rule.id, jobcentre_id, count, run_at)
+
+
+def _add_to_record(rule_id: int, jobcentre_id: int, count: int, run_at: datetime) -> bool:
+    added = db.session.execute(
+        update(ErasureRecord)
+        .where(
+            ErasureRecord.run_at == run_at,
+            ErasureRecord.rule_id == rule_id,
+            ErasureRecord.jobcentre_id == jobcentre_id,
+        )
+        .values(people=ErasureRecord.people + count)
+        .execution_options(**UNSYNCED)
+    )
+    return bool(added.rowcount)
 
 
 @dataclass
