@@ -82,3 +82,39 @@ def test_only_the_admin_may_see_it(
     other = client.application.test_client()
     login(employer, via=other)
     assert other.get("/jobcentre/erasures").status_code == 403
+
+
+def test_a_pseudonymised_case_still_opens_on_both_sides_with_nothing_of_the_person(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_job: Callable[..., Any],
+    consultant: User,
+    employer: User,
+):
+    from marketplace import retention
+    from marketplace.models import Placement
+    from tests.unit.test_retention import SENTINEL, later, whole_case
+
+    case = whole_case(make_job, consultant, employer)
+    placement_id = db.session.scalar(select(Placement.id).where(Placement.candidate_id == case.id))
+    retention.run(later())
+    login(consultant)
+    for url in (
+        f"/candidates/{case.id}",
+        f"/placements/{placement_id}",
+        f"/placements/{placement_id}/hours",
+        "/caseload?status=closed",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert SENTINEL not in page.get_data(as_text=True).lower(), url
+    company = client.application.test_client()
+    login(employer, via=company)
+    for url in (
+        f"/company/placements/{placement_id}",
+        f"/company/placements/{placement_id}/hours",
+        "/company/placements",
+    ):
+        page = company.get(url)
+        assert page.status_code == 200, url
+        assert SENTINEL not in page.get_data(as_text=True).lower(), url
