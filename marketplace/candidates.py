@@ -5,7 +5,6 @@ Domain functions flush and never commit; the route commits once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -25,14 +24,10 @@ from marketplace.models import (
     OrgKind,
     User,
 )
+from marketplace.privacy import CPR_PATTERN as CPR_PATTERN  # the one pattern, re-exported
+from marketplace.privacy import NO_CPR as NO_CPR
+from marketplace.privacy import PROFILE_TEXTS, Person, screen
 from marketplace.textsearch import contains
-
-# A CPR number: a date DDMMYY, then four digits, joined by nothing, a dash or a space.
-# The product never stores one (a P-number of the same shape in free text is refused too).
-CPR_PATTERN = re.compile(
-    r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d\d(?:\s?-?\s?)\d{4}(?!\d)"
-)
-NO_CPR = _l("Do not write CPR numbers here. Use the jobcentre's case reference instead.")
 
 
 class StaleCandidate(DomainError):
@@ -94,11 +89,15 @@ def check(data: CandidateData) -> None:
         raise DomainError(_l("Enter a postcode of 4 digits."), field="postcode")
     if db.session.get(Municipality, data.municipality_code) is None:
         raise DomainError(_l("Choose a municipality from the list."), field="municipality")
+    # What a company reads before consent: no health words, no identity. The identity fields
+    # and the note are the jobcentre's own: only CPR numbers are refused there (and everywhere).
+    person = Person(data.full_name, data.phone, data.email, data.case_reference)
     for name in (f.name for f in fields(CandidateData)):
         value = getattr(data, name)
-        texts = value if isinstance(value, tuple) else (value,)
-        if any(isinstance(text, str) and CPR_PATTERN.search(text) for text in texts):
-            raise DomainError(NO_CPR, field=name)
+        if name in PROFILE_TEXTS:
+            screen(name, value, person=person)
+        elif isinstance(value, str):
+            screen(name, value, health=False)
 
 
 def _apply(candidate: Candidate, identity: CandidateIdentity, data: CandidateData) -> None:

@@ -141,6 +141,43 @@ def sweep_command(digests: bool, hour_reminders: bool, retention: bool) -> None:
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()) + f" ran_here={ran}")
 
 
+@click.command("privacy-screen")
+@click.option(
+    "--jobcentre",
+    "municipality_code",
+    type=int,
+    help="Only this jobcentre's candidates: its municipality code, e.g. 760.",
+)
+def privacy_screen_command(municipality_code: int | None) -> None:
+    """List stored texts a company can read that fail the screening of health words and
+    identity (and CPR numbers anywhere), for the jobcentre to clean. Changes nothing and
+    never prints the text itself."""
+    from marketplace.privacy_report import stored_problems
+
+    jobcentre_id = None
+    if municipality_code is not None:
+        jobcentre_id = db.session.scalar(
+            select(Jobcentre.id).where(Jobcentre.municipality_code == municipality_code)
+        )
+        if jobcentre_id is None:
+            raise click.BadParameter("no jobcentre has this code", param_hint="--jobcentre")
+    count = 0
+    for found in stored_problems(jobcentre_id):
+        count += 1
+        click.echo(
+            f"candidate={found.candidate_id}\tjobcentre={found.jobcentre}"
+            f"\tfield={found.where}\tproblem={found.problem.value}"
+        )
+    click.echo(f"{count} stored texts fail the screening." if count else "No stored text fails.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, worker_command, cron_command, sweep_command):
+    for command in (
+        create_admin,
+        seed_demo_command,
+        worker_command,
+        cron_command,
+        sweep_command,
+        privacy_screen_command,
+    ):
         app.cli.add_command(command)

@@ -15,6 +15,7 @@ from marketplace.links import subject_link
 from marketplace.models import Placement, Role, Side, User, WeekFlag
 from marketplace.notify import Kind, register_kind
 from marketplace.placement_notices import tell
+from marketplace.privacy import screen_for_placement
 
 MAX_TEXT = 1000
 
@@ -29,6 +30,7 @@ def flag_week(placement: Placement, user: User, week_start: date, comment: str) 
         raise DomainError(_l("Write what the company should look at."), field="comment")
     if len(text) > MAX_TEXT:
         raise DomainError(_l("Use at most %(max)d characters.", max=MAX_TEXT), field="comment")
+    screen_for_placement(placement, user, "comment", text)
     flag = WeekFlag(
         placement_id=placement.id, week_start=week_start, comment=text, flagged_by_id=user.id
     )

@@ -40,6 +40,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.placement_notices import tell_other_side
+from marketplace.privacy import screen_for_placement
 from marketplace.step_terms import (  # noqa: F401  (StepTerms and ENDED_MESSAGE are used by callers)
     ENDED_MESSAGE,
     FURTHEST_START,
@@ -196,6 +197,11 @@ def propose_step(
             _l("A proposal already waits for an answer. Withdraw it or wait for the answer.")
         )
     check_step(placement, kind, terms, today, proposing=True)
+    if kind == StepKind.PRAKTIK:  # the jobcentre's agreement (an hours change keeps the tasks)
+        screen_for_placement(placement, user, "tasks", terms.tasks)
+        screen_for_placement(placement, user, "special_reason", terms.special_reason)
+    if kind == StepKind.HOURS:
+        screen_for_placement(placement, user, "reason", terms.reason)
     step = PlacementStep(
         placement_id=placement.id,
         kind=kind.value,
@@ -270,6 +276,7 @@ def accept_step(
     """The other side agrees: the step becomes the placement's next terms version."""
     today = today or local_today()
     placement = _answerable(step, user, seen_version)
+    screen_for_placement(placement, user, "note", note)
     new = check_step(placement, StepKind(step.kind), step_terms(step), today, proposing=False)
     new.step_id = step.id
     new.created_by_id = user.id
@@ -298,6 +305,7 @@ def refuse_step(step: PlacementStep, user: User, note: str, seen_version: int | 
             else _l("Write why you decline, for the other side."),
             field="note",
         )
+    screen_for_placement(placement, user, "note", note)
     status = StepStatus.CHANGES_REQUESTED if step.kind == StepKind.PRAKTIK else StepStatus.DECLINED
     _decide(step, user, status, note)
     _touch(placement)
@@ -336,6 +344,7 @@ def end(
         raise DomainError(_l("This placement has already ended."))
     if ended_on > today:
         raise DomainError(_l("The last day cannot be in the future."), field="ended_on")
+    screen_for_placement(placement, user, "note", note)
     first = versions_of(placement.id)
     # A placement can also end before its first day (the person stopped before starting).
     began = min(first[0].effective_from if first else today, today)

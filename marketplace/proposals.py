@@ -5,7 +5,6 @@ Domain functions flush and never commit; the route commits once.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -14,7 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace import reminders
-from marketplace.candidates import CPR_PATTERN, identity_of
+from marketplace.candidates import identity_of
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -32,7 +31,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.notify import Kind, notify, register_kind
-from marketplace.privacy import pseudonym
+from marketplace.privacy import person_from, pseudonym, screen
 
 ALREADY_PROPOSED = _l("This candidate is already proposed to this job.")
 MAX_PITCH = 600
@@ -48,37 +47,14 @@ def company_staff(company_id: int) -> list[User]:
     )
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
 def check_pitch(pitch: str, candidate: Candidate) -> None:
-    """The pitch goes to the company: it must not give away who the person is."""
+    """The pitch goes to the company before consent: no identity, no health words."""
     text = pitch.strip()
     if not text:
         raise DomainError(_l("Write a few words for the company."), field="pitch")
     if len(text) > MAX_PITCH:
         raise DomainError(_l("Use at most %(max)d characters.", max=MAX_PITCH), field="pitch")
-    identity = identity_of(candidate)
-    lowered = text.lower()
-    words = set(re.findall(r"\w+", lowered))
-    names = [part for part in re.findall(r"\w+", identity.full_name.lower()) if len(part) >= 2]
-    phone = _digits(identity.phone)
-    leaks = (
-        any(name in words for name in names)
-        or (len(phone) >= 6 and phone in _digits(text))
-        or (identity.email and identity.email.lower() in lowered)
-        or (identity.case_reference and identity.case_reference.lower() in lowered)
-        or CPR_PATTERN.search(text) is not None
-    )
-    if leaks:
-        raise DomainError(
-            _l(
-                "The pitch must not reveal who the person is: leave out the name, phone,"
-                " e-mail and case reference. The company sees them after consent."
-            ),
-            field="pitch",
-        )
+    screen("pitch", text, person=person_from(identity_of(candidate)))
 
 
 def propose(job: Job, candidate: Candidate, consultant: User, pitch: str) -> Proposal:

@@ -516,7 +516,7 @@ def test_the_consultant_flags_a_week_and_the_company_answers(
     assert da_text("Write what the company should look at.") in field_message(refused, "comment")
     assert everything()[2] == 0
 
-    question = "Var hun der torsdag? Hun var syg, siger hun."
+    question = "Var hun der torsdag? Hun siger, hun var der."
     followed(jobcentre, send(jobcentre, flag_url(placement), filled(form, comment=question)))
     [flag] = db.session.scalars(select(WeekFlag)).all()
     assert (flag.placement_id, flag.week_start, flag.comment) == (placement.id, WEEK, question)
