@@ -11,14 +11,15 @@ from wtforms import SelectChoice
 
 from candidates import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
-from marketplace import candidates, hour_tallies, matching, privacy, proposals
+from marketplace import access_log, candidates, hour_tallies, matching, proposals
 from marketplace.access import get_own_or_404, roles
+from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
 from marketplace.jobs import local_today
 from marketplace.labels import CANDIDATE_STATUS_LABELS
-from marketplace.models import Candidate, CandidateStatus, Role
+from marketplace.models import AccessPurpose, AccessSeen, Candidate, CandidateStatus, Role
 from marketplace.pagination import page_arg
 
 STAFF = (Role.CONSULTANT, Role.ADMIN)
@@ -32,6 +33,7 @@ def _own(candidate_id: int) -> Candidate:
 
 @bp.get("/caseload")
 @roles(*STAFF)
+@purpose(AccessPurpose.CASE_WORK)
 def caseload() -> ResponseReturnValue:
     """The consultant's own active candidates by default; any status or colleague on request."""
     form = CaseloadFilterForm(
@@ -55,6 +57,11 @@ def caseload() -> ResponseReturnValue:
         text=(form.q.data or "") if not form.q.errors else "",
     )
     result = candidates.caseload(current_user.organisation_id, filters, page_arg())
+    # Every name and case reference on the page is logged; a search says so.
+    access_log.record(
+        (candidate.id for candidate, _identity in result.rows),
+        AccessSeen.SEARCH if filters.text.strip() else AccessSeen.LIST,
+    )
     kept = {
         name: request.args.get(name)
         for name in ("status", "consultant", "q")
@@ -140,8 +147,11 @@ def new_candidate() -> ResponseReturnValue:
 
 @bp.get("/candidates/<id:candidate_id>")
 @roles(*STAFF)
+@purpose(AccessPurpose.CASE_WORK)
 def candidate(candidate_id: int) -> ResponseReturnValue:
     found = _own(candidate_id)
+    identity = candidates.identity_of(found)
+    access_log.record([found.id], AccessSeen.PROFILE)
     hand_over = HandOverForm(consultant=found.consultant_id)
     hand_over.consultant.choices = [
         SelectChoice(str(user.id), user.name)
@@ -153,9 +163,12 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
         candidate=found,
         matches=matching.jobs_for_candidate(found) if active else [],
         proposals=proposals.for_candidate(found.id),
-        identity_views=privacy.identity_views(found.id),
+        access=access_log.for_candidate(found.id, page_arg("log")),
+        access_page_url=lambda number: url_for(
+            "candidates.candidate", candidate_id=found.id, log=number, _anchor="access-title"
+        ),
         tallies=hour_tallies.tallies(found.id, local_today()),
-        identity=candidates.identity_of(found),
+        identity=identity,
         hand_over=hand_over,
         button=EmptyForm(),
     )
@@ -163,12 +176,14 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
 
 @bp.route("/candidates/<id:candidate_id>/edit", methods=["GET", "POST"])
 @roles(*STAFF)
+@purpose(AccessPurpose.CASE_WORK)
 def edit_candidate(candidate_id: int) -> ResponseReturnValue:
     found = _own(candidate_id)
     form = CandidateForm()
     form.municipality.choices = municipality_choices()
     if request.method == "GET":
         _fill(form, found)
+        access_log.record([found.id], AccessSeen.PROFILE)  # the form holds the identity
     if form.validate_on_submit():
         try:
             candidates.update_candidate(

@@ -12,8 +12,9 @@ from flask_login import current_user
 
 from candidates import bp
 from candidates.placement_routes import own_placement, person_name
-from marketplace import hour_exports, hour_flags
+from marketplace import access_log, hour_exports, hour_flags
 from marketplace.access import roles
+from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm
@@ -22,7 +23,7 @@ from marketplace.hour_forms import input_name
 from marketplace.hour_pages import neighbours, week_arg
 from marketplace.hour_weeks import PlacementWeek, weeks_for
 from marketplace.labels import hour_kinds
-from marketplace.models import Role
+from marketplace.models import AccessPurpose, AccessSeen, Role
 
 
 def _render(week: PlacementWeek, comment: str = "", error: str = "") -> str:
@@ -43,6 +44,7 @@ def _render(week: PlacementWeek, comment: str = "", error: str = "") -> str:
 
 @bp.get("/placements/<id:placement_id>/hours")
 @roles(Role.CONSULTANT, Role.ADMIN)
+@purpose(AccessPurpose.HOURS)
 def placement_hours(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
     return _render(weeks_for([found], week_arg())[0])
@@ -50,6 +52,7 @@ def placement_hours(placement_id: int) -> ResponseReturnValue:
 
 @bp.post("/placements/<id:placement_id>/hours/flag")
 @roles(Role.CONSULTANT, Role.ADMIN)
+@purpose(AccessPurpose.HOURS)
 def flag_week(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
     week = weeks_for([found], week_arg())[0]
@@ -70,12 +73,17 @@ def flag_week(placement_id: int) -> ResponseReturnValue:
 
 @bp.get("/jobcentre/hours/export")
 @roles(Role.CONSULTANT, Role.ADMIN)
+@purpose(AccessPurpose.HOURS_REPORT)
 def export_hours() -> ResponseReturnValue:
     """The jobcentre's candidates' confirmed hours: case reference, date, kind, hours, CVR."""
     jobcentre_id = current_user.organisation_id
     header = [_("Case reference"), _("Date"), _("Kind"), _("Hours"), _("Company CVR")]
 
     def rows(start: date, end: date) -> Iterator[str]:
+        # Everyone in the file is logged (an INSERT per batch), committed before the first byte.
+        held = hour_exports.candidate_ids_in_jobcentre_csv(jobcentre_id, start, end)
+        access_log.record(held, AccessSeen.EXPORT_CASE)
+        db.session.commit()
         return hour_exports.jobcentre_csv(jobcentre_id, start, end, header, hour_kinds())
 
     return export(_("Export the jobcentre's hours"), "jobcenter-timer", rows)

@@ -14,19 +14,22 @@ from flask_login import current_user
 
 from candidates import bp
 from candidates.placement_forms import LadderRulesForm, PraktikAgreementForm
-from marketplace import ladder_rules, placement_pages, placements
+from marketplace import access_log, ladder_rules, placement_pages, placements
 from marketplace.access import roles
+from marketplace.access_log import purpose
 from marketplace.candidates import identity_of, names_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import show_domain_error
 from marketplace.jobs import local_today
 from marketplace.ladder_terms import latest_terms
-from marketplace.models import Placement, Role, Side, StepKind
+from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, Side, StepKind
 from marketplace.placement_timeline import by_phase, for_jobcentre
 
 
 def person_name(placement: Placement) -> str:
+    """The name, for a page of the route's purpose (the showing is logged)."""
+    access_log.record([placement.candidate_id], AccessSeen.NAME)
     return identity_of(placement.candidate).full_name
 
 
@@ -37,6 +40,7 @@ own_placement = placement_pages.register_routes(
 
 @bp.get("/placements")
 @roles(Role.CONSULTANT, Role.ADMIN)
+@purpose(AccessPurpose.PLACEMENT)
 def placements_home() -> ResponseReturnValue:
     """The consultant's placements by phase, with what waits for them; or everyone's."""
     everyone = request.args.get("show") == "all"
@@ -47,6 +51,7 @@ def placements_home() -> ResponseReturnValue:
     )
     waiting_for_us = [r for r in rows if r.waits_for == Side.JOBCENTRE]
     names = names_of(r.placement.candidate_id for r in rows)
+    access_log.record(names.keys(), AccessSeen.NAME)
     return render_template(
         "candidates/placements.html",
         groups=by_phase(rows),
@@ -76,6 +81,7 @@ def _praktik_defaults(found: Placement) -> dict[str, object]:
 
 @bp.route("/placements/<id:placement_id>/praktik", methods=["GET", "POST"])
 @roles(Role.CONSULTANT, Role.ADMIN)
+@purpose(AccessPurpose.PLACEMENT)
 def propose_praktik(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
     if (ended := placement_pages.back_if_ended("candidates", found)) is not None:

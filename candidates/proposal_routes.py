@@ -11,12 +11,20 @@ from sqlalchemy import select
 from candidates import bp
 from candidates.caseload import STAFF
 from candidates.proposal_forms import CONSENT_METHOD_LABELS, ConsentForm, ProposeForm
-from marketplace import candidates, jobboard, privacy, proposals
+from marketplace import access_log, candidates, jobboard, privacy, proposals
 from marketplace.access import get_own_or_404, roles
+from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm, show_domain_error
-from marketplace.models import Candidate, ConsentMethod, Placement, Proposal
+from marketplace.models import (
+    AccessPurpose,
+    AccessSeen,
+    Candidate,
+    ConsentMethod,
+    Placement,
+    Proposal,
+)
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -25,6 +33,7 @@ def _own_proposal(proposal_id: int) -> Proposal:
 
 @bp.route("/jobs/<id:job_id>/propose/<id:candidate_id>", methods=["GET", "POST"])
 @roles(*STAFF)
+@purpose(AccessPurpose.PROPOSING)
 def propose(job_id: int, candidate_id: int) -> ResponseReturnValue:
     job = jobboard.open_job(job_id)
     if job is None:
@@ -41,6 +50,7 @@ def propose(job_id: int, candidate_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("The candidate is proposed. The company is told."), "success")
             return redirect(url_for("candidates.proposal", proposal_id=proposal.id))
+    access_log.record([candidate.id], AccessSeen.NAME)
     return render_template(
         "candidates/propose.html",
         form=form,

@@ -9,11 +9,20 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from candidates import bp
 from candidates.forms import JobBoardForm
-from marketplace import delivery, jobboard, ladder_rules, matching, queue
+from marketplace import access_log, delivery, jobboard, ladder_rules, matching, queue
 from marketplace.access import roles
+from marketplace.access_log import purpose
 from marketplace.auth import invitations, team
 from marketplace.extensions import db
-from marketplace.models import Company, Jobcentre, Notification, Role, User
+from marketplace.models import (
+    AccessPurpose,
+    AccessSeen,
+    Company,
+    Jobcentre,
+    Notification,
+    Role,
+    User,
+)
 from marketplace.pagination import page_arg
 
 
@@ -40,16 +49,16 @@ def job_board() -> ResponseReturnValue:
 
 @bp.get("/jobs/<id:job_id>")
 @roles(Role.CONSULTANT, Role.ADMIN)
+@purpose(AccessPurpose.PROPOSING)
 def job(job_id: int) -> ResponseReturnValue:
-    """An open job, read only; a draft, a closed job and an unknown id are all 404."""
+    """An open job, read only; a draft, a closed job and an unknown id are all 404. Names
+    the jobcentre's best-fitting candidates (logged)."""
     found = jobboard.open_job(job_id)
     if found is None:
         abort(404)
-    return render_template(
-        "candidates/job.html",
-        job=found,
-        matches=matching.candidates_for_job(found, current_user.organisation_id),
-    )
+    matches = matching.candidates_for_job(found, current_user.organisation_id)
+    access_log.record((candidate.id for candidate, _name, _match in matches), AccessSeen.NAME)
+    return render_template("candidates/job.html", job=found, matches=matches)
 
 
 def _in_area_of(jobcentre: Jobcentre) -> ColumnElement[bool]:

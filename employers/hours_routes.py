@@ -13,9 +13,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from employers import bp
-from employers.placement_routes import own_placement, person_name
+from employers.placement_routes import own_placement
 from marketplace import hour_exports, hour_flags, hours, privacy
 from marketplace.access import roles
+from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm, parse_local_decimal
@@ -24,7 +25,7 @@ from marketplace.hour_forms import input_name
 from marketplace.hour_pages import confirm_chosen, neighbours, week_arg
 from marketplace.hour_weeks import PlacementWeek, company_week, weeks_for
 from marketplace.labels import hour_kinds
-from marketplace.models import HourKind, Role
+from marketplace.models import AccessPurpose, AccessSeen, HourKind, Role
 
 
 def _names(weeks: list[PlacementWeek]) -> dict[int, str]:
@@ -205,14 +206,26 @@ def answer_flag(placement_id: int, flag_id: int) -> ResponseReturnValue:
 
 @bp.get("/hours/export")
 @roles(Role.EMPLOYER)
+@purpose(AccessPurpose.PAYROLL)
 def export_hours() -> ResponseReturnValue:
     """For payroll: date, the person as the company may see them, kind, hours, wage."""
     company_id = current_user.organisation_id
     header = [_("Date"), _("Person"), _("Kind"), _("Hours"), _("Hourly wage")]
 
     def rows(start: date, end: date) -> Iterator[str]:
-        # Names with consent are audited like any showing; the audit is committed first.
-        names = {p.id: person_name(p) for p in hour_exports.company_placements(company_id)}
+        # The people named in the file (consent in force) are logged in one INSERT and
+        # committed before the first byte is sent; anyone else is under their pseudonym.
+        placements = hour_exports.company_placements(company_id)
+        in_file = hour_exports.placement_ids_in_company_csv(company_id, start, end)
+        named = privacy.reveal_many_to_company(
+            [p for p in placements if p.id in in_file], current_user, AccessSeen.EXPORT_NAME
+        )
+        names = {
+            p.id: named[p.id].full_name
+            if p.id in named
+            else privacy.pseudonym(p.candidate_id, company_id)
+            for p in placements
+        }
         db.session.commit()
         return hour_exports.company_csv(company_id, start, end, header, names, hour_kinds())
 

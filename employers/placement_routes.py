@@ -13,18 +13,17 @@ from employers import bp
 from employers.placement_forms import PaidOfferForm
 from marketplace import placement_pages, placements, privacy
 from marketplace.access import roles
-from marketplace.extensions import db
+from marketplace.access_log import purpose
 from marketplace.jobs import local_today
 from marketplace.ladder_terms import latest_terms
-from marketplace.models import Placement, Role, StepKind
+from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, StepKind
 from marketplace.placement_timeline import for_company
 
 
 def person_name(placement: Placement) -> str:
-    """The name with consent in force (the showing is audited), otherwise the pseudonym."""
-    identity = privacy.reveal_to_company(placement.proposal, current_user, request.path)
+    """The name with consent in force (the showing is logged), otherwise the pseudonym."""
+    identity = privacy.reveal_to_company(placement.proposal, current_user, AccessSeen.NAME)
     if identity is not None:
-        db.session.commit()  # the audit row of this showing
         return identity.full_name
     return privacy.pseudonym(placement.candidate_id, placement.company_id)
 
@@ -64,6 +63,7 @@ def _offer_defaults(found: Placement) -> dict[str, object]:
 
 @bp.route("/placements/<id:placement_id>/paid-hours", methods=["GET", "POST"])
 @roles(Role.EMPLOYER)
+@purpose(AccessPurpose.PLACEMENT)
 def offer_paid_hours(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
     if (ended := placement_pages.back_if_ended("employers", found)) is not None:

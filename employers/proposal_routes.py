@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,11 +14,12 @@ from employers import bp
 from employers.proposal_forms import AcceptForm, DeclineForm
 from marketplace import placements, privacy, proposals
 from marketplace.access import get_own_or_404, roles
+from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import show_domain_error
 from marketplace.jobs import local_today
-from marketplace.models import DeclineReason, Phase, Placement, Proposal, Role
+from marketplace.models import AccessPurpose, DeclineReason, Phase, Placement, Proposal, Role
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -26,9 +27,7 @@ def _own_proposal(proposal_id: int) -> Proposal:
 
 
 def _page(found: Proposal, accept: AcceptForm, decline: DeclineForm) -> ResponseReturnValue:
-    identity = privacy.reveal_to_company(found, current_user, request.path)
-    if identity is not None:
-        db.session.commit()  # the audit row of this showing
+    identity = privacy.reveal_to_company(found, current_user)  # logged, committed with the page
     accept.offer(found.job)
     return render_template(
         "employers/proposal.html",
@@ -54,6 +53,7 @@ def proposal_list() -> ResponseReturnValue:
 
 @bp.get("/proposals/<id:proposal_id>")
 @roles(Role.EMPLOYER)
+@purpose(AccessPurpose.TRIAL_VISIT)
 def proposal(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     return _page(found, _fresh_accept_form(), DeclineForm())
@@ -66,6 +66,7 @@ def _fresh_accept_form() -> AcceptForm:
 
 @bp.post("/proposals/<id:proposal_id>/accept")
 @roles(Role.EMPLOYER)
+@purpose(AccessPurpose.TRIAL_VISIT)
 def accept_proposal(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     form = AcceptForm()
@@ -97,6 +98,7 @@ def accept_proposal(proposal_id: int) -> ResponseReturnValue:
 
 @bp.post("/proposals/<id:proposal_id>/decline")
 @roles(Role.EMPLOYER)
+@purpose(AccessPurpose.TRIAL_VISIT)
 def decline_proposal(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     form = DeclineForm()

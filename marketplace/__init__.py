@@ -80,13 +80,14 @@ def register_domain() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace import access, inbox, security, site
+    from marketplace import access, access_log, inbox, security, site
     from marketplace.auth import bp as auth_bp
 
     app.register_blueprint(site.bp)
     app.register_blueprint(auth_bp)
     inbox.init_app(app)
     access.init_app(app)
+    access_log.init_app(app)
     security.init_app(app)
 
 

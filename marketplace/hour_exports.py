@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from marketplace.extensions import db
 from marketplace.hour_tallies import is_current
@@ -89,3 +89,33 @@ def jobcentre_csv(
         [reference, day, kinds[kind], hours, cvr] for reference, day, kind, hours, cvr in records
     )
     yield from lines(header, rows)
+
+
+# -- Who an export holds (for the access log, written before the file is streamed) ---------
+
+
+def _exported(start: date, end: date) -> list[ColumnElement[bool]]:
+    return [HourRecord.work_date.between(start, end), HourRecord.hours > 0, is_current()]
+
+
+def placement_ids_in_company_csv(company_id: int, start: date, end: date) -> set[int]:
+    """The placements whose people company_csv() will name for this period. One query."""
+    return set(
+        db.session.scalars(
+            select(HourRecord.placement_id)
+            .where(HourRecord.company_id == company_id, *_exported(start, end))
+            .distinct()
+        )
+    )
+
+
+def candidate_ids_in_jobcentre_csv(jobcentre_id: int, start: date, end: date) -> list[int]:
+    """The candidates jobcentre_csv() will hold for this period. One query."""
+    return list(
+        db.session.scalars(
+            select(HourRecord.candidate_id)
+            .join(Candidate, Candidate.id == HourRecord.candidate_id)
+            .where(Candidate.jobcentre_id == jobcentre_id, *_exported(start, end))
+            .distinct()
+        )
+    )

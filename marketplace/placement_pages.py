@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from marketplace import hours, ladder_rules, placements
 from marketplace.access import get_own_or_404, roles
+from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import Form, show_domain_error
@@ -28,6 +29,7 @@ from marketplace.hours import week_start_of
 from marketplace.jobs import local_today
 from marketplace.ladder_terms import in_force, latest_terms, phase_on, upcoming
 from marketplace.models import (
+    AccessPurpose,
     EndReason,
     Jobcentre,
     Phase,
@@ -199,10 +201,12 @@ def register_routes(
         return page(found, prefix, person_name(found), answer=answer)
 
     @roles(*allowed)
+    @purpose(AccessPurpose.PLACEMENT)
     def placement(placement_id: int) -> ResponseReturnValue:
         return show(own(placement_id))
 
     @roles(*allowed)
+    @purpose(AccessPurpose.PLACEMENT)
     def step_action(placement_id: int, step_id: int, action: str) -> ResponseReturnValue:
         found = own(placement_id)
         step = step_of_or_404(found, step_id)
@@ -231,6 +235,7 @@ def register_routes(
         return run(act, form, success, back(found), back(found), lambda: show(found, form))
 
     @roles(*allowed)
+    @purpose(AccessPurpose.PLACEMENT)
     def end_placement(placement_id: int) -> ResponseReturnValue:
         found = own(placement_id)
         initial = {"version": found.version, "ended_on": local_today()}
@@ -264,6 +269,7 @@ def register_routes(
         )
 
     @roles(*allowed)
+    @purpose(AccessPurpose.PLACEMENT)
     def agreement(placement_id: int, terms_id: int) -> ResponseReturnValue:
         found = own(placement_id)
         terms = agreement_of_or_404(found, terms_id)
@@ -285,6 +291,7 @@ def register_routes(
     )
 
     @roles(*allowed)
+    @purpose(AccessPurpose.PLACEMENT)
     def hours_request(placement_id: int) -> ResponseReturnValue:
         found = own(placement_id)
         if (ended := back_if_ended(prefix, found)) is not None:

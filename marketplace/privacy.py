@@ -3,8 +3,8 @@
 A company sees a pseudonymised profile: a pseudonym that differs per company (two companies
 cannot tell they saw the same person), and the profile without identity, postcode, the
 consultant's note or the consultant. Name and phone are shown only for a proposal whose
-consent is in force, and every such showing is written to the audit (CJEU C-579/21: the
-citizen may see who saw their identity).
+consent is in force, and every such showing is written to the access log (CJEU C-579/21:
+the citizen may see who saw their identity; see marketplace.access_log).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -24,16 +24,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import access_log
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.links import subject_link
 from marketplace.models import (
+    AccessSeen,
     Candidate,
     CandidateIdentity,
     Consent,
     ConsentMethod,
-    IdentityView,
     Placement,
     Proposal,
     ProposalStatus,
@@ -337,26 +338,46 @@ class RevealedIdentity:
     phone: str
 
 
-def reveal_to_company(proposal: Proposal, viewer: User, page: str) -> RevealedIdentity | None:
-    """Name and phone for a company user, if consent is in force; the showing is audited.
+def reveal_to_company(
+    proposal: Proposal, viewer: User, seen: AccessSeen = AccessSeen.NAME_PHONE
+) -> RevealedIdentity | None:
+    """Name and phone for a company user, if consent is in force; the showing is logged
+    under the route's purpose (`seen`: what the page shows of it).
 
-    Flushes the audit row; the route commits it with the page.
+    Flushes the log row; it is committed with the page (marketplace.access_log).
     """
     consent = consent_in_force(proposal)
     if consent is None or viewer.organisation_id != proposal.company_id:
         return None
     identity = db.session.get(CandidateIdentity, proposal.candidate_id)
-    db.session.add(
-        IdentityView(
-            candidate_id=proposal.candidate_id,
-            company_id=proposal.company_id,
-            viewer_id=viewer.id,
-            consent_id=consent.id,
-            page=page[:200],
-        )
-    )
-    db.session.flush()
+    access_log.record([proposal.candidate_id], seen, viewer)
     return RevealedIdentity(full_name=identity.full_name, phone=identity.phone)
+
+
+def reveal_many_to_company(
+    placements: Sequence[Placement], viewer: User, seen: AccessSeen
+) -> dict[int, RevealedIdentity]:
+    """reveal_to_company() for many placements at once (an export's people): one query for
+    the identities with consent in force, one INSERT for their log rows. Keyed by placement."""
+    ids = [p.id for p in placements if p.company_id == viewer.organisation_id]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Placement.id,
+            Placement.candidate_id,
+            CandidateIdentity.full_name,
+            CandidateIdentity.phone,
+        )
+        .join(
+            Consent,
+            (Consent.proposal_id == Placement.proposal_id) & Consent.withdrawn_at.is_(None),
+        )
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Placement.candidate_id)
+        .where(Placement.id.in_(ids))
+    ).all()
+    access_log.record((row.candidate_id for row in rows), seen, viewer)
+    return {row.id: RevealedIdentity(full_name=row.full_name, phone=row.phone) for row in rows}
 
 
 def record_consent(proposal: Proposal, by: User, method: ConsentMethod, note: str = "") -> Consent:
@@ -397,18 +418,6 @@ def withdraw_consent(proposal: Proposal, by: User) -> None:
     )
     if withdrawn.rowcount == 0:
         raise DomainError(_l("There is no consent in force to withdraw."))
-
-
-def identity_views(candidate_id: int) -> list[IdentityView]:
-    """Who at which company saw the candidate's identity, newest first (for the citizen)."""
-    return list(
-        db.session.scalars(
-            select(IdentityView)
-            .where(IdentityView.candidate_id == candidate_id)
-            .order_by(IdentityView.viewed_at.desc())
-            .limit(500)
-        )
-    )
 
 
 register_kind(

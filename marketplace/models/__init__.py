@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from marketplace.models.access_log import AccessLogEntry, AccessPurpose, AccessSeen
 from marketplace.models.base import Base
 from marketplace.models.candidates import Candidate, CandidateIdentity, CandidateStatus
 from marketplace.models.hours import (
@@ -41,7 +42,6 @@ from marketplace.models.proposals import (
     Consent,
     ConsentMethod,
     DeclineReason,
-    IdentityView,
     Proposal,
     ProposalStatus,
 )
@@ -58,6 +58,9 @@ from marketplace.models.workplaces import Workplace
 __all__ = [
     "CATEGORY_BITS",
     "PROPOSER",
+    "AccessLogEntry",
+    "AccessPurpose",
+    "AccessSeen",
     "Base",
     "Candidate",
     "CandidateIdentity",
@@ -77,7 +80,6 @@ __all__ = [
     "HourRecord",
     "HourReminder",
     "HourRule",
-    "IdentityView",
     "Invitation",
     "Job",
     "JobStatus",

@@ -1,5 +1,5 @@
-"""Proposals of candidates to jobs, the citizen's consent to share identity, and the audit
-of every time a company user saw an identity."""
+"""Proposals of candidates to jobs, and the citizen's consent to share identity (every showing
+of an identity is in the access log, models/access_log.py)."""
 
 from __future__ import annotations
 
@@ -124,19 +124,3 @@ class Consent(Base):
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
-
-
-class IdentityView(Base):
-    """One time a company user was shown a candidate's identity (append-only)."""
-
-    __tablename__ = "identity_views"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
-    viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"))
-    page: Mapped[str] = mapped_column(String(200))
-    viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    viewer: Mapped[User] = relationship(lazy="joined", innerjoin=True)

@@ -1134,6 +1134,8 @@ ID_ROUTES = [
     ("GET", "/candidates/{c}"),
     ("GET", "/candidates/{c}/edit"),
     ("POST", "/candidates/{c}/edit"),
+    ("GET", "/candidates/{c}/copy"),
+    ("GET", "/candidates/{c}/copy.json"),
     ("POST", "/candidates/{c}/active"),
     ("POST", "/candidates/{c}/paused"),
     ("POST", "/candidates/{c}/closed"),

@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 from marketplace import hours, privacy
 from marketplace.extensions import db
 from marketplace.ladder_terms import versions_of
-from marketplace.models import CandidateIdentity, ConsentMethod, HourKind, IdentityView, Role
+from marketplace.models import (
+    AccessLogEntry,
+    CandidateIdentity,
+    ConsentMethod,
+    HourKind,
+    Role,
+)
 from tests.html_forms import error_ids
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
@@ -87,12 +93,12 @@ def test_the_name_shows_only_with_consent_and_is_audited(
 ):
     privacy.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
     db.session.commit()
-    views = db.session.scalar(select(func.count(IdentityView.id)))
+    views = db.session.scalar(select(func.count(AccessLogEntry.id)))
     login(employer)
     rows = rows_of(company_export(client))
     name = rows[1][1]
     assert not name.startswith("Kandidat")
-    assert db.session.scalar(select(func.count(IdentityView.id))) == views + 1
+    assert db.session.scalar(select(func.count(AccessLogEntry.id))) == views + 1
 
 
 def test_the_period_filters_and_other_companies_see_nothing(

@@ -34,12 +34,12 @@ from marketplace.jobs import local_today
 from marketplace.ladder_terms import versions_of
 from marketplace.models import (
     CATEGORY_BITS,
+    AccessLogEntry,
     Candidate,
     ConsentMethod,
     HourKind,
     HourRecord,
     HourReminder,
-    IdentityView,
     Job,
     LadderRules,
     Notification,
@@ -412,8 +412,8 @@ def snapshot() -> dict[str, list[Any]]:
                 LadderRules.updated_by_id,
             ).order_by(LadderRules.jobcentre_id)
         ).all(),
-        "identity_views": db.session.execute(
-            select(IdentityView.id, IdentityView.viewer_id).order_by(IdentityView.id)
+        "access_log": db.session.execute(
+            select(AccessLogEntry.id, AccessLogEntry.viewer_id).order_by(AccessLogEntry.id)
         ).all(),
         "notifications": db.session.execute(
             select(Notification.id, Notification.kind).order_by(Notification.id)
@@ -622,9 +622,9 @@ def test_an_agreement_of_another_placement_is_404(
     mine = build(PRAKTIK_AGREED, a_candidate(consultant, "Anden Person", ""))
     prefix = "/company/placements" if side == COMPANY else "/placements"
     login(owner)
-    before = snapshot()
     own = client.get(f"{prefix}/{mine.placement.id}/agreement/{mine.agreement.id}")
-    assert own.status_code == 200  # the control: the right pair is shown
+    assert own.status_code == 200  # the control: the right pair is shown (and logged)
+    before = snapshot()
     db.session.expire_all()
     mixed = client.get(f"{prefix}/{mine.placement.id}/agreement/{theirs.agreement.id}")
     assert mixed.status_code == 404

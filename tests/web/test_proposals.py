@@ -13,7 +13,13 @@ from marketplace import queue
 from marketplace.candidates import CandidateData, create_candidate
 from marketplace.extensions import db
 from marketplace.jobs import local_today
-from marketplace.models import CATEGORY_BITS, IdentityView, Notification, Proposal, Weekday
+from marketplace.models import (
+    CATEGORY_BITS,
+    AccessLogEntry,
+    Notification,
+    Proposal,
+    Weekday,
+)
 from tests.support import csrf_token_from, submit
 
 # Sentinels: unique strings that must never reach a company page before consent.
@@ -109,7 +115,12 @@ def test_journey_anonymous_until_consent_then_name_for_that_company_only(
     assert PHONE in shown
     assert REF not in shown  # never the case reference, nor the note
     assert NOTE not in shown
-    assert db.session.scalar(select(func.count(IdentityView.id))) == 1
+    shown_to_company = select(func.count(AccessLogEntry.id)).where(
+        AccessLogEntry.organisation_id == employer.organisation_id,
+        AccessLogEntry.seen == "name_phone",
+        AccessLogEntry.purpose == "trial_visit",
+    )
+    assert db.session.scalar(shown_to_company) == 1
 
     # Another company sees nothing of it: not the proposal (404), not the name.
     other = make_user(make_company(name="Andet Firma"))
