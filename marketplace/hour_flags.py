@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
@@ -20,7 +21,16 @@ from marketplace.privacy import screen_for_placement
 MAX_TEXT = 1000
 
 
+ASKED_ALREADY = _l(
+    "The company has not answered the question already asked about this week. Wait for its"
+    " answer before asking something else."
+)
+
+
 def flag_week(placement: Placement, user: User, week_start: date, comment: str) -> WeekFlag:
+    """Ask the company about a week. One open question per placement and week (a partial
+    unique index): the same question sent again is the flag already made, and nobody is told
+    twice; a different one waits for the answer."""
     if user.role == Role.EMPLOYER or user.organisation_id != placement.jobcentre_id:
         raise DomainError(_l("Only the jobcentre flags a week."))
     if week_start.weekday() != 0:
@@ -31,13 +41,36 @@ def flag_week(placement: Placement, user: User, week_start: date, comment: str) 
     if len(text) > MAX_TEXT:
         raise DomainError(_l("Use at most %(max)d characters.", max=MAX_TEXT), field="comment")
     screen_for_placement(placement, user, "comment", text)
-    flag = WeekFlag(
-        placement_id=placement.id, week_start=week_start, comment=text, flagged_by_id=user.id
-    )
-    db.session.add(flag)
-    db.session.flush()
-    tell(placement, Side.COMPANY, "week_flagged", week=week_start.isocalendar().week)
+    flag = _open_flag(placement, week_start)
+    if flag is None:
+        flag = WeekFlag(
+            placement_id=placement.id, week_start=week_start, comment=text, flagged_by_id=user.id
+        )
+        try:
+            with db.session.begin_nested():  # a second writer's open flag wins the index
+                db.session.add(flag)
+        except IntegrityError:
+            flag = _open_flag(placement, week_start)
+            if flag is None:  # refused for another reason: not ours to hide
+                raise
+        else:
+            tell(placement, Side.COMPANY, "week_flagged", week=week_start.isocalendar().week)
+            return flag
+    if flag.comment != text:
+        raise DomainError(ASKED_ALREADY, field="comment")
     return flag
+
+
+def _open_flag(placement: Placement, week_start: date) -> WeekFlag | None:
+    return db.session.scalar(
+        select(WeekFlag)
+        .where(
+            WeekFlag.placement_id == placement.id,
+            WeekFlag.week_start == week_start,
+            WeekFlag.answered_at.is_(None),
+        )
+        .execution_options(populate_existing=True)
+    )
 
 
 def answer_flag(placement: Placement, flag: WeekFlag, user: User, answer: str) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -157,6 +158,15 @@ class WeekFlag(Base):
         ),
         CheckConstraint("answered_at IS NULL OR length(answer) > 0", name="answer"),
         Index("ix_week_flags_placement_week", "placement_id", "week_start"),
+        # One open question per placement and week: a double submit makes one flag.
+        Index(
+            "uq_week_flags_open",
+            "placement_id",
+            "week_start",
+            unique=True,
+            sqlite_where=text("answered_at IS NULL"),
+            postgresql_where=text("answered_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

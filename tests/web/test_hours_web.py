@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from werkzeug.test import TestResponse
 
-from marketplace import hours
+from marketplace import hour_flags, hours
 from marketplace.clock import LOCAL_TZ
 from marketplace.extensions import db
 from marketplace.ladder_terms import versions_of
@@ -687,3 +687,29 @@ def test_ids_above_the_integer_column_are_404(company, jobcentre, placement, emp
         ).status_code
         == 404
     )
+
+
+def test_a_double_submitted_flag_is_one_flag_and_one_notice(
+    jobcentre, placement, employer, consultant
+):
+    confirm_planned(placement, employer)
+    since = db.session.scalar(select(func.max(Notification.id))) or 0
+    form = filled(form_to(consultant_page(jobcentre, placement), "/hours/flag"), comment="Fri?")
+    for _ in range(2):  # the same page posted twice, as a double click does
+        assert send(jobcentre, flag_url(placement), form).status_code == 302
+    assert everything()[2] == 1
+    assert kinds_since(employer, since) == ["week_flagged"]
+
+
+def test_a_second_question_while_one_is_open_is_told_beside_the_comment(
+    jobcentre, placement, employer
+):
+    confirm_planned(placement, employer)
+    form = form_to(consultant_page(jobcentre, placement), "/hours/flag")
+    followed(jobcentre, send(jobcentre, flag_url(placement), filled(form, comment="Fri?")))
+    response = send(jobcentre, flag_url(placement), filled(form, comment="Og fredag?"))
+    assert response.status_code == 200
+    assert da_text(hour_flags.ASKED_ALREADY) in field_message(response, "comment")
+    assert form_to(response, "/hours/flag").values["comment"] == ["Og fredag?"]  # kept
+    [flag] = db.session.scalars(select(WeekFlag)).all()
+    assert flag.comment == "Fri?"
