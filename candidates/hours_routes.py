@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,8 +19,8 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm
 from marketplace.hour_export_pages import export
-from marketplace.hour_forms import input_name
-from marketplace.hour_pages import neighbours, week_arg
+from marketplace.hour_forms import FlagForm, input_name
+from marketplace.hour_pages import neighbours, week_arg, week_of
 from marketplace.hour_weeks import PlacementWeek, weeks_for
 from marketplace.labels import hour_kinds
 from marketplace.models import AccessPurpose, AccessSeen, Role
@@ -55,9 +55,10 @@ def placement_hours(placement_id: int) -> ResponseReturnValue:
 @purpose(AccessPurpose.HOURS)
 def flag_week(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
-    week = weeks_for([found], week_arg())[0]
-    comment = request.form.get("comment", "")
-    if not EmptyForm().validate_on_submit():
+    form = FlagForm()
+    week = weeks_for([found], week_of(form.week.data))[0]
+    comment = form.comment.data or ""
+    if not form.validate_on_submit():
         return _render(week, comment), 400
     try:
         hour_flags.flag_week(found, current_user, week.week_start, comment)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 
@@ -21,7 +21,7 @@ from marketplace.access import get_own_or_404, public, roles
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.forms import EmptyForm
-from marketplace.hour_forms import input_name
+from marketplace.hour_forms import ConfirmWeeksForm, input_name
 from marketplace.hour_pages import BulkConfirm, confirm_chosen
 from marketplace.hour_reminders import LinkUnusable
 from marketplace.hour_weeks import company_week
@@ -75,16 +75,17 @@ def confirm_from_link(token: str) -> ResponseReturnValue:
         reminder = hour_reminders.open_link(token)
     except LinkUnusable as error:
         return _unusable(error)
-    if not EmptyForm().validate_on_submit():
+    form = ConfirmWeeksForm()  # the week is the link's own, whatever the form says
+    if not form.validate_on_submit():
         abort(400)
-    chosen = {int(v) for v in request.form.getlist("confirm") if v.isdigit()}
+    chosen = form.confirm.data
     try:
         hour_reminders.use_link(reminder)
     except LinkUnusable as error:
         db.session.rollback()
         return _unusable(error)
     result = confirm_chosen(
-        reminder.company_id, reminder.user, reminder.opens_week, request.form, chosen, via="link"
+        reminder.company_id, reminder.user, reminder.opens_week, chosen, via="link"
     )
     if result.refused or result.errors:
         db.session.rollback()  # the link stays unused until the week is confirmed

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -19,10 +19,16 @@ from marketplace.access import roles
 from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm, parse_local_decimal
+from marketplace.forms import EmptyForm
 from marketplace.hour_export_pages import export
-from marketplace.hour_forms import input_name
-from marketplace.hour_pages import confirm_chosen, neighbours, week_arg
+from marketplace.hour_forms import (
+    ConfirmWeeksForm,
+    CorrectionForm,
+    FlagAnswerForm,
+    csrf_valid,
+    input_name,
+)
+from marketplace.hour_pages import confirm_chosen, neighbours, week_arg, week_of
 from marketplace.hour_weeks import PlacementWeek, company_week, weeks_for
 from marketplace.labels import hour_kinds
 from marketplace.models import AccessPurpose, AccessSeen, HourKind, Role
@@ -75,14 +81,12 @@ def _back(week_start: date, placement_id: int | None) -> str:
 @roles(Role.EMPLOYER)
 def confirm_hours() -> ResponseReturnValue:
     """Confirm the chosen placements' week as entered: all of them, or none if one is wrong."""
-    if not EmptyForm().validate_on_submit():
+    form = ConfirmWeeksForm()
+    if not form.validate_on_submit():
         abort(400)
-    week_start = week_arg()
-    single = request.form.get("placement", type=int)
-    chosen = {int(v) for v in request.form.getlist("confirm") if v.isdigit()}
-    result = confirm_chosen(
-        current_user.organisation_id, current_user, week_start, request.form, chosen
-    )
+    week_start = week_of(form.week.data)
+    single, chosen = form.placement.data, form.confirm.data
+    result = confirm_chosen(current_user.organisation_id, current_user, week_start, chosen)
     if result.refused:
         flash(result.refused, "error")
         return redirect(_back(week_start, single))
@@ -136,10 +140,12 @@ def placement_hours(placement_id: int) -> ResponseReturnValue:
 @roles(Role.EMPLOYER)
 def correct_hours(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
-    if not EmptyForm().validate_on_submit():
+    form = CorrectionForm()
+    if not csrf_valid(form):
         abort(400)
-    week = weeks_for([found], week_arg())[0]
-    typed = {name: request.form.get(name, "") for name in ("day", "kind", "hours", "reason")}
+    week = weeks_for([found], week_of(form.week.data))[0]
+    form = CorrectionForm.for_week(week)  # with the revision of each day the page showed
+    typed = form.typed()
     problems: dict[str, str] = {}
     try:
         day = date.fromisoformat(typed["day"])
@@ -149,14 +155,12 @@ def correct_hours(placement_id: int) -> ResponseReturnValue:
         problems["day"] = _("Choose a day of this week.")
         day = week.week_start
     kind = HourKind.PAID if typed["kind"] == HourKind.PAID else HourKind.PRAKTIK
-    try:
-        value = parse_local_decimal(typed["hours"])
-    except ValueError:
-        value = None
-        problems["hours"] = _("Enter a number of hours, like 2,5.")
-    if value is None and "hours" not in problems:
+    value = form.hours.data
+    if form.hours.process_errors:
+        problems["hours"] = str(form.hours.process_errors[0])
+    elif value is None:
         problems["hours"] = _("Enter the right number of hours (0 if none).")
-    seen = request.form.get(f"r-{kind.value}-{day.isoformat()}", type=int)
+    seen = form.seen_revision(kind, day)
     if not problems:
         try:
             hours.correct(
@@ -188,10 +192,11 @@ def answer_flag(placement_id: int, flag_id: int) -> ResponseReturnValue:
     flag = hour_flags.flag_of_or_none(found, flag_id)
     if flag is None:
         abort(404)
-    if not EmptyForm().validate_on_submit():
+    form = FlagAnswerForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        hour_flags.answer_flag(found, flag, current_user, request.form.get("answer", ""))
+        hour_flags.answer_flag(found, flag, current_user, form.answer.data or "")
     except DomainError as error:
         db.session.rollback()
         week = weeks_for([found], flag.week_start)[0]

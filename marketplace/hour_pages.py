@@ -3,7 +3,6 @@ placements' week from a form (the company's week page and the reminder's link sh
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -13,7 +12,7 @@ from flask_babel import gettext as _
 from marketplace import hours
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.hour_forms import read_week
+from marketplace.hour_forms import WeekHoursForm
 from marketplace.hour_weeks import PlacementWeek, company_week
 from marketplace.hours import week_start_of
 from marketplace.jobs import local_today
@@ -22,9 +21,14 @@ from marketplace.models import User
 
 def week_arg(default_weeks_back: int = 1) -> date:
     """The Monday of ?week=<any day of it>; last week when absent or not a date."""
-    typed = request.values.get("week", "")
+    return week_of(request.args.get("week"), default_weeks_back)
+
+
+def week_of(typed: str | None, default_weeks_back: int = 1) -> date:
+    """The Monday of the week of a typed day (a form's hidden input or the address); last
+    week when absent or not a date."""
     try:
-        day = date.fromisoformat(typed)
+        day = date.fromisoformat(typed or "")
     except ValueError:
         day = local_today() - timedelta(weeks=default_weeks_back)
     if not date(2000, 1, 3) <= day <= date(2100, 1, 1):  # keeps week sums inside the calendar
@@ -54,13 +58,12 @@ def confirm_chosen(
     company_id: int,
     user: User,
     week_start: date,
-    form: Mapping[str, str],
     chosen: set[int],
     via: str | None = None,
 ) -> BulkConfirm:
-    """Confirm the chosen placements' week as typed: all of them, or none if one is wrong.
-    `via` None means "page" for one week and "bulk" for several. Rolls back on a refusal;
-    the caller commits on success."""
+    """Confirm the chosen placements' week as typed in the request's form (WeekHoursForm):
+    all of them, or none if one is wrong. `via` None means "page" for one week and "bulk"
+    for several. Rolls back on a refusal; the caller commits on success."""
     everyone = company_week(company_id, week_start)
     result = BulkConfirm(everyone=everyone, chosen=chosen)
     if any(w.placement.id in chosen and w.confirmation is not None for w in everyone):
@@ -71,10 +74,11 @@ def confirm_chosen(
     if not weeks:
         result.refused = _("Choose at least one week that waits for confirmation.")
         return result
-    result.typed = {key: value for key, value in form.items() if key.startswith("h-")}
+    typed = WeekHoursForm.for_weeks(everyone)
+    result.typed = typed.typed()
     entries = {}
     for week in weeks:
-        found, wrong = read_week(week, form)
+        found, wrong = typed.read_week(week)
         entries[week.placement.id] = found
         result.errors.update(wrong)
     if result.errors:
