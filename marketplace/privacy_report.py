@@ -41,7 +41,9 @@ class StoredProblem:
 def stored_problems(jobcentre_id: int | None = None) -> Iterator[StoredProblem]:
     """Every stored text a company can read (or a CPR number anywhere) that the screening
     would refuse today, candidate by candidate. Reads only; the jobcentre cleans the texts."""
-    jobcentres = dict(db.session.execute(select(Jobcentre.id, Jobcentre.name)).tuples().all())
+    jobcentres = {
+        id_: name for id_, name in db.session.execute(select(Jobcentre.id, Jobcentre.name))
+    }
     consented = set(
         db.session.scalars(select(Consent.proposal_id).where(Consent.withdrawn_at.is_(None)))
     )

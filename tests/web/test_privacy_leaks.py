@@ -1,8 +1,12 @@
-"""The leak test: before consent, no company page, notification or e-mail shows identity.
+"""The leak test: before consent, no company page, notification, e-mail or export shows
+identity, and no company ever reads health data.
 
 Every GET route a company user may open is visited (found from the URL map, so a page added
 later is visited too), with the ids of the company's own objects, and every notification
-and e-mail the company's users got. Identity fields hold unique sentinel strings.
+and e-mail the company's users got, and the payroll CSV for a period that holds confirmed
+hours. Identity fields hold unique sentinel strings. Health sentences are typed where a
+consultant types (profile, pitch, a change of hours, a week flag): each must be refused at
+input, and none may appear anywhere the company looks.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import select
 
-from marketplace import delivery, placements, proposals, queue
+from marketplace import delivery, hour_flags, placements, proposals, queue
 from marketplace.access import PUBLIC, allowed_roles_of
 from marketplace.candidates import CandidateData, create_candidate
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.jobs import local_today
+from marketplace.ladder_terms import latest_terms
 from marketplace.models import (
     CATEGORY_BITS,
     Notification,
@@ -29,12 +35,20 @@ from marketplace.models import (
     StepKind,
     Weekday,
 )
+from marketplace.privacy import NO_HEALTH, pseudonym_code
+from marketplace.step_terms import hours_change
+from tests.html_forms import error_ids
 from tests.support import submit
+from tests.unit.test_hour_records import MONDAY, confirm
+from tests.unit.test_ladder_steps import ladder_job, paid_terms
+from tests.web.test_caseload import fill
 
 NAME = "Sentinelname Leakcheckson"
 PHONE = "71 72 73 74"
 IDENTITY = ["Sentinelname", "Leakcheckson", "71 72 73 74", "71727374", "leak@sentinel.example"]
 NEVER = ["CASE-LEAK-9", "NOTE-LEAK-8", "6999", "Tjek aldrig denne note"]
+# The payroll export is downloaded for the weeks around MONDAY (confirmed paid hours).
+PERIOD = f"start={MONDAY - timedelta(days=7)}&end={MONDAY + timedelta(days=6)}"
 
 
 @pytest.fixture
@@ -84,6 +98,19 @@ def setting(app, client, consultant, employer, make_job, make_company, make_user
         placement.version,
     )
     terms = placements.accept_step(step, employer, placement.version)
+    # A second placement of the same person, with paid hours confirmed three weeks ago: the
+    # payroll export for that period holds it (under the pseudonym until consent).
+    paid_job = ladder_job(make_job, employer, title="Lager om morgenen")
+    hire = proposals.propose(paid_job, person, consultant, "God til lager.")
+    proposals.accept(hire, employer, local_today())
+    began = MONDAY - timedelta(days=7)
+    hired = placements.start(hire, employer, Phase.PAID, began, today=began)
+    offer = paid_terms(paid_job, MONDAY, hours="6", weekdays=int(Weekday.TUE | Weekday.THU))
+    offered = placements.propose_step(
+        hired, employer, StepKind.PAID, offer, hired.version, today=began
+    )
+    placements.accept_step(offered, consultant, hired.version, today=began)
+    confirm(hired, employer)
     db.session.commit()
     colleague = make_user(employer.organisation, email="kollega-leak@test.example")
     other_company_user = make_user(make_company(name="Andet Firma"))
@@ -92,6 +119,7 @@ def setting(app, client, consultant, employer, make_job, make_company, make_user
         "job": job,
         "proposal": proposal,
         "placement": placement,
+        "hired": hired,
         "terms": terms,
         "colleague": colleague,
         "other": other_company_user,
@@ -125,11 +153,16 @@ def company_get_urls(app, user, setting) -> list[str]:
             continue  # invitation and hours links: test_hour_reminders checks the latter
         if "reminder_id" in arguments:
             continue  # only redirects to the hours page, which is checked here
-        path = rule.rule
-        for name, value in ids.items():
-            path = path.replace(f"<id:{name}>", str(value))
-        assert "<" not in path, f"a company page whose id the leak test cannot fill: {rule.rule}"
-        urls.append(path)
+        for placement_id in (setting["placement"].id, setting["hired"].id):
+            path = rule.rule.replace("<id:placement_id>", str(placement_id))
+            for name, value in ids.items():
+                path = path.replace(f"<id:{name}>", str(value))
+            assert "<" not in path, f"a company page whose id the leak test cannot fill: {rule}"
+            urls.append(path)
+    # The confirmed week of the paid placement (its flags), and the payroll export for it.
+    hired = setting["hired"].id
+    urls += [f"/company/hours?week={MONDAY}", f"/company/placements/{hired}/hours?week={MONDAY}"]
+    urls.append(f"/company/hours/export?{PERIOD}")
     return sorted(set(urls))
 
 
@@ -186,3 +219,73 @@ def test_after_consent_name_and_phone_only_for_that_company(
     stranger = everything_seen(app, setting["other"], setting, login, outbox)
     for sentinel in IDENTITY + NEVER:
         assert sentinel not in stranger, sentinel
+
+
+def test_the_payroll_export_holds_the_placement_under_its_pseudonym_before_consent(
+    app, client, employer, login, setting
+):
+    browser = app.test_client()
+    login(employer, via=browser)
+    response = browser.get(f"/company/hours/export?{PERIOD}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    csv = response.get_data(as_text=True)
+    code = pseudonym_code(setting["person"].id, employer.organisation_id)
+    assert code in csv  # the export does hold the placement's hours...
+    for sentinel in IDENTITY + NEVER:
+        assert sentinel not in csv  # ...under the pseudonym only
+
+
+# Health sentences as a consultant might type them, and a word of each that must never reach
+# a company page, notification, e-mail or export.
+HEALTH = {
+    "other_limitations": ("Har PTSD og depression efter krigen", "PTSD"),
+    "pitch": ("Tidligere hashmisbrug, nu ædru i to år", "hashmisbrug"),
+    "reason": ("Færre timer mens han er i behandling hos psykiater", "psykiater"),
+    "comment": ("Var han sygemeldt torsdag?", "sygemeldt"),
+}
+
+
+def test_health_sentences_are_refused_at_input_and_no_company_reads_them(
+    app, client, consultant, employer, login, outbox, setting, make_job
+):
+    person, hired = setting["person"], setting["hired"]
+    refused = {}  # `client` is the consultant's browser (see setting)
+
+    # The profile and the pitch, through the consultant's forms.
+    text = HEALTH["other_limitations"][0]
+    response = fill(client, f"/candidates/{person.id}/edit", other_limitations=text)
+    refused["other_limitations"] = error_ids(response) == ["other_limitations"]
+    other_job = make_job(employer.organisation, employer, title="Kantine")
+    url = f"/jobs/{other_job.id}/propose/{person.id}"
+    response = submit(client, url, {"pitch": HEALTH["pitch"][0]})
+    refused["pitch"] = error_ids(response) == ["pitch"]
+
+    # What the jobcentre writes in a placement: a change of hours, a week flag.
+    current = latest_terms(hired.id)
+    start_on = MONDAY + timedelta(days=28)
+    change = hours_change(current, start_on, Decimal(8), current.paid_weekdays, HEALTH["reason"][0])
+    for field, action in (
+        (
+            "reason",
+            lambda: placements.propose_step(
+                hired, consultant, StepKind.HOURS, change, hired.version
+            ),
+        ),
+        ("comment", lambda: hour_flags.flag_week(hired, consultant, MONDAY, HEALTH["comment"][0])),
+    ):
+        try:
+            action()
+        except DomainError as error:
+            refused[field] = (error.field, error.message) == (field, NO_HEALTH)
+        else:
+            refused[field] = False
+        db.session.commit()
+
+    leaks = []
+    for user in (employer, setting["colleague"]):
+        seen = everything_seen(app, user, setting, login, outbox)
+        assert "Lager om morgenen" in seen  # the paid placement's pages were visited
+        leaks += [(user.email, word) for _, word in HEALTH.values() if word in seen]
+    assert leaks == []
+    assert refused == dict.fromkeys(HEALTH, True)
