@@ -221,14 +221,14 @@ def test_the_employer_asks_and_the_consultant_accepts_with_a_comment(
     answered = send(
         jobcentre,
         step_url(placement, step, "jobcentre", "accept"),
-        filled(form, note="Aftalt med Anna i dag"),
+        filled(form, note="Aftalt med borgeren i dag"),
     )
     assert answered.headers["Location"] == timeline_url(placement, "jobcentre")
     db.session.expire_all()
     step = db.session.get(PlacementStep, step.id)
     assert (step.status, step.answer_note, step.decided_by_id) == (
         "accepted",
-        "Aftalt med Anna i dag",
+        "Aftalt med borgeren i dag",
         consultant.id,
     )
     new = versions_of(placement.id)[-1]
@@ -243,7 +243,7 @@ def test_the_employer_asks_and_the_consultant_accepts_with_a_comment(
         assert hours_text("6") in now[:agreed_from]
         assert da_date(NEXT_MONDAY) in now[agreed_from:]
         assert hours_text("10,5") in now[agreed_from:]
-        assert "Aftalt med Anna i dag" in text_of(browser.get(timeline_url(placement, side)))
+        assert "Aftalt med borgeren i dag" in text_of(browser.get(timeline_url(placement, side)))
 
 
 def test_the_consultant_asks_from_a_past_day_and_the_terms_now_change_at_once(
