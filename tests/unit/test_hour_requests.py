@@ -187,12 +187,12 @@ def test_a_request_accepted_by_the_other_side_becomes_the_next_terms_version(
     assert placement.version == seen + 1
     assert terms_count(placement) == 1  # only an agreement writes terms
 
-    new = answer(step, answerer, note="  Aftalt med Anna  ")
+    new = answer(step, answerer, note="  Aftalt med borgeren  ")
 
     assert (step.status, step.decided_by_id, step.answer_note) == (
         "accepted",
         answerer.id,
-        "Aftalt med Anna",
+        "Aftalt med borgeren",
     )
     assert [(v.number, v.phase) for v in versions_of(placement.id)] == [(1, "paid"), (2, "paid")]
     assert (new.step_id, new.created_by_id, new.effective_from) == (

@@ -285,7 +285,8 @@ def flag_answer(built: Built) -> dict[str, str]:
 
 
 def week_question(built: Built) -> dict[str, str]:
-    return {"week": LAST_WEEK.isoformat(), "comment": "Og tirsdag?"}
+    # The week before the flagged one: one open question per week, and last week's is open.
+    return {"week": (LAST_WEEK - timedelta(days=7)).isoformat(), "comment": "Og tirsdag?"}
 
 
 def rules_form(_built: Built | None) -> dict[str, str]:

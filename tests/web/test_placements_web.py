@@ -1038,6 +1038,7 @@ def test_the_company_sees_the_pseudonym_until_consent_then_the_name(
         assert code in page, path
         assert NAME not in page, path
         assert PHONE not in page, path
+
     def company_views() -> list[AccessLogEntry]:
         return list(
             db.session.scalars(

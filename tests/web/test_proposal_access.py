@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 from flask import Flask, url_for
-from flask_babel import force_locale
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from marketplace import privacy, proposals
