@@ -23,6 +23,9 @@ KIND_LABELS = {
     RetentionKind.CONSENTS.value: _l("Notes on consents"),
     RetentionKind.PLACEMENTS.value: _l("Placement texts: tasks, mentor, reasons, notes"),
     RetentionKind.HOUR_TEXTS.value: _l("Notes and reasons on hours, questions about weeks"),
+    RetentionKind.HOUR_FIGURES.value: _l(
+        "The hour figures: days and hours worked, confirmed weeks, questions about weeks"
+    ),
     RetentionKind.NOTIFICATIONS.value: _l("Notifications about the person"),
     RetentionKind.ACCESS_LOG.value: _l("The log of who saw the person's data"),
 }

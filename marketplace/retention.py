@@ -9,7 +9,11 @@ its candidates with SKIP LOCKED, so two runs at once share the work instead of d
 
 Rows are kept where figures depend on them (proposals, placements, hour records: the
 jobcentre's counts and the hours tallies still add up); their texts go. Identity values,
-notifications and the access log go altogether. The task owns the transaction (it commits).
+notifications and the access log go altogether. The hour figures themselves (hour records,
+week confirmations, week flags) go by their own, longer rule, when they can count toward no
+hour rule any more; the person's mark is written before the delete, in the same transaction,
+because the trigger on hour_records lets a delete through only for a marked, due person. The
+task owns the transaction (it commits).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from marketplace.models import (
     RetentionKind,
     RetentionProgress,
     RetentionRule,
+    WeekConfirmation,
     WeekFlag,
 )
 from marketplace.models.retention import ERASED
@@ -209,6 +214,27 @@ def _hour_texts(ids: Sequence[int]) -> None:
     )
 
 
+def _hour_figures(ids: Sequence[int]) -> None:
+    # The trigger on hour_records (migration 0012) checks the mark _mark wrote before this.
+    # One statement for all of a person's records: a correction references the revision it
+    # corrects, and both dialects check that key at the end of the statement. Then what only
+    # pointed at the records: the week confirmations and the questions about weeks.
+    placement_ids = select(Placement.id).where(Placement.candidate_id.in_(ids))
+    db.session.execute(
+        delete(HourRecord).where(HourRecord.candidate_id.in_(ids)).execution_options(**UNSYNCED)
+    )
+    db.session.execute(
+        delete(WeekFlag)
+        .where(WeekFlag.placement_id.in_(placement_ids))
+        .execution_options(**UNSYNCED)
+    )
+    db.session.execute(
+        delete(WeekConfirmation)
+        .where(WeekConfirmation.placement_id.in_(placement_ids))
+        .execution_options(**UNSYNCED)
+    )
+
+
 def _notifications(ids: Sequence[int]) -> None:
     # Notifications about the person's own rows (the pseudonym and job title travel in them).
     subjects = {
@@ -244,6 +270,7 @@ HANDLERS: dict[str, Callable[[Sequence[int]], None]] = {
     RetentionKind.CONSENTS: _consents,
     RetentionKind.PLACEMENTS: _placements,
     RetentionKind.HOUR_TEXTS: _hour_texts,
+    RetentionKind.HOUR_FIGURES: _hour_figures,
     RetentionKind.NOTIFICATIONS: _notifications,
     RetentionKind.ACCESS_LOG: _access_log,
 }
@@ -258,6 +285,7 @@ def _mark(ids: Sequence[int], kind: str, now: datetime) -> None:
     db.session.add_all(
         RetentionProgress(candidate_id=candidate_id, kind=kind, done_at=now) for candidate_id in ids
     )
+    db.session.flush()  # before the handler: the hour figures' trigger reads the mark
 
 
 def _record(rule: RetentionRule, people: Counter[int], run_at: datetime) -> None:
@@ -319,8 +347,8 @@ def run(
             if not due:
                 break
             ids = [candidate_id for candidate_id, _ in due]
-            HANDLERS[kind](ids)
             _mark(ids, kind, now)
+            HANDLERS[kind](ids)
             _record(rule, Counter(jobcentre_id for _, jobcentre_id in due), now)
             db.session.commit()
             report.people[kind] += len(ids)

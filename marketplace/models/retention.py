@@ -3,7 +3,10 @@ erasure log that holds no personal data, and each candidate's progress through t
 
 A rule names a kind of data, the months after the case ended (the candidate closed and every
 placement over), the action, and the days it is valid. The rows are seeded by migration 0012
-with their sources; docs/PRIVACY.md explains each default.
+with their sources; docs/PRIVACY.md explains each default. The hour figures are the one kind
+the database itself guards: a row of `hour_records` may be deleted only for a closed case the
+eraser has marked for it (`retention_progress`), long enough after the case ended (the
+trigger of migration 0012).
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ class RetentionKind(StrEnum):
     CONSENTS = "consents"  # the consultant's note on a consent
     PLACEMENTS = "placements"  # tasks, mentor, special reasons, step answers, end note
     HOUR_TEXTS = "hour_texts"  # day notes, correction reasons, week flags (figures stay)
+    # The confirmed figures: hour records, week confirmations, week flags. They count toward
+    # the hour rules (the employment requirement looks back 10 years), so they go last.
+    HOUR_FIGURES = "hour_figures"
     NOTIFICATIONS = "notifications"  # notifications about the person's proposals, placements
     ACCESS_LOG = "access_log"  # who saw the person's identity, searched or exported them
 
@@ -48,7 +54,12 @@ class RetentionAction(StrEnum):
 
 
 # Kinds whose rows can go without breaking a figure; the others keep their rows.
-ERASABLE = (RetentionKind.IDENTITY, RetentionKind.NOTIFICATIONS, RetentionKind.ACCESS_LOG)
+ERASABLE = (
+    RetentionKind.IDENTITY,
+    RetentionKind.HOUR_FIGURES,
+    RetentionKind.NOTIFICATIONS,
+    RetentionKind.ACCESS_LOG,
+)
 
 
 def _values(enum: type[StrEnum]) -> str:

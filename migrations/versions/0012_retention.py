@@ -4,9 +4,15 @@ Each candidate gets the moment it was closed (retention counts from it, or from 
 placement's end if later); existing closed candidates take their last update as the best
 known moment. The rules are seeded with their sources (docs/PRIVACY.md).
 
-Hour records stay append-only, with one narrow exception the eraser needs: once the person's
+Hour records stay append-only, with two narrow exceptions the eraser needs: once the person's
 case is closed, an UPDATE may blank the day note and replace a correction's reason with the
-erased mark, and must leave every other column as it was. The figures never change.
+erased mark, and must leave every other column as it was; the figures never change. And a
+DELETE goes through only when the hour figures' retention is due for the person: the case is
+closed, every placement has ended, and the eraser has marked the person for the kind
+'hour_figures' (retention_progress, written in the same transaction before the delete, no
+earlier than the case's closing) at a time at least the shortest hour-figures rule's months
+after the closing and after every placement's end (less a week's slack for month ends and
+time zones). Any other DELETE is refused, for every writer.
 
 Revision ID: 0012_retention
 Revises: 0011_access_log
@@ -28,8 +34,8 @@ depends_on = None
 ERASED = "\u2014"  # marketplace.models.retention.ERASED, frozen here
 
 KINDS = ("identity", "profile", "proposals", "consents", "placements", "hour_texts",
-         "notifications", "access_log")
-ERASABLE = ("identity", "notifications", "access_log")
+         "hour_figures", "notifications", "access_log")
+ERASABLE = ("identity", "hour_figures", "notifications", "access_log")
 
 # The basis is shown to the jobcentre's admin as written (Danish, like the hour rules' names).
 KLE = ("Kommunal praksis efter KLE (kassation K5): sagens oplysninger slettes 5 år efter, "
@@ -43,6 +49,10 @@ RULES = [
     ("hour_texts", 60, "pseudonymise",
      "Arbejdsgiverens registrering af arbejdstid gemmes i 5 år (arbejdstidsreglerne fra "
      "1. juli 2024); timetallene bevares pseudonymiseret til beskæftigelseskravets 10 år"),
+    ("hour_figures", 120, "erase",
+     "Beskæftigelseskravet tæller ordinære timer inden for de seneste 10 år (fra 1. juli "
+     "2025); ældre timetal kan ikke tælle med i nogen regel. Arbejdsgiverens egen registrering "
+     "af arbejdstid (5 år) er arbejdsgiverens, ikke vores"),
     ("notifications", 60, "erase", KLE),
     ("access_log", 60, "erase",
      KLE + "; loggen gemmes lige så længe som sagen, den viser (EU-Domstolen C-579/21)"),
@@ -62,21 +72,57 @@ _PG_KEPT = (
     + ", ".join(f"OLD.{c}" for c in _KEPT) + ")"
 )
 
+# A DELETE of a record: the hour figures' retention is due for its person. The marker must be
+# for the current closing and claim a moment at least the shortest hour-figures rule's months
+# after the closing and after every placement's end (a week's slack: the eraser counts whole
+# local days back from month ends); no rule, no delete. The placeholders take each dialect's
+# date arithmetic.
+_MONTHS = "(SELECT min(r.months) FROM retention_rules r WHERE r.kind = 'hour_figures')"
+_DUE = (
+    "EXISTS (SELECT 1 FROM candidates c JOIN retention_progress p ON p.candidate_id = c.id"
+    " WHERE c.id = OLD.candidate_id AND c.status = 'closed' AND p.kind = 'hour_figures'"
+    " AND {done_at} >= {closed_at} AND {done_at} >= {closed_at_later}"
+    " AND NOT EXISTS (SELECT 1 FROM placements pl WHERE pl.candidate_id = c.id"
+    " AND (pl.ended_on IS NULL OR {ended_later} > {done_on})))"
+)
+_SQLITE_DUE = _DUE.format(
+    done_at="datetime(p.done_at)",
+    closed_at="datetime(c.closed_at)",
+    closed_at_later=f"datetime(c.closed_at, '+' || {_MONTHS} || ' months', '-7 days')",
+    ended_later=f"date(pl.ended_on, '+' || {_MONTHS} || ' months', '-7 days')",
+    done_on="date(p.done_at)",
+)
+_PG_DUE = _DUE.format(
+    done_at="p.done_at",
+    closed_at="c.closed_at",
+    closed_at_later=f"c.closed_at + make_interval(months => {_MONTHS}) - interval '7 days'",
+    ended_later=f"(pl.ended_on + make_interval(months => {_MONTHS}) - interval '7 days')::date",
+    done_on="p.done_at::date",
+)
+
 SQLITE_UP = [
     "DROP TRIGGER hour_records_no_update",
     "CREATE TRIGGER hour_records_no_update BEFORE UPDATE ON hour_records"
     f" WHEN NOT ({_SQLITE_KEPT} AND {_ERASING})"
+    " BEGIN SELECT RAISE(ABORT, 'hour records are append-only'); END",
+    "DROP TRIGGER hour_records_no_delete",
+    "CREATE TRIGGER hour_records_no_delete BEFORE DELETE ON hour_records"
+    f" WHEN NOT ({_SQLITE_DUE})"
     " BEGIN SELECT RAISE(ABORT, 'hour records are append-only'); END",
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER hour_records_no_update",
     "CREATE TRIGGER hour_records_no_update BEFORE UPDATE ON hour_records"
     " BEGIN SELECT RAISE(ABORT, 'hour records are append-only'); END",
+    "DROP TRIGGER hour_records_no_delete",
+    "CREATE TRIGGER hour_records_no_delete BEFORE DELETE ON hour_records"
+    " BEGIN SELECT RAISE(ABORT, 'hour records are append-only'); END",
 ]
 PG_UP = [
     "CREATE OR REPLACE FUNCTION hour_records_append_only() RETURNS trigger LANGUAGE plpgsql"
     " AS $$ BEGIN"
     f" IF TG_OP = 'UPDATE' AND {_PG_KEPT} AND {_ERASING} THEN RETURN NEW; END IF;"
+    f" IF TG_OP = 'DELETE' AND {_PG_DUE} THEN RETURN OLD; END IF;"
     " RAISE EXCEPTION 'hour records are append-only'"
     " USING ERRCODE = 'integrity_constraint_violation'; END $$",
 ]

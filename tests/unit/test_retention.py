@@ -1,5 +1,6 @@
 """Retention: a closed case's data is erased or pseudonymised when its rule says so, in
-batches, idempotently, with an erasure record that holds no personal data; the figures stay.
+batches, idempotently, with an erasure record that holds no personal data; the figures stay
+for 10 years, then go, and the database lets no one else delete them.
 
 The leak test writes sentinel strings into every text a candidate's case can reach, ages the
 data by running the task with a later clock, and then reads every column of every table the
@@ -43,10 +44,13 @@ from marketplace.models import (
     Placement,
     Proposal,
     RetentionKind,
+    RetentionProgress,
     RetentionRule,
     StepKind,
     User,
+    WeekConfirmation,
     Weekday,
+    WeekFlag,
 )
 from marketplace.models.retention import ERASED
 from marketplace.step_terms import hours_change
@@ -58,6 +62,10 @@ PHONE = "29 47 18 36"
 KEEP = "qzkeep"  # a case not yet due carries this instead
 MONDAY = hours.week_start_of(today()) - timedelta(days=21)
 AGED = timedelta(days=61 * 31)  # more than 60 months on
+TEN_YEARS = timedelta(days=121 * 31)  # more than 120 months on: the hour figures are due
+FIGURES = RetentionKind.HOUR_FIGURES.value
+# What is due after five years: every kind but the hour figures.
+AT_FIVE = [kind.value for kind in RetentionKind if kind != RetentionKind.HOUR_FIGURES]
 
 
 def later(months_days: timedelta = AGED) -> datetime:
@@ -262,9 +270,17 @@ def case(make_job: Callable[..., Job], consultant: User, employer: User) -> Cand
 def test_every_kind_has_a_rule_in_force_with_its_source():
     rules = retention.rules_in_force(today())
     assert [rule.kind for rule in rules] == [kind.value for kind in RetentionKind]
-    assert all(rule.basis and rule.months == 60 for rule in rules)
+    assert all(rule.basis for rule in rules)
+    assert {rule.kind: rule.months for rule in rules} == {
+        **{kind: 60 for kind in AT_FIVE},
+        FIGURES: 120,
+    }
     erased = {rule.kind for rule in rules if rule.action == "erase"}
-    assert erased == {"identity", "notifications", "access_log"}
+    assert erased == {"identity", "hour_figures", "notifications", "access_log"}
+    figures = {rule.kind: rule for rule in rules}[FIGURES]
+    assert "Beskæftigelseskravet" in figures.basis
+    assert "10 år" in figures.basis
+    assert "arbejdsgiverens" in figures.basis.lower()
 
 
 def test_a_later_rule_of_a_kind_takes_over_from_its_day():
@@ -285,7 +301,13 @@ def test_a_later_rule_of_a_kind_takes_over_from_its_day():
 
 
 @pytest.mark.parametrize(
-    ("kind", "action"), [("identity", "pseudonymise"), ("hour_texts", "erase"), ("cpr", "erase")]
+    ("kind", "action"),
+    [
+        ("identity", "pseudonymise"),
+        ("hour_texts", "erase"),
+        ("hour_figures", "pseudonymise"),
+        ("cpr", "erase"),
+    ],
 )
 def test_the_database_refuses_a_rule_that_does_not_fit_its_kind(kind: str, action: str):
     assert_refused_by_database(
@@ -333,7 +355,7 @@ def test_after_the_rules_run_no_text_of_the_case_remains_and_the_figures_add_up(
 
     assert holding(SENTINEL, PHONE) == []
     assert report.finished
-    assert report.people == Counter({kind.value: 1 for kind in RetentionKind})
+    assert report.people == Counter({kind: 1 for kind in AT_FIVE})  # the figures' time is not up
     db.session.expire_all()
     assert counts(case.jobcentre_id) == figures
     assert [(t.rule.name, t.counted) for t in tallies(case.id, today())] == tally
@@ -358,7 +380,9 @@ def test_after_the_rules_run_no_text_of_the_case_remains_and_the_figures_add_up(
     assert pseudonymised.lifting_max_kg is None
     # One erasure record per rule and jobcentre, with a count and nothing about the person.
     assert records() == sorted(
-        (rule.kind, rule.action, case.jobcentre_id, 1) for rule in retention.rules_in_force(today())
+        (rule.kind, rule.action, case.jobcentre_id, 1)
+        for rule in retention.rules_in_force(today())
+        if rule.kind != FIGURES
     )
     for column in ErasureRecord.__table__.columns:
         assert column.name not in {"candidate_id", "name", "note", "text"}
@@ -445,6 +469,154 @@ def test_a_correction_keeps_its_erased_mark(case: Candidate):
         )
     )
     assert reasons == {ERASED}
+
+
+# --- The hour figures go after 10 years --------------------------------------------------------
+
+
+def figures_of(candidate_id: int) -> dict[str, Any]:
+    """The person's hour records, their current hours, and the weeks confirmed and flagged."""
+    from marketplace.hour_tallies import is_current
+
+    placement_ids = select(Placement.id).where(Placement.candidate_id == candidate_id)
+    return {
+        "records": db.session.scalar(
+            select(func.count(HourRecord.id)).where(HourRecord.candidate_id == candidate_id)
+        ),
+        "current_hours": db.session.scalar(
+            select(func.sum(HourRecord.hours)).where(
+                HourRecord.candidate_id == candidate_id, is_current()
+            )
+        ),
+        "confirmations": db.session.scalar(
+            select(func.count(WeekConfirmation.id)).where(
+                WeekConfirmation.placement_id.in_(placement_ids)
+            )
+        ),
+        "flags": db.session.scalar(
+            select(func.count(WeekFlag.id)).where(WeekFlag.placement_id.in_(placement_ids))
+        ),
+    }
+
+
+def test_at_ten_years_the_hour_figures_go_and_no_one_else_s(
+    case: Candidate, make_job: Callable[..., Job], consultant: User, employer: User
+):
+    other = whole_case(make_job, consultant, employer)
+    other.closed_at = utcnow() + timedelta(days=2 * 365)  # closed later: its figures not yet due
+    db.session.flush()
+    mine, theirs = figures_of(case.id), figures_of(other.id)
+    assert mine["records"] > 1  # a correction too
+    assert mine["confirmations"] > 0
+    assert mine["flags"] > 0
+    assert theirs["records"] > 1
+    figures = counts(case.jobcentre_id)
+    tally = [(t.rule.name, t.counted) for t in tallies(case.id, today())]
+    assert any(counted > 0 for _, counted in tally)
+
+    # Five years on: the texts go, every figure stays and the tallies add up as before.
+    report = retention.run(later())
+    assert FIGURES not in report.people
+    db.session.expire_all()
+    assert figures_of(case.id) == mine
+    assert counts(case.jobcentre_id) == figures
+    assert [(t.rule.name, t.counted) for t in tallies(case.id, today())] == tally
+
+    # Ten years on: the person's figures go; the other person's stay.
+    at = later(TEN_YEARS)
+    report = retention.run(at)
+    assert report.finished
+    assert report.people[FIGURES] == 1
+    db.session.expire_all()
+    assert figures_of(case.id) == {
+        "records": 0,
+        "current_hours": None,
+        "confirmations": 0,
+        "flags": 0,
+    }
+    assert figures_of(other.id) == theirs
+    assert all(t.counted == 0 for t in tallies(case.id, today()))
+    # The jobcentre's counts lose exactly this person's hours (the intended effect).
+    after = counts(case.jobcentre_id)
+    assert after["hour_records"] == figures["hour_records"] - mine["records"]
+    assert after["current_hours"] == figures["current_hours"] - mine["current_hours"]
+    assert after["placements"] == figures["placements"]  # the placement rows stay
+    # The run's record counts the person under the rule, with nothing about them.
+    rule = {r.kind: r for r in retention.rules_in_force(today())}[FIGURES]
+    logged = db.session.scalars(
+        select(ErasureRecord).where(ErasureRecord.run_at == at, ErasureRecord.kind == FIGURES)
+    ).all()
+    assert [(r.rule_id, r.action, r.jobcentre_id, r.people) for r in logged] == [
+        (rule.id, "erase", case.jobcentre_id, 1)
+    ]
+
+    # A second run finds nothing due and writes nothing.
+    before, logged_all = snapshot(), records()
+    report = retention.run(at + timedelta(days=1))
+    assert sum(report.people.values()) == 0
+    assert snapshot() == before
+    assert records() == logged_all
+
+
+def test_the_hour_figures_go_in_batches(make_job: Callable[..., Job], consultant, employer):
+    people = [whole_case(make_job, consultant, employer) for _ in range(3)]
+    at = later(TEN_YEARS)
+    report = retention.run(at, batch_size=2, max_batches=1)
+    assert report.people[FIGURES] == 2
+    assert not report.finished
+    report = retention.run(at, batch_size=2, max_batches=1)
+    assert report.people[FIGURES] == 1
+    db.session.expire_all()
+    assert all(figures_of(p.id)["records"] == 0 for p in people)
+    logged = db.session.scalars(select(ErasureRecord).where(ErasureRecord.kind == FIGURES))
+    assert [r.people for r in logged] == [3]  # the same run time: one record
+
+
+def mark(candidate: Candidate, done_at: datetime) -> None:
+    """A mark as the eraser writes it, by another writer."""
+    db.session.add(RetentionProgress(candidate_id=candidate.id, kind=FIGURES, done_at=done_at))
+    db.session.flush()
+
+
+DELETE_ALL = "DELETE FROM hour_records WHERE candidate_id = :id"
+
+
+def test_a_delete_outside_the_eraser_is_refused_even_when_the_figures_are_due(case: Candidate):
+    # Without the eraser's mark, no delete: not at ten years, not ever.
+    assert_refused_by_database(DELETE_ALL, id=case.id)
+    record = db.session.scalar(select(HourRecord.id).where(HourRecord.candidate_id == case.id))
+    assert_refused_by_database("DELETE FROM hour_records WHERE id = :id", id=record)
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["five_years", "reopened", "placement_ended_later", "closed_again", "no_rule"],
+)
+def test_a_delete_of_a_person_not_yet_due_is_refused_even_with_a_mark(case: Candidate, why: str):
+    """A second writer that writes the mark itself still cannot delete early."""
+    done_at = later(TEN_YEARS)
+    if why == "five_years":
+        done_at = later()
+    elif why == "reopened":
+        set_status(case, CandidateStatus.ACTIVE)
+    elif why == "placement_ended_later":
+        placement = db.session.scalar(select(Placement).where(Placement.candidate_id == case.id))
+        placement.ended_on = today() + timedelta(days=3 * 365)
+    elif why == "closed_again":
+        case.closed_at = done_at + timedelta(days=1)  # the mark is of an earlier closing
+    elif why == "no_rule":
+        db.session.execute(
+            text("DELETE FROM retention_rules WHERE kind = :kind"), {"kind": FIGURES}
+        )
+    db.session.flush()
+    mark(case, done_at)
+    assert_refused_by_database(DELETE_ALL, id=case.id)
+
+
+def test_the_trigger_lets_a_marked_due_person_s_figures_go_in_one_statement(case: Candidate):
+    mark(case, later(TEN_YEARS))
+    db.session.execute(text(DELETE_ALL), {"id": case.id})
+    assert figures_of(case.id)["records"] == 0
 
 
 # --- Batches ----------------------------------------------------------------------------------

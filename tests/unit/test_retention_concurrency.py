@@ -1,6 +1,7 @@
 """Two retention runs at the same moment, on PostgreSQL: each batch takes its people with
-SKIP LOCKED, so the runs share the work; every person is handled once per kind, and the
-erasure records count each person once.
+SKIP LOCKED, so the runs share the work; every person is handled once per kind (the run is
+ten years on, so the hour figures' rule is due too), and the erasure records count each person
+once.
 
 As in the other concurrency tests, the data is committed to a scratch database of the test's
 own and each run has its own thread, app context and session. SQLite has no concurrent
@@ -24,7 +25,7 @@ from marketplace.extensions import db
 from marketplace.models import ErasureRecord, RetentionKind, RetentionProgress, Role
 from tests.conftest import migrate_to_head
 from tests.databases import scratch_database
-from tests.unit.test_retention import SENTINEL, holding, later, person
+from tests.unit.test_retention import SENTINEL, TEN_YEARS, holding, later, person
 from tests.web.test_hour_reminders_concurrency import run_together
 
 PEOPLE = 6
@@ -63,7 +64,7 @@ def test_two_runs_at_once_handle_each_person_once(
         time.sleep(0.3)  # the other run's batch meets these locked rows and skips them
 
     monkeypatch.setitem(retention.HANDLERS, RetentionKind.IDENTITY, slowly)
-    now = later()
+    now = later(TEN_YEARS)
     ready = threading.Barrier(2)
 
     def run() -> int:
