@@ -50,6 +50,11 @@ def app_config(database_url: str, workdir: Path, **extra: Any) -> dict[str, Any]
         # In-process tasks by default; the queue tests build apps of their own on Redis.
         "REDIS_URL": None,
         "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
+        # Each xdist worker counts under a prefix of its own: limiter.reset() at the start of
+        # a test deletes only its worker's counters, never those of a test running beside it.
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "key_prefix": f"LIMITER-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        },
         "SERVER_NAME": None,
         "BASE_URL": "http://localhost",
         **extra,

@@ -8,7 +8,7 @@ ahead; Jonas records the consent; Hanne now sees name and phone; Jonas sees that
 Other tests share the live server, so the candidate gets a name and phone of their own, found
 by those, never by counting. Elements are found by URL, form action, id and their own <label>;
 the only texts written here are the Danish words the brief names ("Mine kandidater",
-"Foreslå kandidat", "Kandidater", "Telefonisk", "Forslag", "Hvem har set personens navn").
+"Foreslå kandidat", "Kandidater", "Telefonisk", "Forslag", "Hvem har set personens oplysninger").
 """
 
 from __future__ import annotations
@@ -302,10 +302,13 @@ def test_proposal_is_anonymous_until_consent_then_shows_name_and_phone(
     # Jonas sees that Hanne was shown the name.
     log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     open_candidate_from_caseload(page, axe_check, name, cid)
-    views = page.locator("main section[aria-labelledby='views-title']")
-    expect(views.locator("h2")).to_have_text("Hvem har set personens navn")
-    seen_by = views.locator("table tbody tr").filter(has_text=HANNE.name)
+    views = page.locator("main section[aria-labelledby='access-title']")
+    expect(views.locator("h2")).to_have_text("Hvem har set personens oplysninger")
+    seen_by = views.locator("li").filter(has_text=HANNE.name)
     expect(seen_by).to_have_count(1)
     expect(seen_by).to_contain_text(BRUGSEN)
-    expect(seen_by).to_contain_text(company_proposal)
+    # Why, in words, never the address of the page she saw it on.
+    expect(seen_by).to_contain_text("så navn og telefon")
+    expect(seen_by).to_contain_text("snusepraktik")
+    expect(seen_by).not_to_contain_text(company_proposal)
     log_out(page, axe_check)
