@@ -2,7 +2,9 @@
 overwrite, the consultant's flags on a week, and the hour rules the records count toward.
 
 A record is written when the employer confirms its week, and never changes afterwards: the
-database refuses UPDATE and DELETE on `hour_records` (triggers, see migration 0007). A
+database refuses UPDATE and DELETE on `hour_records` (triggers, see migration 0007; since
+0012 they let through only retention's work on a closed case: texts blanked after 5 years,
+figures deleted once marked due after 10, see docs/PRIVACY.md). A
 correction is a new record with the next revision of the same placement, day and kind; the
 current figure is the highest revision. The composite foreign key ties each correction to
 the revision it corrects, and the unique key allows one correction per revision, so the
