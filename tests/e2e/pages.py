@@ -1,10 +1,12 @@
-"""Helpers the browser tests share: find fields by their labels, submit, match addresses."""
+"""Helpers the browser tests share: find fields by their labels, submit, match addresses, see
+errors beside their fields, and check that a page fits the screen."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from marketplace.demo_data import DEMO_PASSWORD
@@ -63,3 +65,48 @@ def tick_by_label(page: Page, name: str, value: str) -> str:
     text = label.inner_text().strip()
     assert text, f"the label of #{box_id} is empty"
     return text
+
+
+def expect_error_beside(page: Page, field_id: str) -> None:
+    """The field is marked invalid, its message sits in its own field and is tied to it."""
+    field = page.locator(f"#{field_id}")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", re.compile(rf"\b{field_id}-error\b"))
+    message = page.locator(f".field--error #{field_id}-error")
+    expect(message).to_be_visible()
+    expect(message).not_to_have_text(re.compile(r"^\s*$"))
+    # Beside the field: the message and the input share the same .field wrapper.
+    expect(page.locator(".field--error", has=field).locator(f"#{field_id}-error")).to_have_count(1)
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_have_attribute("role", "alert")
+    expect(summary.locator(f"a[href='#{field_id}']")).to_have_count(1)
+
+
+def expect_no_sideways_scroll(page: Page) -> None:
+    """Nothing is wider than the viewport; on failure, name what sticks out.
+
+    Compared with the root's clientWidth, the visible width without a scrollbar:
+    window.innerWidth counts a scrollbar's width and, on a mobile viewport, grows with
+    the content (../shared/RECIPES.md).
+    """
+    page.wait_for_load_state("load")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if widths[0] <= widths[1]:
+        return
+    culprits = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right
+                          > document.documentElement.clientWidth + 0.5)
+            .slice(0, 8)
+            .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                 + (el.className && typeof el.className === 'string'
+                    ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                 + ' right=' + Math.round(el.getBoundingClientRect().right))"""
+    )
+    pytest.fail(
+        f"{page.url} scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]};"
+        f" wider than the viewport: {culprits}"
+    )

@@ -21,7 +21,15 @@ from playwright.sync_api import expect
 from marketplace.demo import COMPANIES, JOBCENTRE, JOBCENTRE_USERS, JOBS, WORKPLACES
 from marketplace.jobs import local_today
 from marketplace.models import Category, Weekday
-from tests.e2e.pages import at, labelled, log_in, log_out, tick_by_label
+from tests.e2e.pages import (
+    at,
+    expect_error_beside,
+    expect_no_sideways_scroll,
+    labelled,
+    log_in,
+    log_out,
+    tick_by_label,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -50,43 +58,6 @@ PHONE = {"width": 375, "height": 800}
 KANTINE = next(
     title for _, title, status, _ in JOBS if title == "Kantinehjælp" and status == "published"
 )
-
-
-def expect_error_beside(page: Page, field_id: str) -> None:
-    """The field is marked invalid, its message sits in its own field and is tied to it."""
-    field = page.locator(f"#{field_id}")
-    expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_attribute("aria-describedby", re.compile(rf"\b{field_id}-error\b"))
-    message = page.locator(f".field--error #{field_id}-error")
-    expect(message).to_be_visible()
-    expect(message).not_to_have_text(re.compile(r"^\s*$"))
-    # Beside the field: the message and the input share the same .field wrapper.
-    expect(page.locator(".field--error", has=field).locator(f"#{field_id}-error")).to_have_count(1)
-    summary = page.locator(".error-summary")
-    expect(summary).to_be_visible()
-    expect(summary).to_have_attribute("role", "alert")
-    expect(summary.locator(f"a[href='#{field_id}']")).to_have_count(1)
-
-
-def expect_no_sideways_scroll(page: Page) -> None:
-    """Nothing is wider than the viewport; on failure, name what sticks out."""
-    page.wait_for_load_state("load")
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    if widths[0] <= widths[1]:
-        return
-    culprits = page.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
-            .slice(0, 8)
-            .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                 + (el.className && typeof el.className === 'string'
-                    ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
-                 + ' right=' + Math.round(el.getBoundingClientRect().right))"""
-    )
-    pytest.fail(
-        f"{page.url} scrolls sideways: scrollWidth {widths[0]} > innerWidth {widths[1]};"
-        f" wider than the viewport: {culprits}"
-    )
 
 
 def expect_job_details(page: Page, *, start: date, day_names: list[str], contact: str) -> None:
