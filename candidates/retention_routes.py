@@ -33,6 +33,11 @@ ACTION_LABELS = {
     RetentionAction.ERASE.value: _l("Erased"),
     RetentionAction.PSEUDONYMISE.value: _l("Pseudonymised (figures kept)"),
 }
+# A rule says what will happen; the log says what did.
+RULE_ACTION_LABELS = {
+    RetentionAction.ERASE.value: _l("Erase"),
+    RetentionAction.PSEUDONYMISE.value: _l("Pseudonymise (figures kept)"),
+}
 
 
 @bp.get("/jobcentre/erasures")
@@ -55,4 +60,5 @@ def erasures() -> ResponseReturnValue:
         rules=retention.rules_in_force(utcnow().astimezone(LOCAL_TZ).date()),
         kind_labels=KIND_LABELS,
         action_labels=ACTION_LABELS,
+        rule_action_labels=RULE_ACTION_LABELS,
     )

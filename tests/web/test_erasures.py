@@ -41,6 +41,9 @@ def test_the_admin_sees_the_rules_and_the_log_of_their_own_jobcentre(
     body = page.get_data(as_text=True)
     assert "KLE" in body  # the rules in force, with their source
     assert "60" in body
+    # A rule says what will happen (Danish: "Slettes"); the log what did ("Slettet").
+    assert '<td data-label="Hvad der sker">Slettes</td>' in body
+    assert '<td data-label="Hvad der skete">Slettet</td>' in body
     assert "417" in body
     assert "923" not in body  # another jobcentre's log
     assert "/jobcentre/erasures" in client.get("/jobcentre").get_data(as_text=True)
