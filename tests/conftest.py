@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,29 @@ def make_app(workdir: Path) -> Iterator[Callable[..., Flask]]:
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def scratch_app(
+    workdir: Path, make_app: Callable[..., Flask]
+) -> Callable[[str], AbstractContextManager[Flask]]:
+    """An app on a migrated database of its own (named after `label`), for tests of two
+    writers at once: the per-test transaction cannot hold them, as each writer needs its own
+    connection that sees what the other committed."""
+
+    @contextmanager
+    def scratch(label: str) -> Iterator[Flask]:
+        with scratch_database(workdir, label) as url:
+            other = make_app(url)
+            migrate_to_head(other)
+            try:
+                yield other
+            finally:
+                with other.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
+
+    return scratch
 
 
 @pytest.fixture

@@ -1,14 +1,19 @@
-"""Helpers shared by the test suites: CSRF tokens, valid CVR numbers, service checks."""
+"""Helpers shared by the test suites: CSRF tokens, valid CVR numbers, service checks, two
+writers at once."""
 
 from __future__ import annotations
 
 import os
 import re
 import secrets
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -85,3 +90,56 @@ def assert_refused_by_database(statement: str, **params: object) -> None:
     with pytest.raises(IntegrityError):
         db.session.execute(text(statement), params)
     savepoint.rollback()
+
+
+# -- Two writers at once (the *_concurrency tests, on PostgreSQL) ---------------------------
+
+
+def run_together(targets: list[Callable[[], Any]]) -> list[Any]:
+    """Run each target in its own thread; their results (or errors), in order."""
+    outcome: dict[int, Any] = {}
+
+    def run(index: int, target: Callable[[], Any]) -> None:
+        try:
+            outcome[index] = target()
+        except BaseException as error:  # surfaced by the test, not lost in the thread
+            outcome[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a writer hung"
+    return [outcome.get(i) for i in range(len(targets))]
+
+
+def write_when_ready(
+    app: Flask,
+    load: Callable[[], Callable[[], Any]],
+    ready: threading.Barrier,
+    hold: float,
+    delay: float = 0.0,
+) -> Any:
+    """One writer, in its own app context and session: `load` what the page would have
+    loaded, wait for the other writer (then `delay`, to steer which acts first), act, hold
+    the transaction open `hold` seconds (so the other's write meets the uncommitted one),
+    then commit. A DomainError is the expected way to lose: rolled back and returned; any
+    other error is raised, for run_together to hand to the test."""
+    from marketplace.errors import DomainError
+    from marketplace.extensions import db
+
+    with app.app_context():
+        try:
+            act = load()
+            ready.wait(timeout=10)
+            time.sleep(delay)
+            result = act()
+            time.sleep(hold)
+            db.session.commit()
+            return result
+        except DomainError as error:
+            db.session.rollback()
+            return error
+        finally:
+            db.session.remove()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -23,25 +23,18 @@ from sqlalchemy import func, select
 from marketplace import retention
 from marketplace.extensions import db
 from marketplace.models import ErasureRecord, RetentionKind, RetentionProgress, Role
-from tests.conftest import migrate_to_head
-from tests.databases import scratch_database
+from tests.support import run_together
 from tests.unit.test_retention import SENTINEL, TEN_YEARS, holding, later, person
-from tests.web.test_hour_reminders_concurrency import run_together
 
 PEOPLE = 6
 
 
 @pytest.fixture
-def scratch(postgresql: None, workdir: Path, make_app: Callable[..., Flask]) -> Iterator[Flask]:
-    with scratch_database(workdir, "retention_race") as url:
-        other = make_app(url)
-        migrate_to_head(other)
-        try:
-            yield other
-        finally:
-            with other.app_context():
-                db.session.remove()
-                db.engine.dispose()
+def scratch(
+    postgresql: None, scratch_app: Callable[[str], AbstractContextManager[Flask]]
+) -> Iterator[Flask]:
+    with scratch_app("retention_race") as other:
+        yield other
 
 
 def test_two_runs_at_once_handle_each_person_once(

@@ -16,9 +16,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,9 +30,8 @@ from marketplace.extensions import db
 from marketplace.hours import week_start_of
 from marketplace.jobs import local_today
 from marketplace.models import HourRecord, HourReminder, Notification, User, WeekConfirmation
-from tests.conftest import migrate_to_head
-from tests.databases import scratch_database
 from tests.html_forms import text_of
+from tests.support import run_together
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
 from tests.web.test_hour_reminders import danish
@@ -42,16 +41,11 @@ HOLD = 0.5  # seconds the first writer keeps its transaction open
 
 
 @pytest.fixture
-def scratch(postgresql: None, workdir: Path, make_app: Callable[..., Flask]) -> Iterator[Flask]:
-    with scratch_database(workdir, "reminder_race") as url:
-        other = make_app(url)
-        migrate_to_head(other)
-        try:
-            yield other
-        finally:
-            with other.app_context():
-                db.session.remove()
-                db.engine.dispose()
+def scratch(
+    postgresql: None, scratch_app: Callable[[str], AbstractContextManager[Flask]]
+) -> Iterator[Flask]:
+    with scratch_app("reminder_race") as other:
+        yield other
 
 
 def a_company_with_hours_waiting(
@@ -72,25 +66,6 @@ def a_company_with_hours_waiting(
     ]
     db.session.commit()
     return [u.id for u in staff], [p.id for p in placements]
-
-
-def run_together(targets: list[Callable[[], Any]]) -> list[Any]:
-    """Run each target in its own thread; their results (or errors), in order."""
-    outcome: dict[int, Any] = {}
-
-    def run(index: int, target: Callable[[], Any]) -> None:
-        try:
-            outcome[index] = target()
-        except BaseException as error:  # surfaced by the test, not lost in the thread
-            outcome[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a writer hung"
-    return [outcome.get(i) for i in range(len(targets))]
 
 
 # -- Two workers send the reminders at once -----------------------------------------------

@@ -14,11 +14,11 @@ once with no delay at all. SQLite has no concurrent writers, so the test needs P
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 import pytest
@@ -39,44 +39,13 @@ from marketplace.models import (
     Weekday,
 )
 from marketplace.step_terms import hours_change
-from tests.conftest import migrate_to_head
-from tests.databases import scratch_database
+from tests.support import run_together, write_when_ready
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
 
 WEEK = MONDAY + timedelta(days=7)  # two weeks ago: not confirmed yet
 HOLD = 0.8  # how long the first writer keeps its transaction open
 LATER = 0.3  # how long the second writer waits before it acts
-
-
-def act_in_thread(
-    app: Flask,
-    action: Callable[[], Callable[[], str]],
-    ready: threading.Barrier,
-    delay: float,
-    outcome: dict[str, Any],
-    key: str,
-) -> None:
-    """Wait for the other writer, wait `delay`, act, hold the transaction open a moment (so
-    the other's write meets the uncommitted one), then commit. A DomainError is the expected
-    way to lose; anything else is recorded and fails the test."""
-    try:
-        with app.app_context():
-            try:
-                prepare = action()  # loads what the page would have loaded
-                ready.wait(timeout=10)
-                time.sleep(delay)
-                result = prepare()
-                time.sleep(HOLD)
-                db.session.commit()
-                outcome[key] = result
-            except DomainError as error:
-                db.session.rollback()
-                outcome[key] = error
-            finally:
-                db.session.remove()
-    except BaseException as error:  # surfaced by the test, not lost in the thread
-        outcome[key] = error
 
 
 def confirming(placement_id: int, employer_id: int) -> Callable[[], Callable[[], str]]:
@@ -125,98 +94,83 @@ def overlaps(versions: list[PlacementTerms], confirmed: list[date]) -> list[tupl
 @pytest.mark.usefixtures("postgresql")
 @pytest.mark.parametrize("first", ["confirmation", "acceptance", "neither"])
 def test_a_confirmation_and_an_acceptance_inside_its_week_never_both_win(
-    workdir: Path,
-    make_app: Callable[..., Flask],
+    scratch_app: Callable[[str], AbstractContextManager[Flask]],
     make_company: Callable[..., Any],
     make_user: Callable[..., User],
     make_jobcentre: Callable[..., Any],
     make_job: Callable[..., Any],
     first: str,
 ) -> None:
-    with scratch_database(workdir, "hour_requests_race") as url:
-        other = make_app(url)
-        migrate_to_head(other)
-        try:
-            with other.app_context():
-                employer = make_user(make_company())
-                consultant = make_user(make_jobcentre(), None)
-                placement = paid_placement(ladder_job(make_job, employer), consultant, employer)
-                assert hours.planned(placement, versions_of(placement.id), WEEK)
-                change = hours_change(
-                    latest_terms(placement.id),
-                    WEEK + timedelta(days=2),  # the Wednesday of the week
-                    Decimal(10),
-                    int(Weekday.TUE | Weekday.THU),
-                    "Hun arbejder allerede mere",
-                )
-                step = placements.propose_step(
-                    placement, employer, StepKind.HOURS, change, placement.version
-                )
-                ids = (placement.id, step.id, employer.id, consultant.id)
-                db.session.commit()
-                db.session.remove()
+    with scratch_app("hour_requests_race") as other:
+        with other.app_context():
+            employer = make_user(make_company())
+            consultant = make_user(make_jobcentre(), None)
+            placement = paid_placement(ladder_job(make_job, employer), consultant, employer)
+            assert hours.planned(placement, versions_of(placement.id), WEEK)
+            change = hours_change(
+                latest_terms(placement.id),
+                WEEK + timedelta(days=2),  # the Wednesday of the week
+                Decimal(10),
+                int(Weekday.TUE | Weekday.THU),
+                "Hun arbejder allerede mere",
+            )
+            step = placements.propose_step(
+                placement, employer, StepKind.HOURS, change, placement.version
+            )
+            ids = (placement.id, step.id, employer.id, consultant.id)
+            db.session.commit()
+            db.session.remove()
 
-            delays = {
-                "confirmation": (0.0, LATER),
-                "acceptance": (LATER, 0.0),
-                "neither": (0.0, 0.0),
-            }[first]
-            ready = threading.Barrier(2)
-            outcome: dict[str, Any] = {}
-            threads = [
-                threading.Thread(
-                    target=act_in_thread,
-                    args=(other, confirming(ids[0], ids[2]), ready, delays[0], outcome, "week"),
-                ),
-                threading.Thread(
-                    target=act_in_thread,
-                    args=(other, accepting(ids[1], ids[3]), ready, delays[1], outcome, "step"),
-                ),
+        delays = {
+            "confirmation": (0.0, LATER),
+            "acceptance": (LATER, 0.0),
+            "neither": (0.0, 0.0),
+        }[first]
+        ready = threading.Barrier(2)
+        writers = {
+            "week": confirming(ids[0], ids[2]),
+            "step": accepting(ids[1], ids[3]),
+        }
+        results = run_together(
+            [
+                partial(write_when_ready, other, load, ready, HOLD, delay)
+                for load, delay in zip(writers.values(), delays, strict=True)
             ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=30)
-            assert not any(t.is_alive() for t in threads), "a writer hung"
+        )
+        outcome = dict(zip(writers, results, strict=True))
+        unexpected = {
+            k: v
+            for k, v in outcome.items()
+            if isinstance(v, BaseException) and not isinstance(v, DomainError)
+        }
+        assert unexpected == {}, unexpected
+        winners = sorted(k for k, v in outcome.items() if isinstance(v, str))
+        assert len(winners) == 1, f"{first} first: {outcome}"
+        if first == "confirmation":
+            assert winners == ["week"], outcome
+            assert outcome["step"].message == placements.CONFIRMED_MEANWHILE
+        if first == "acceptance":
+            assert winners == ["step"], outcome
 
-            assert set(outcome) == {"week", "step"}, outcome
-            unexpected = {
-                k: v
-                for k, v in outcome.items()
-                if isinstance(v, BaseException) and not isinstance(v, DomainError)
-            }
-            assert unexpected == {}, unexpected
-            winners = sorted(k for k, v in outcome.items() if isinstance(v, str))
-            assert len(winners) == 1, f"{first} first: {outcome}"
-            if first == "confirmation":
-                assert winners == ["week"], outcome
-                assert outcome["step"].message == placements.CONFIRMED_MEANWHILE
-            if first == "acceptance":
-                assert winners == ["step"], outcome
-
-            with other.app_context():
-                try:
-                    versions = versions_of(ids[0])
-                    confirmed = list(
-                        db.session.scalars(
-                            select(WeekConfirmation.week_start).where(
-                                WeekConfirmation.placement_id == ids[0]
-                            )
+        with other.app_context():
+            try:
+                versions = versions_of(ids[0])
+                confirmed = list(
+                    db.session.scalars(
+                        select(WeekConfirmation.week_start).where(
+                            WeekConfirmation.placement_id == ids[0]
                         )
                     )
-                    assert overlaps(versions, confirmed) == [], (versions, confirmed)
-                    step_now = db.session.get(PlacementStep, ids[1])
-                    if winners == ["week"]:
-                        assert confirmed == [WEEK]
-                        assert [v.number for v in versions] == [1]
-                        assert step_now.status == "waiting"  # to withdraw, or decline
-                    else:
-                        assert confirmed == []
-                        assert [v.paid_hours for v in versions] == [Decimal(6), Decimal(10)]
-                        assert step_now.status == "accepted"
-                finally:
-                    db.session.remove()
-        finally:
-            with other.app_context():
+                )
+                assert overlaps(versions, confirmed) == [], (versions, confirmed)
+                step_now = db.session.get(PlacementStep, ids[1])
+                if winners == ["week"]:
+                    assert confirmed == [WEEK]
+                    assert [v.number for v in versions] == [1]
+                    assert step_now.status == "waiting"  # to withdraw, or decline
+                else:
+                    assert confirmed == []
+                    assert [v.paid_hours for v in versions] == [Decimal(6), Decimal(10)]
+                    assert step_now.status == "accepted"
+            finally:
                 db.session.remove()
-                db.engine.dispose()
