@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Result, Select, select
 
 from marketplace.extensions import db
 from marketplace.models import (
@@ -48,8 +48,37 @@ def stored_problems(jobcentre_id: int | None = None) -> Iterator[StoredProblem]:
         db.session.scalars(select(Consent.proposal_id).where(Consent.withdrawn_at.is_(None)))
     )
 
-    def mine(query: Select, column: Any) -> Select:
-        return query if jobcentre_id is None else query.where(column == jobcentre_id)
+    def read(query: Select, column: Any) -> Result:
+        """The rows, BATCH at a time (whole tables are read: never all in memory at once), of
+        one jobcentre if asked."""
+        if jobcentre_id is not None:
+            query = query.where(column == jobcentre_id)
+        return db.session.execute(query.execution_options(yield_per=BATCH))
+
+    def of_placements(table: Any, *columns: Any, where: Any = None) -> Result:
+        """(placement id, candidate id, jobcentre id, proposal id, *columns, identity) for each
+        row of `table`: Placement itself, or a table of the placement's (placement_id)."""
+        query = select(
+            Placement.id,
+            Placement.candidate_id,
+            Placement.jobcentre_id,
+            Placement.proposal_id,
+            *columns,
+            CandidateIdentity,
+        ).select_from(table)
+        if table is not Placement:
+            query = query.join(Placement, Placement.id == table.placement_id)
+        query = query.join(
+            CandidateIdentity, CandidateIdentity.candidate_id == Placement.candidate_id
+        ).order_by(table.id)
+        if where is not None:
+            query = query.where(where)
+        return read(query, Placement.jobcentre_id)
+
+    def before_consent(proposal_id: int, identity: CandidateIdentity) -> Person | None:
+        """The identity to screen out of a placement's texts: none once the placement's
+        proposal has consent in force (as privacy.person_before_consent)."""
+        return None if proposal_id in consented else person_from(identity)
 
     def found(
         candidate_id: int,
@@ -65,13 +94,11 @@ def stored_problems(jobcentre_id: int | None = None) -> Iterator[StoredProblem]:
                 yield StoredProblem(candidate_id, jobcentres.get(centre, "?"), where, problem)
                 return
 
-    rows = db.session.execute(
-        mine(
-            select(Candidate, CandidateIdentity)
-            .join(CandidateIdentity, CandidateIdentity.candidate_id == Candidate.id)
-            .order_by(Candidate.id),
-            Candidate.jobcentre_id,
-        ).execution_options(yield_per=BATCH)
+    rows = read(
+        select(Candidate, CandidateIdentity)
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Candidate.id)
+        .order_by(Candidate.id),
+        Candidate.jobcentre_id,
     )
     for candidate, identity in rows:
         person = person_from(identity)
@@ -89,48 +116,34 @@ def stored_problems(jobcentre_id: int | None = None) -> Iterator[StoredProblem]:
         for name, text in jobcentre_only.items():
             yield from found(candidate.id, candidate.jobcentre_id, name, text, None, health=False)
 
-    pitches = db.session.execute(
-        mine(
-            select(
-                Proposal.id,
-                Proposal.candidate_id,
-                Proposal.jobcentre_id,
-                Proposal.pitch,
-                CandidateIdentity,
-            )
-            .join(CandidateIdentity, CandidateIdentity.candidate_id == Proposal.candidate_id)
-            .order_by(Proposal.id),
+    pitches = read(
+        select(
+            Proposal.id,
+            Proposal.candidate_id,
             Proposal.jobcentre_id,
-        ).execution_options(yield_per=BATCH)
+            Proposal.pitch,
+            CandidateIdentity,
+        )
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Proposal.candidate_id)
+        .order_by(Proposal.id),
+        Proposal.jobcentre_id,
     )
     for proposal_id, candidate_id, centre, pitch, identity in pitches:
         where = f"proposal {proposal_id}: pitch"
         yield from found(candidate_id, centre, where, pitch, person_from(identity))
 
-    steps = db.session.execute(
-        mine(
-            select(
-                Placement.id,
-                Placement.candidate_id,
-                Placement.jobcentre_id,
-                Placement.proposal_id,
-                PlacementStep.id,
-                PlacementStep.proposed_by_side,
-                PlacementStep.tasks,
-                PlacementStep.special_reason,
-                PlacementStep.reason,
-                PlacementStep.answer_note,
-                CandidateIdentity,
-            )
-            .join(Placement, Placement.id == PlacementStep.placement_id)
-            .join(CandidateIdentity, CandidateIdentity.candidate_id == Placement.candidate_id)
-            .order_by(PlacementStep.id),
-            Placement.jobcentre_id,
-        ).execution_options(yield_per=BATCH)
+    steps = of_placements(
+        PlacementStep,
+        PlacementStep.id,
+        PlacementStep.proposed_by_side,
+        PlacementStep.tasks,
+        PlacementStep.special_reason,
+        PlacementStep.reason,
+        PlacementStep.answer_note,
     )
     for placement_id, candidate_id, centre, proposal_id, step_id, side, *texts, identity in steps:
         tasks, special_reason, reason, answer_note = texts
-        person = None if proposal_id in consented else person_from(identity)
+        person = before_consent(proposal_id, identity)
         where = f"placement {placement_id}, step {step_id}"
         if side == Side.JOBCENTRE:
             written = {"tasks": tasks, "special_reason": special_reason, "reason": reason}
@@ -139,44 +152,15 @@ def stored_problems(jobcentre_id: int | None = None) -> Iterator[StoredProblem]:
         for name, text in written.items():
             yield from found(candidate_id, centre, f"{where}: {name}", text, person)
 
-    ends = db.session.execute(
-        mine(
-            select(
-                Placement.id,
-                Placement.candidate_id,
-                Placement.jobcentre_id,
-                Placement.proposal_id,
-                Placement.end_note,
-                CandidateIdentity,
-            )
-            .join(CandidateIdentity, CandidateIdentity.candidate_id == Placement.candidate_id)
-            .where(Placement.ended_by_side == Side.JOBCENTRE.value)
-            .order_by(Placement.id),
-            Placement.jobcentre_id,
-        ).execution_options(yield_per=BATCH)
+    ends = of_placements(
+        Placement, Placement.end_note, where=Placement.ended_by_side == Side.JOBCENTRE.value
     )
     for placement_id, candidate_id, centre, proposal_id, note, identity in ends:
-        person = None if proposal_id in consented else person_from(identity)
+        person = before_consent(proposal_id, identity)
         yield from found(candidate_id, centre, f"placement {placement_id}: end_note", note, person)
 
-    flags = db.session.execute(
-        mine(
-            select(
-                Placement.id,
-                Placement.candidate_id,
-                Placement.jobcentre_id,
-                Placement.proposal_id,
-                WeekFlag.id,
-                WeekFlag.comment,
-                CandidateIdentity,
-            )
-            .join(Placement, Placement.id == WeekFlag.placement_id)
-            .join(CandidateIdentity, CandidateIdentity.candidate_id == Placement.candidate_id)
-            .order_by(WeekFlag.id),
-            Placement.jobcentre_id,
-        ).execution_options(yield_per=BATCH)
-    )
+    flags = of_placements(WeekFlag, WeekFlag.id, WeekFlag.comment)
     for placement_id, candidate_id, centre, proposal_id, flag_id, comment, identity in flags:
-        person = None if proposal_id in consented else person_from(identity)
+        person = before_consent(proposal_id, identity)
         where = f"placement {placement_id}, week flag {flag_id}: comment"
         yield from found(candidate_id, centre, where, comment, person)
