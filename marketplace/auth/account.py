@@ -6,7 +6,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from marketplace.auth import sessions
-from marketplace.auth.passwords import hash_password, password_problem, verify_password
+from marketplace.auth.passwords import check_new_password, hash_password, verify_password
 from marketplace.errors import DomainError
 from marketplace.models import Notification, User
 from marketplace.notify import Kind, notify, register_kind
@@ -35,9 +35,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError(
             _l("The new password must differ from the current one."), field="password"
         )
-    problem = password_problem(new, own_words(user))
-    if problem:
-        raise DomainError(problem, field="password")
+    check_new_password(new, own_words(user))
     user.password_hash = hash_password(new)
     sessions.end_other_sessions(user.id, user.session_token)
     notify([user], "password_changed")

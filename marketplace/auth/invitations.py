@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.auth.passwords import hash_password, password_problem
+from marketplace.auth.passwords import check_new_password, hash_password
 from marketplace.auth.signup import email_taken
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
@@ -141,9 +141,7 @@ def accept(invitation: Invitation, name: str, password: str) -> User:
     """Create the invited user. Flushes; the caller commits."""
     if email_taken(invitation.email):
         raise _address_has_account(invitation)
-    problem = password_problem(password, (invitation.email, name, invitation.organisation.name))
-    if problem:
-        raise DomainError(problem, field="password")
+    check_new_password(password, (invitation.email, name, invitation.organisation.name))
     user = User(
         organisation_id=invitation.organisation_id,
         org_kind=invitation.org_kind,

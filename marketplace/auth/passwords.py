@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.matching import spatial_match
 
+from marketplace.errors import DomainError
+
 MIN_LENGTH = 12
 MAX_LENGTH = 200
 # zxcvbn's score 3 means about 10^8 guesses or more: "safely unguessable" against an online
@@ -190,3 +192,11 @@ def password_problem(password: str, user_inputs: Iterable[str | None] = ()) -> L
     if estimate["score"] >= MIN_SCORE and covered * 2 < len(password[:ESTIMATE_LENGTH]):
         return None
     return _reason(sequence, personal_words)
+
+
+def check_new_password(password: str, user_inputs: Iterable[str | None] = ()) -> None:
+    """A password chosen in the app (sign-up, invitation, change): its problem is raised
+    beside the password field, for the form to show."""
+    problem = password_problem(password, user_inputs)
+    if problem:
+        raise DomainError(problem, field="password")

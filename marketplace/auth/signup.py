@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.auth.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
 from marketplace.auth.navigation import home_url
-from marketplace.auth.passwords import hash_password, password_problem
+from marketplace.auth.passwords import check_new_password, hash_password
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import (
@@ -157,9 +157,7 @@ def register_company(data: CompanySignup, password: str) -> User:
         raise SignupLinkUnusable(error.message) from error
     if email_taken(data.email):
         raise SignupLinkUnusable(ADDRESS_HAS_ACCOUNT)
-    problem = password_problem(password, data.own_words)
-    if problem:
-        raise DomainError(problem, field="password")
+    check_new_password(password, data.own_words)
 
     company = Company(
         name=data.company_name,
