@@ -26,9 +26,17 @@ def paid_placement(job, consultant, employer, name="Anna Jensen", hours_a_week="
     """Paid hours Tuesday and Thursday since a Monday three weeks ago."""
     proposal = proposals.propose(job, new_candidate(consultant, name), consultant, "God.")
     proposals.accept(proposal, employer, today())
+    return start_paid(proposal, consultant, employer, hours=hours_a_week)
+
+
+def start_paid(proposal, consultant, employer, hours="6", **changes):
+    """The accepted proposal's placement, begun a week before MONDAY, with paid hours
+    Tuesday and Thursday from MONDAY; `changes` change the paid terms further."""
     began = MONDAY - timedelta(days=7)
     placement = placements.start(proposal, employer, Phase.PAID, began, today=began)
-    terms = paid_terms(job, MONDAY, hours=hours_a_week, weekdays=int(Weekday.TUE | Weekday.THU))
+    terms = paid_terms(
+        proposal.job, MONDAY, hours=hours, weekdays=int(Weekday.TUE | Weekday.THU), **changes
+    )
     step = placements.propose_step(
         placement, employer, StepKind.PAID, terms, placement.version, today=began
     )

@@ -40,7 +40,6 @@ from marketplace.models import (
     HourRecord,
     Job,
     Notification,
-    Phase,
     Placement,
     Proposal,
     RetentionKind,
@@ -55,12 +54,12 @@ from marketplace.models import (
 from marketplace.models.retention import ERASED
 from marketplace.step_terms import hours_change
 from tests.support import assert_refused_by_database
-from tests.unit.test_ladder_steps import ladder_job, paid_terms, today
+from tests.unit.test_hour_records import MONDAY, start_paid
+from tests.unit.test_ladder_steps import ladder_job, today
 
 SENTINEL = "qzsntl"  # every text of the case carries it; searched case-insensitively
 PHONE = "29 47 18 36"
 KEEP = "qzkeep"  # a case not yet due carries this instead
-MONDAY = hours.week_start_of(today()) - timedelta(days=21)
 AGED = timedelta(days=61 * 31)  # more than 60 months on
 TEN_YEARS = timedelta(days=121 * 31)  # more than 120 months on: the hour figures are due
 FIGURES = RetentionKind.HOUR_FIGURES.value
@@ -132,20 +131,9 @@ def whole_case(make_job: Callable[..., Job], consultant: User, employer: User) -
     proposal = proposals.propose(job, candidate, consultant, f"{s} pitch")
     proposals.accept(proposal, employer, today())
     privacy.record_consent(proposal, consultant, ConsentMethod.IN_PERSON, f"{s} consent note")
-    began = MONDAY - timedelta(days=7)
-    placement = placements.start(proposal, employer, Phase.PAID, began, today=began)
-    terms = paid_terms(
-        job,
-        MONDAY,
-        hours="6",
-        weekdays=int(Weekday.TUE | Weekday.THU),
-        tasks=(f"{s} kasse",),
-        mentor_name=f"{s} mentor",
+    placement = start_paid(
+        proposal, consultant, employer, tasks=(f"{s} kasse",), mentor_name=f"{s} mentor"
     )
-    step = placements.propose_step(
-        placement, employer, StepKind.PAID, terms, placement.version, today=began
-    )
-    placements.accept_step(step, consultant, placement.version, today=began)
     # A confirmed week with a day note, a corrected day with its reason.
     versions = versions_of(placement.id)
     planned = hours.planned(placement, versions, MONDAY)

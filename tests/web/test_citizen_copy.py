@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from marketplace import hour_flags, hours, placements, privacy, proposals
+from marketplace import hour_flags, hours, privacy, proposals
 from marketplace.candidates import CandidateData, create_candidate
 from marketplace.extensions import db
 from marketplace.ladder_terms import versions_of
@@ -22,13 +22,11 @@ from marketplace.models import (
     AccessLogEntry,
     ConsentMethod,
     HourKind,
-    Phase,
-    StepKind,
     Weekday,
 )
 from tests.html_forms import text_of
-from tests.unit.test_hour_records import MONDAY, confirm
-from tests.unit.test_ladder_steps import ladder_job, new_candidate, paid_terms, today
+from tests.unit.test_hour_records import MONDAY, confirm, start_paid
+from tests.unit.test_ladder_steps import ladder_job, new_candidate, today
 
 # One sentinel per part of the copy: each must come back, in the JSON and on the page.
 SENTINELS = {
@@ -73,19 +71,7 @@ def history(app, make_job, make_user, consultant, employer) -> dict[str, Any]:
     job = ladder_job(make_job, employer, title=SENTINELS["job"])
     proposal = proposals.propose(job, person, consultant, SENTINELS["pitch"])
     proposals.accept(proposal, employer, today())
-    began = MONDAY - timedelta(days=7)
-    placement = placements.start(proposal, employer, Phase.PAID, began, today=began)
-    terms = paid_terms(
-        job,
-        MONDAY,
-        hours="6",
-        weekdays=int(Weekday.TUE | Weekday.THU),
-        mentor_name=SENTINELS["mentor"],
-    )
-    step = placements.propose_step(
-        placement, employer, StepKind.PAID, terms, placement.version, today=began
-    )
-    placements.accept_step(step, consultant, placement.version, today=began)
+    placement = start_paid(proposal, consultant, employer, mentor_name=SENTINELS["mentor"])
     privacy.record_consent(proposal, consultant, ConsentMethod.PHONE, SENTINELS["consent"])
     confirm(placement, employer)
     tuesday = MONDAY + timedelta(days=1)
