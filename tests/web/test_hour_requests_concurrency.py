@@ -42,27 +42,11 @@ from marketplace.step_terms import hours_change
 from tests.support import run_together, write_when_ready
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
+from tests.web.test_hours_concurrency import confirming
 
 WEEK = MONDAY + timedelta(days=7)  # two weeks ago: not confirmed yet
 HOLD = 0.8  # how long the first writer keeps its transaction open
 LATER = 0.3  # how long the second writer waits before it acts
-
-
-def confirming(placement_id: int, employer_id: int) -> Callable[[], Callable[[], str]]:
-    def load() -> Callable[[], str]:
-        placement = db.session.get(Placement, placement_id)
-        user = db.session.get(User, employer_id)
-        versions = versions_of(placement_id)
-        entries = hours.planned(placement, versions, WEEK)
-
-        def confirm() -> str:
-            hours.confirm_week(placement, user, WEEK, entries, versions)
-            db.session.flush()
-            return "confirmed"
-
-        return confirm
-
-    return load
 
 
 def accepting(step_id: int, consultant_id: int) -> Callable[[], Callable[[], str]]:
@@ -128,7 +112,7 @@ def test_a_confirmation_and_an_acceptance_inside_its_week_never_both_win(
         }[first]
         ready = threading.Barrier(2)
         writers = {
-            "week": confirming(ids[0], ids[2]),
+            "week": confirming(ids[0], ids[2], WEEK),
             "step": accepting(ids[1], ids[3]),
         }
         results = run_together(

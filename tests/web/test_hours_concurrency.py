@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -30,15 +31,19 @@ from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
 
 
-def confirming(placement_id: int, user_id: int) -> Callable[[], Callable[[], str]]:
+def confirming(
+    placement_id: int, user_id: int, week: date = MONDAY
+) -> Callable[[], Callable[[], str]]:
+    """A writer for write_when_ready: loads the week's planned hours, then confirms them."""
+
     def load() -> Callable[[], str]:
         placement = db.session.get(Placement, placement_id)
         user = db.session.get(User, user_id)
         versions = versions_of(placement_id)
-        entries = hours.planned(placement, versions, MONDAY)
+        entries = hours.planned(placement, versions, week)
 
         def confirm() -> str:
-            hours.confirm_week(placement, user, MONDAY, entries, versions)
+            hours.confirm_week(placement, user, week, entries, versions)
             return "confirmed"
 
         return confirm
