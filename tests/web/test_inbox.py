@@ -9,9 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -22,7 +19,7 @@ from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import Company, Jobcentre, Notification, Role, User
 from marketplace.notify import KINDS, Kind, notify, register_kind
-from tests.accounts import finish_signup, signup_form, signup_link
+from tests.accounts import finish_signup, mails, plain_text, signup_form, signup_link
 from tests.support import csrf_token_from, submit, valid_cvr
 
 INBOX = "/notifications/"
@@ -63,17 +60,6 @@ def accepted(user: User, name: str, **fields: object) -> Notification:
 
 def read_at(notification: Notification) -> object:
     return db.session.scalar(select(Notification.read_at).where(Notification.id == notification.id))
-
-
-def mails(outbox: Path) -> list[EmailMessage]:
-    return [
-        message_from_bytes(path.read_bytes(), policy=policy.default)  # type: ignore[misc]
-        for path in sorted(outbox.glob("*.eml"))
-    ]
-
-
-def plain_text(mail: EmailMessage) -> str:
-    return mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
 
 
 def post_with_token(client: FlaskClient, url: str, page: str = INBOX) -> object:
