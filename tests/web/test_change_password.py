@@ -10,6 +10,7 @@ from marketplace.extensions import db
 from marketplace.models import Notification, User, UserSession
 from tests.accounts import mails, plain_text
 from tests.conftest import PASSWORD
+from tests.html_forms import field_error
 from tests.support import csrf_token_from, submit
 
 URL = "/account/password"
@@ -20,14 +21,6 @@ HOMES = {"employer": "/company/", "consultant": "/placements", "admin": "/jobcen
 def change(client, current: str = PASSWORD, new: str = NEW_PASSWORD, repeat: str | None = None):
     form = {"current_password": current, "password": new, "password_confirm": repeat or new}
     return submit(client, URL, form)
-
-
-def field_error(response, field: str) -> str:
-    page = response.get_data(as_text=True)
-    marker = f'id="{field}-error"'
-    assert marker in page, f"no error shown beside {field}"
-    start = page.index(marker)
-    return page[start : page.index("</p>", start)]
 
 
 def live_sessions(user: User) -> int:

@@ -24,6 +24,7 @@ from tests.accounts import (
     signup_link,
 )
 from tests.conftest import PASSWORD
+from tests.html_forms import field_error
 from tests.support import assert_refused_by_database, csrf_token_from, submit, valid_cvr
 
 
@@ -67,14 +68,6 @@ def test_company_signs_up_by_confirming_its_address_and_lands_on_its_page(client
     assert (user.email, user.role, user.name) == ("hanne@brugsen.example", "employer", "Hanne Kjær")
     assert user.password_hash.startswith("$argon2id$")
     assert "Brugsen Skjern" in client.get("/company/").get_data(as_text=True)
-
-
-def field_error(response, field: str) -> str:
-    page = response.get_data(as_text=True)
-    marker = f'id="{field}-error"'
-    assert marker in page, f"no error shown beside {field}"
-    start = page.index(marker)
-    return page[start : page.index("</p>", start)]
 
 
 @pytest.mark.parametrize(
