@@ -1,5 +1,6 @@
-"""Helpers the browser tests share: find fields by their labels, submit, match addresses, see
-errors beside their fields, and check that a page fits the screen."""
+"""Helpers the browser tests share: the demo data their journeys start from, find fields by
+their labels, submit, match addresses, see errors beside their fields, and check that a page
+fits the screen."""
 
 from __future__ import annotations
 
@@ -9,10 +10,28 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from marketplace.demo import COMPANIES, JOBCENTRE, JOBS
 from marketplace.demo_data import DEMO_PASSWORD
 
 AxeCheck = Callable[[Page], None]
 LOGIN_URL = re.compile(r"/login$")
+CONSULTANT_HOME = "/placements"
+NEW_CANDIDATE = "/candidates/new"
+CANDIDATE_URL = re.compile(r"/candidates/(\d+)$")
+PROPOSAL_URL = re.compile(r"/proposals/(\d+)$")
+
+# Hanne's shop in the demo data, and its published job (heavy lifting up to 15 kg, early
+# mornings, basic Danish) that the journeys propose people to.
+HANNE_FIELDS, HANNE = next(
+    (fields, employer) for fields, employer in COMPANIES if fields["name"] == "Brugsen Skjern"
+)
+BRUGSEN = str(HANNE_FIELDS["name"])
+MUNICIPALITY = str(JOBCENTRE["municipality_code"])
+JOB_TITLE, JOB_FIELDS = next(
+    (title, fields)
+    for cvr, title, status, fields in JOBS
+    if cvr == HANNE_FIELDS["cvr"] and title == "Opfyldning af varer" and status == "published"
+)
 
 
 def at(path: str) -> re.Pattern[str]:

@@ -27,11 +27,27 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
-from marketplace.demo import COMPANIES, JOBCENTRE, JOBCENTRE_USERS, JOBS
+from marketplace.demo import JOBCENTRE_USERS
 from marketplace.demo_data import WORKPLACES
 from marketplace.jobs import local_today
 from marketplace.models import CATEGORY_BITS, Category, Purpose, Weekday
-from tests.e2e.pages import at, labelled, log_in, log_out, submit_main_form, tick_by_label
+from tests.e2e.pages import (
+    BRUGSEN,
+    CANDIDATE_URL,
+    CONSULTANT_HOME,
+    HANNE,
+    HANNE_FIELDS,
+    JOB_TITLE,
+    MUNICIPALITY,
+    NEW_CANDIDATE,
+    PROPOSAL_URL,
+    at,
+    labelled,
+    log_in,
+    log_out,
+    submit_main_form,
+    tick_by_label,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -40,25 +56,11 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.e2e
 
-HANNE_FIELDS, HANNE = next(
-    (fields, employer) for fields, employer in COMPANIES if fields["name"] == "Brugsen Skjern"
-)
-BRUGSEN = str(HANNE_FIELDS["name"])
 P_NUMBER = WORKPLACES[str(HANNE_FIELDS["cvr"])][1]
 JONAS = next(demo for demo in JOBCENTRE_USERS if demo.email.startswith("jonas."))
-MUNICIPALITY = str(JOBCENTRE["municipality_code"])
-JOB_TITLE = next(
-    title
-    for cvr, title, status, _fields in JOBS
-    if cvr == HANNE_FIELDS["cvr"] and title == "Opfyldning af varer" and status == "published"
-)
 
 COMPANY_HOME = "/company/"
 COMPANY_PROPOSALS = "/company/proposals"
-CONSULTANT_HOME = "/placements"
-NEW_CANDIDATE = "/candidates/new"
-CANDIDATE_URL = re.compile(r"/candidates/(\d+)$")
-PROPOSAL_URL = re.compile(r"/proposals/(\d+)$")
 COMPANY_PLACEMENT_URL = re.compile(r"/company/placements/(\d+)$")
 JOB_URL = re.compile(r"^/jobs/(\d+)$")
 

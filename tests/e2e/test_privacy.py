@@ -25,10 +25,17 @@ from babel.dates import format_date
 from flask_babel import force_locale
 from playwright.sync_api import expect
 
-from marketplace.demo import COMPANIES, JOBCENTRE, JOBCENTRE_USERS, JOBS
+from marketplace.demo import JOBCENTRE, JOBCENTRE_USERS
 from marketplace.jobs import local_today
 from marketplace.models import CATEGORY_BITS, Category, RetentionKind, Role, Weekday
 from tests.e2e.pages import (
+    BRUGSEN,
+    CANDIDATE_URL,
+    CONSULTANT_HOME,
+    JOB_TITLE,
+    MUNICIPALITY,
+    NEW_CANDIDATE,
+    PROPOSAL_URL,
     at,
     expect_error_beside,
     expect_no_sideways_scroll,
@@ -47,25 +54,13 @@ pytestmark = pytest.mark.e2e
 METTE = next(demo for demo in JOBCENTRE_USERS if demo.email.startswith("mette."))
 LARS = next(demo for demo in JOBCENTRE_USERS if demo.role is Role.ADMIN)
 JOBCENTRE_NAME = str(JOBCENTRE["name"])
-MUNICIPALITY = str(JOBCENTRE["municipality_code"])
 JENS = "Jens Kristiansen"  # Mette's demo candidate: only read here, never changed
-HANNE_FIELDS = next(fields for fields, _ in COMPANIES if fields["name"] == "Brugsen Skjern")
-BRUGSEN = str(HANNE_FIELDS["name"])
-JOB_TITLE = next(
-    title
-    for cvr, title, status, _ in JOBS
-    if cvr == HANNE_FIELDS["cvr"] and title == "Opfyldning af varer" and status == "published"
-)
 
-CONSULTANT_HOME = "/placements"
 ADMIN_HOME = "/jobcentre"
 CASELOAD = "/caseload"
-NEW_CANDIDATE = "/candidates/new"
 ERASURES = "/jobcentre/erasures"
 PASSWORD = "/account/password"
-CANDIDATE_URL = re.compile(r"/candidates/(\d+)$")
 JOB_URL = re.compile(r"^/jobs/(\d+)$")
-PROPOSAL_URL = re.compile(r"/proposals/(\d+)$")
 
 # The sentences of the issue, and the Danish message it asks for beside the field.
 HEALTH_LIMITATION = "Har PTSD og depression"

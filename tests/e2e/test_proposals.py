@@ -22,10 +22,26 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
-from marketplace.demo import COMPANIES, JOBCENTRE, JOBCENTRE_USERS, JOBS
+from marketplace.demo import JOBCENTRE_USERS
 from marketplace.jobs import local_today
 from marketplace.models import CATEGORY_BITS, Category, Weekday
-from tests.e2e.pages import at, labelled, log_in, log_out, submit_main_form, tick_by_label
+from tests.e2e.pages import (
+    BRUGSEN,
+    CANDIDATE_URL,
+    CONSULTANT_HOME,
+    HANNE,
+    JOB_FIELDS,
+    JOB_TITLE,
+    MUNICIPALITY,
+    NEW_CANDIDATE,
+    PROPOSAL_URL,
+    at,
+    labelled,
+    log_in,
+    log_out,
+    submit_main_form,
+    tick_by_label,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -34,30 +50,13 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.e2e
 
-HANNE_FIELDS, HANNE = next(
-    (fields, employer) for fields, employer in COMPANIES if fields["name"] == "Brugsen Skjern"
-)
-BRUGSEN = str(HANNE_FIELDS["name"])
 JONAS = next(demo for demo in JOBCENTRE_USERS if demo.email.startswith("jonas."))
-MUNICIPALITY = str(JOBCENTRE["municipality_code"])
-
-# Hanne's published demo job: heavy lifting up to 15 kg, early mornings, basic Danish.
-JOB_TITLE, JOB_FIELDS = next(
-    (title, fields)
-    for cvr, title, status, fields in JOBS
-    if cvr == HANNE_FIELDS["cvr"] and title == "Opfyldning af varer" and status == "published"
-)
 
 COMPANY_HOME = "/company/"
 COMPANY_PROPOSALS = "/company/proposals"
 CASELOAD = "/caseload"
-CONSULTANT_HOME = "/placements"
-NEW_CANDIDATE = "/candidates/new"
 BOARD = "/jobs"
-CANDIDATE_URL = re.compile(r"/candidates/(\d+)$")
-PROPOSAL_URL = re.compile(r"/proposals/(\d+)$")
 BOARD_JOB = re.compile(r"^/jobs/(\d+)$")
-LOGIN_URL = re.compile(r"/login$")
 PSEUDONYM = re.compile(r"^Kandidat [2-9A-HJKMNP-Z]{5}$")
 
 
