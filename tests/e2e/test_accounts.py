@@ -7,10 +7,7 @@ URL, role and by the text of their own <label>, never by a hard-coded button tex
 
 from __future__ import annotations
 
-import email
 import re
-from email import policy
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,7 +15,8 @@ from playwright.sync_api import expect
 
 from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS, DemoUser
 from marketplace.models import Role
-from tests.e2e.pages import at, labelled, submit_main_form
+from tests.accounts import signup_link
+from tests.e2e.pages import LOGIN_URL, at, labelled, submit_main_form
 from tests.support import valid_cvr
 
 if TYPE_CHECKING:
@@ -31,8 +29,6 @@ pytestmark = pytest.mark.e2e
 HOMES = {Role.EMPLOYER: "/company/", Role.CONSULTANT: "/placements", Role.ADMIN: "/jobcentre"}
 DEMO_USERS = [*JOBCENTRE_USERS, *(employer for _, employer in COMPANIES)]
 COMPANY_OF = {employer.email: fields["name"] for fields, employer in COMPANIES}
-LOGIN_URL = re.compile(r"/login$")
-SIGNUP_LINK = re.compile(r"https?://[^/\s]+(/signup/confirm/\S+)")
 
 
 def log_in(page: Page, email: str, password: str) -> None:
@@ -63,17 +59,6 @@ def test_demo_user_logs_in_and_out(page: Page, axe_check: AxeCheck, demo: DemoUs
     expect(page.locator(".site-header__user")).to_have_count(0)
     expect(page.locator("#email")).to_be_visible()
     axe_check(page)
-
-
-def signup_link(outbox: Path, to: str) -> str:
-    """The path of the sign-up link e-mailed to `to`."""
-    for path in sorted(outbox.glob("*.eml"), reverse=True):
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        body = message.get_body(preferencelist=("plain",))
-        found = SIGNUP_LINK.search(body.get_content()) if body else None
-        if message["To"] == to and found:
-            return found.group(1)
-    raise AssertionError(f"no sign-up link to {to} in {outbox}")
 
 
 def test_company_signs_up_after_correcting_errors(
