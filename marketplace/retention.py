@@ -4,8 +4,11 @@ A candidate's data of one kind is due when the candidate is closed, every placem
 ended, and the rule's months have passed since the later of the two. Each batch handles up to
 `batch_size` people for one rule, marks them (retention_progress), adds its count to the
 run's erasure record for their jobcentre, and commits: evidence and erasure land together or
-not at all. A second run finds nothing due and writes nothing. On PostgreSQL a batch locks
-its candidates with SKIP LOCKED, so two runs at once share the work instead of doubling it.
+not at all. A second run finds nothing due and writes nothing. On PostgreSQL two runs at once
+take turns per kind (a transaction-level advisory lock per kind, so each batch's query sees
+the other run's committed marks) and lock the candidates they handle in id order. Skipping
+locked rows instead would let a person locked by the other run's batch of a later kind be
+skipped by both runs for this kind.
 
 Rows are kept where figures depend on them (proposals, placements, hour records: the
 jobcentre's counts and the hours tallies still add up); their texts go. Identity values,
@@ -72,8 +75,21 @@ def rules_in_force(day: date) -> list[RetentionRule]:
     return sorted(latest.values(), key=lambda rule: order.index(RetentionKind(rule.kind)))
 
 
+# Advisory lock keys: one per kind, in a range of our own.
+_LOCK_BASE = 0x5A_0000
+
+
+def _take_turn(kind: str) -> None:
+    """On PostgreSQL, wait until no other run is handling this kind (until this batch's
+    transaction ends). SQLite has one writer at a time anyway."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        key = _LOCK_BASE + list(RetentionKind).index(RetentionKind(kind))
+        db.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
 def _due(rule: RetentionRule, today: date, limit: int) -> list[tuple[int, int]]:
     """(candidate, jobcentre) whose data of the rule's kind is due and not yet handled."""
+    _take_turn(rule.kind)
     last_day = months_before(today, rule.months)  # the case must have ended on or before it
     closed_before = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
     running = exists().where(
@@ -95,7 +111,9 @@ def _due(rule: RetentionRule, today: date, limit: int) -> list[tuple[int, int]]:
         )
         .order_by(Candidate.id)
         .limit(limit)
-        .with_for_update(skip_locked=True, of=Candidate)
+        # Locked in id order, so runs on different kinds wait for each other, never deadlock;
+        # and a consultant reopening the case waits for the batch.
+        .with_for_update(of=Candidate)
     )
     return [(candidate_id, jobcentre_id) for candidate_id, jobcentre_id in rows]
 

@@ -119,13 +119,17 @@ def write_when_ready(
     load: Callable[[], Callable[[], Any]],
     ready: threading.Barrier,
     hold: float,
-    delay: float = 0.0,
+    *,
+    after: threading.Event | None = None,
+    acted: threading.Event | None = None,
 ) -> Any:
     """One writer, in its own app context and session: `load` what the page would have
-    loaded, wait for the other writer (then `delay`, to steer which acts first), act, hold
-    the transaction open `hold` seconds (so the other's write meets the uncommitted one),
-    then commit. A DomainError is the expected way to lose: rolled back and returned; any
-    other error is raised, for run_together to hand to the test."""
+    loaded, wait for the other writer (and, given `after`, until the other has acted: so
+    which one writes first is decided by an event, never by a delay that load can upset),
+    act (then set `acted`), hold the transaction open `hold` seconds (so the other's write
+    meets the uncommitted one), then commit. A DomainError is the expected way to lose:
+    rolled back and returned; any other error is raised, for run_together to hand to the
+    test."""
     from marketplace.errors import DomainError
     from marketplace.extensions import db
 
@@ -133,8 +137,13 @@ def write_when_ready(
         try:
             act = load()
             ready.wait(timeout=10)
-            time.sleep(delay)
-            result = act()
+            if after is not None:
+                assert after.wait(timeout=10), "the writer meant to go first never acted"
+            try:
+                result = act()
+            finally:
+                if acted is not None:
+                    acted.set()
             time.sleep(hold)
             db.session.commit()
             return result

@@ -6,9 +6,10 @@ Each check in the domain reads what was committed before it ran, so the two writ
 each pass their own check; the triggers of migration 0009 lock the placement's row for both,
 which serialises them. The placement is committed to a scratch database of this test's own
 (tests.databases.scratch_database), and two threads, each in its own app context and session,
-act on it. Which one acts first is steered by a short delay, so both orders are tried, and
-once with no delay at all. SQLite has no concurrent writers, so the test needs PostgreSQL
-(TEST_DATABASE_URL); locally it is skipped without one, in CI (CI=true) it fails.
+act on it. Which one acts first is set by an event (the second acts once the first has
+written), so both orders are tried, and once with both at the same moment. SQLite has no
+concurrent writers, so the test needs PostgreSQL (TEST_DATABASE_URL); locally it is skipped
+without one, in CI (CI=true) it fails.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ from tests.web.test_hours_concurrency import confirming
 
 WEEK = MONDAY + timedelta(days=7)  # two weeks ago: not confirmed yet
 HOLD = 0.8  # how long the first writer keeps its transaction open
-LATER = 0.3  # how long the second writer waits before it acts
 
 
 def accepting(step_id: int, consultant_id: int) -> Callable[[], Callable[[], str]]:
@@ -105,10 +105,13 @@ def test_a_confirmation_and_an_acceptance_inside_its_week_never_both_win(
             db.session.commit()
             db.session.remove()
 
-        delays = {
-            "confirmation": (0.0, LATER),
-            "acceptance": (LATER, 0.0),
-            "neither": (0.0, 0.0),
+        # Who writes first is set by an event: the second acts once the first has written
+        # (and holds its lock); "neither" lets both go at once.
+        went = threading.Event()
+        order = {
+            "confirmation": ({"acted": went}, {"after": went}),
+            "acceptance": ({"after": went}, {"acted": went}),
+            "neither": ({}, {}),
         }[first]
         ready = threading.Barrier(2)
         writers = {
@@ -117,8 +120,8 @@ def test_a_confirmation_and_an_acceptance_inside_its_week_never_both_win(
         }
         results = run_together(
             [
-                partial(write_when_ready, other, load, ready, HOLD, delay)
-                for load, delay in zip(writers.values(), delays, strict=True)
+                partial(write_when_ready, other, load, ready, HOLD, **events)
+                for load, events in zip(writers.values(), order, strict=True)
             ]
         )
         outcome = dict(zip(writers, results, strict=True))
