@@ -1,7 +1,8 @@
-"""Two retention runs at the same moment, on PostgreSQL: each batch takes its people with
-SKIP LOCKED, so the runs share the work; every person is handled once per kind (the run is
-ten years on, so the hour figures' rule is due too), and the erasure records count each person
-once.
+"""Two retention runs at the same moment, on PostgreSQL: they take turns per kind, batch by
+batch, so they share the work; every person is handled once per kind (the run is ten years
+on, so the hour figures' rule is due too), never twice and never skipped, and the erasure
+records count each person once. (With SKIP LOCKED instead, a run whose query began before
+the other's commit handled the same people again: 8 of 6.)
 
 As in the other concurrency tests, the data is committed to a scratch database of the test's
 own and each run has its own thread, app context and session. SQLite has no concurrent
@@ -54,7 +55,7 @@ def test_two_runs_at_once_handle_each_person_once(
 
     def slowly(ids: Sequence[int]) -> None:
         erase_identity(ids)
-        time.sleep(0.3)  # the other run's batch meets these locked rows and skips them
+        time.sleep(0.3)  # the other run waits for its turn at this kind meanwhile
 
     monkeypatch.setitem(retention.HANDLERS, RetentionKind.IDENTITY, slowly)
     now = later(TEN_YEARS)
