@@ -129,3 +129,24 @@ def expect_no_sideways_scroll(page: Page) -> None:
         f"{page.url} scrolls sideways: scrollWidth {widths[0]} > clientWidth {widths[1]};"
         f" wider than the viewport: {culprits}"
     )
+
+
+JOB_URL = re.compile(r"^/jobs/(\d+)$")
+
+
+def open_fitting_job(page: Page) -> str:
+    """On a candidate's page, open Hanne's job from the jobs that fit; its id."""
+    fits = (
+        page.locator("main section[aria-labelledby='jobs-title'] ol.match-list > li")
+        .filter(has=page.get_by_role("link", name=JOB_TITLE, exact=True))
+        .filter(has_text=BRUGSEN)
+    )
+    expect(fits).to_have_count(1)
+    job_link = fits.get_by_role("link", name=JOB_TITLE, exact=True)
+    href = job_link.get_attribute("href")
+    assert href
+    job = JOB_URL.match(href)
+    assert job, href
+    job_link.click()
+    expect(page).to_have_url(at(f"/jobs/{job.group(1)}"))
+    return job.group(1)

@@ -45,6 +45,7 @@ from tests.e2e.pages import (
     labelled,
     log_in,
     log_out,
+    open_fitting_job,
     submit_main_form,
     tick_by_label,
 )
@@ -62,7 +63,6 @@ JONAS = next(demo for demo in JOBCENTRE_USERS if demo.email.startswith("jonas.")
 COMPANY_HOME = "/company/"
 COMPANY_PROPOSALS = "/company/proposals"
 COMPANY_PLACEMENT_URL = re.compile(r"/company/placements/(\d+)$")
-JOB_URL = re.compile(r"^/jobs/(\d+)$")
 
 # The Danish words of the interface this test reads (messages.po).
 TRIAL = "Snusepraktik"
@@ -165,20 +165,7 @@ def propose_new_candidate(page: Page, axe_check: AxeCheck, name: str, phone: str
     axe_check(page)
 
     # Hanne's job is among the jobs that fit; its page offers to propose the person.
-    fits = (
-        page.locator("main section[aria-labelledby='jobs-title'] ol.match-list > li")
-        .filter(has=page.get_by_role("link", name=JOB_TITLE, exact=True))
-        .filter(has_text=BRUGSEN)
-    )
-    expect(fits).to_have_count(1)
-    job_link = fits.get_by_role("link", name=JOB_TITLE, exact=True)
-    href = job_link.get_attribute("href")
-    assert href
-    job = JOB_URL.match(href)
-    assert job, href
-    job_id = job.group(1)
-    job_link.click()
-    expect(page).to_have_url(at(f"/jobs/{job_id}"))
+    job_id = open_fitting_job(page)
     axe_check(page)
     page.locator(f"main a[href='/jobs/{job_id}/propose/{cid}']").click()
     expect(page).to_have_url(at(f"/jobs/{job_id}/propose/{cid}"))
