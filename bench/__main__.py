@@ -19,7 +19,7 @@ from sqlalchemy import event
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 
 from app import create_app
-from marketplace.demo import DEMO_PASSWORD, seed_demo
+from marketplace.demo.town import DEMO_PASSWORD, seed_demo
 from marketplace.extensions import db
 
 PAGES = {

@@ -44,13 +44,13 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 
 from app import create_app
 from bench.matching import build as build_candidates
-from marketplace.auth.passwords import hash_password
-from marketplace.demo import seed_demo
+from marketplace.accounts.passwords import hash_password
+from marketplace.clock import local_today
+from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
-from marketplace.hour_tallies import tallies
-from marketplace.hour_weeks import company_week
-from marketplace.hours import _split, week_start_of  # the app's split: records = the plan
-from marketplace.jobs import local_today
+from marketplace.hours.ledger import _split, week_start_of  # the app's split: records = the plan
+from marketplace.hours.tallies import tallies
+from marketplace.hours.weeks import company_week
 from marketplace.models import (
     Candidate,
     Company,

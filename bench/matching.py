@@ -24,9 +24,9 @@ from sqlalchemy import event, insert, select
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 
 from app import create_app
-from marketplace.demo import seed_demo
+from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
-from marketplace.matching import candidates_for_job
+from marketplace.jobs.matching import candidates_for_job
 from marketplace.models import Candidate, CandidateIdentity, Job, Jobcentre, User
 
 

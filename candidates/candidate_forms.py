@@ -14,7 +14,8 @@ from wtforms import (
     TextAreaField,
 )
 
-from marketplace.forms import (
+from marketplace.models import CATEGORY_BITS
+from marketplace.web.forms import (
     CheckboxesField,
     Form,
     LocalDecimalField,
@@ -28,8 +29,7 @@ from marketplace.forms import (
     strip_text,
     weekday_choices,
 )
-from marketplace.labels import CATEGORY_LABELS, DANISH_LEVEL_LABELS
-from marketplace.models import CATEGORY_BITS
+from marketplace.web.labels import CATEGORY_LABELS, DANISH_LEVEL_LABELS
 
 
 class CandidateForm(Form):

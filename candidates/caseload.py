@@ -11,16 +11,20 @@ from wtforms import SelectChoice
 
 from candidates import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
-from marketplace import access_log, candidates, hour_tallies, matching, proposals
-from marketplace.access import get_own_or_404, roles
-from marketplace.access_log import purpose
+from marketplace.caseload import candidates
+from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
-from marketplace.jobs import local_today
-from marketplace.labels import CANDIDATE_STATUS_LABELS
+from marketplace.hours import tallies as hour_tallies
+from marketplace.jobs import matching
 from marketplace.models import AccessPurpose, AccessSeen, Candidate, CandidateStatus, Role
-from marketplace.pagination import page_arg
+from marketplace.privacy import access_log
+from marketplace.privacy.access_log import purpose
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.access import get_own_or_404, roles
+from marketplace.web.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.web.labels import CANDIDATE_STATUS_LABELS
+from marketplace.web.pagination import page_arg
 
 STAFF = (Role.CONSULTANT, Role.ADMIN)
 ALL = "all"

@@ -13,12 +13,12 @@ from flask_login import current_user
 from candidates import bp
 from candidates.caseload import STAFF, _own
 from candidates.proposal_forms import CONSENT_METHOD_LABELS
-from marketplace import access_log, citizen_copy
-from marketplace.access import roles
-from marketplace.access_log import purpose
 from marketplace.clock import utcnow
-from marketplace.labels import HOUR_KIND_LABELS
 from marketplace.models import AccessPurpose, AccessSeen
+from marketplace.privacy import access_log, citizen_copy
+from marketplace.privacy.access_log import purpose
+from marketplace.web.access import roles
+from marketplace.web.labels import HOUR_KIND_LABELS
 
 
 def _logged_copy(candidate_id: int) -> citizen_copy.CitizenCopy:

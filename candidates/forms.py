@@ -10,9 +10,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from marketplace.forms import CheckboxesField, Form, LocalDecimalField, max_length, weekday_choices
-from marketplace.jobboard import BoardFilters, Sort, Step
-from marketplace.labels import CATEGORY_LABELS, STEP_LABELS
+from marketplace.jobs.board import BoardFilters, Sort, Step
+from marketplace.web.forms import (
+    CheckboxesField,
+    Form,
+    LocalDecimalField,
+    max_length,
+    weekday_choices,
+)
+from marketplace.web.labels import CATEGORY_LABELS, STEP_LABELS
 
 MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal(37)

@@ -12,18 +12,20 @@ from flask_login import current_user
 
 from candidates import bp
 from candidates.placement_routes import own_placement, person_name
-from marketplace import access_log, hour_exports, hour_flags
-from marketplace.access import roles
-from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm
-from marketplace.hour_export_pages import export
-from marketplace.hour_forms import FlagForm, input_name
-from marketplace.hour_pages import neighbours, week_arg, week_of
-from marketplace.hour_weeks import PlacementWeek, weeks_for
-from marketplace.labels import hour_kinds
+from marketplace.hours import exports as hour_exports
+from marketplace.hours import flags as hour_flags
+from marketplace.hours.export_pages import export
+from marketplace.hours.forms import FlagForm, input_name
+from marketplace.hours.pages import neighbours, week_arg, week_of
+from marketplace.hours.weeks import PlacementWeek, weeks_for
 from marketplace.models import AccessPurpose, AccessSeen, Role
+from marketplace.privacy import access_log
+from marketplace.privacy.access_log import purpose
+from marketplace.web.access import roles
+from marketplace.web.forms import EmptyForm
+from marketplace.web.labels import hour_kinds
 
 
 def _render(week: PlacementWeek, comment: str = "", error: str = "") -> str:

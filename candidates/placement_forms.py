@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 
-from marketplace.forms import (
+from marketplace.placements.forms import StepForm
+from marketplace.web.forms import (
     CheckboxesField,
     Form,
     LocalDecimalField,
@@ -16,8 +17,7 @@ from marketplace.forms import (
     required,
     strip_text,
 )
-from marketplace.labels import PURPOSE_LABELS
-from marketplace.placement_forms import StepForm
+from marketplace.web.labels import PURPOSE_LABELS
 
 
 class PraktikAgreementForm(StepForm):

@@ -14,17 +14,21 @@ from flask_login import current_user
 
 from candidates import bp
 from candidates.placement_forms import LadderRulesForm, PraktikAgreementForm
-from marketplace import access_log, ladder_rules, placement_pages, placements
-from marketplace.access import roles
-from marketplace.access_log import purpose
-from marketplace.candidates import identity_of, names_of
+from marketplace.agreements import rules as ladder_rules
+from marketplace.agreements.terms import latest_terms
+from marketplace.caseload.candidates import identity_of, names_of
+from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import show_domain_error
-from marketplace.jobs import local_today
-from marketplace.ladder_terms import latest_terms
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, Side, StepKind
-from marketplace.placement_timeline import by_phase, for_jobcentre
+from marketplace.placements import ladder as placements
+from marketplace.placements import pages as placement_pages
+from marketplace.placements import steps
+from marketplace.placements.timeline import by_phase, for_jobcentre
+from marketplace.privacy import access_log
+from marketplace.privacy.access_log import purpose
+from marketplace.web.access import roles
+from marketplace.web.forms import show_domain_error
 
 
 def person_name(placement: Placement) -> str:
@@ -102,7 +106,7 @@ def propose_praktik(placement_id: int) -> ResponseReturnValue:
 
     if not form.validate_on_submit():
         return again()
-    agreement = placements.StepTerms(
+    agreement = steps.StepTerms(
         start_on=form.start_on.data,
         end_on=form.end_on.data,
         hours=form.hours.data,

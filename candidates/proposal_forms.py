@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, TextAreaField
 
-from marketplace.forms import Form, max_length, optional, required
+from marketplace.web.forms import Form, max_length, optional, required
 
 CONSENT_METHOD_LABELS = {
     "in_person": _l("In person, at a meeting"),

@@ -11,12 +11,10 @@ from sqlalchemy import select
 from candidates import bp
 from candidates.caseload import STAFF
 from candidates.proposal_forms import CONSENT_METHOD_LABELS, ConsentForm, ProposeForm
-from marketplace import access_log, candidates, jobboard, privacy, proposals
-from marketplace.access import get_own_or_404, roles
-from marketplace.access_log import purpose
+from marketplace.caseload import candidates
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm, show_domain_error
+from marketplace.jobs import board as jobboard
 from marketplace.models import (
     AccessPurpose,
     AccessSeen,
@@ -25,6 +23,11 @@ from marketplace.models import (
     Placement,
     Proposal,
 )
+from marketplace.privacy import access_log, disclosure
+from marketplace.privacy.access_log import purpose
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.access import get_own_or_404, roles
+from marketplace.web.forms import EmptyForm, show_domain_error
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -56,7 +59,7 @@ def propose(job_id: int, candidate_id: int) -> ResponseReturnValue:
         form=form,
         job=job,
         candidate=candidate,
-        view=privacy.company_view(candidate, job.company_id),
+        view=disclosure.company_view(candidate, job.company_id),
         candidate_name=candidates.identity_of(candidate).full_name,
     )
 
@@ -68,7 +71,7 @@ def proposal(proposal_id: int) -> ResponseReturnValue:
     return render_template(
         "candidates/proposal.html",
         proposal=found,
-        consent=privacy.consent_in_force(found),
+        consent=disclosure.consent_in_force(found),
         consent_form=ConsentForm(),
         consent_labels=CONSENT_METHOD_LABELS,
         button=EmptyForm(),
@@ -83,7 +86,7 @@ def record_consent(proposal_id: int) -> ResponseReturnValue:
     form = ConsentForm()
     if form.validate_on_submit():
         try:
-            privacy.record_consent(
+            disclosure.record_consent(
                 found, current_user, ConsentMethod(form.method.data), form.note.data or ""
             )
         except DomainError as error:
@@ -96,7 +99,7 @@ def record_consent(proposal_id: int) -> ResponseReturnValue:
     return render_template(
         "candidates/proposal.html",
         proposal=found,
-        consent=privacy.consent_in_force(found),
+        consent=disclosure.consent_in_force(found),
         consent_form=form,
         consent_labels=CONSENT_METHOD_LABELS,
         button=EmptyForm(),
@@ -111,7 +114,7 @@ def withdraw_consent(proposal_id: int) -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        privacy.withdraw_consent(found, current_user)
+        disclosure.withdraw_consent(found, current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from candidates import bp
-from marketplace import retention
-from marketplace.access import roles
 from marketplace.clock import LOCAL_TZ, utcnow
 from marketplace.models import RetentionAction, RetentionKind, Role
-from marketplace.pagination import page_arg
+from marketplace.privacy import retention
+from marketplace.web.access import roles
+from marketplace.web.pagination import page_arg
 
 PER_PAGE = 50
 

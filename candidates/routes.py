@@ -9,11 +9,12 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from candidates import bp
 from candidates.forms import JobBoardForm
-from marketplace import access_log, delivery, jobboard, ladder_rules, matching, queue
-from marketplace.access import roles
-from marketplace.access_log import purpose
-from marketplace.auth import invitations, team
+from marketplace import queue
+from marketplace.accounts import invitations, team
+from marketplace.agreements import rules as ladder_rules
 from marketplace.extensions import db
+from marketplace.jobs import board as jobboard
+from marketplace.jobs import matching
 from marketplace.models import (
     AccessPurpose,
     AccessSeen,
@@ -23,7 +24,11 @@ from marketplace.models import (
     Role,
     User,
 )
-from marketplace.pagination import page_arg
+from marketplace.notifications import delivery
+from marketplace.privacy import access_log
+from marketplace.privacy.access_log import purpose
+from marketplace.web.access import roles
+from marketplace.web.pagination import page_arg
 
 
 @bp.get("/jobs")

@@ -19,7 +19,8 @@ from wtforms import (
 from wtforms.validators import Regexp, ValidationError
 
 from marketplace.errors import DomainError
-from marketplace.forms import (
+from marketplace.jobs.postings import check_hours
+from marketplace.web.forms import (
     CheckboxesField,
     Form,
     LocalDecimalField,
@@ -33,12 +34,7 @@ from marketplace.forms import (
     task_lines,
     weekday_choices,
 )
-from marketplace.jobs import check_hours
-from marketplace.labels import (
-    CATEGORY_LABELS,
-    CLOSE_REASON_LABELS,
-    DANISH_LEVEL_LABELS,
-)
+from marketplace.web.labels import CATEGORY_LABELS, CLOSE_REASON_LABELS, DANISH_LEVEL_LABELS
 
 
 class CompanyProfileForm(Form):

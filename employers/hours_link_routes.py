@@ -16,17 +16,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 
 from employers import bp
-from marketplace import hour_reminders, privacy
-from marketplace.access import get_own_or_404, public, roles
-from marketplace.clock import utcnow
+from marketplace.clock import local_today, utcnow
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm
-from marketplace.hour_forms import ConfirmWeeksForm, input_name
-from marketplace.hour_pages import BulkConfirm, confirm_chosen
-from marketplace.hour_reminders import LinkUnusable
-from marketplace.hour_weeks import company_week
-from marketplace.jobs import local_today
+from marketplace.hours import reminders as hour_reminders
+from marketplace.hours.forms import ConfirmWeeksForm, input_name
+from marketplace.hours.pages import BulkConfirm, confirm_chosen
+from marketplace.hours.reminders import LinkUnusable
+from marketplace.hours.weeks import company_week
 from marketplace.models import HourReminder, Role
+from marketplace.privacy import disclosure
+from marketplace.web.access import get_own_or_404, public, roles
+from marketplace.web.forms import EmptyForm
 
 
 def _unusable(error: LinkUnusable) -> ResponseReturnValue:
@@ -47,7 +47,7 @@ def _render(
         week_end=reminder.opens_week + timedelta(days=6),
         weeks=weeks,
         names={
-            w.placement.id: privacy.pseudonym(w.placement.candidate_id, reminder.company_id)
+            w.placement.id: disclosure.pseudonym(w.placement.candidate_id, reminder.company_id)
             for w in weeks
         },
         typed=result.typed if result else {},

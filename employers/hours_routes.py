@@ -14,29 +14,34 @@ from flask_login import current_user
 
 from employers import bp
 from employers.placement_routes import own_placement
-from marketplace import hour_exports, hour_flags, hours, privacy
-from marketplace.access import roles
-from marketplace.access_log import purpose
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm
-from marketplace.hour_export_pages import export
-from marketplace.hour_forms import (
+from marketplace.hours import exports as hour_exports
+from marketplace.hours import flags as hour_flags
+from marketplace.hours import ledger as hours
+from marketplace.hours.export_pages import export
+from marketplace.hours.forms import (
     ConfirmWeeksForm,
     CorrectionForm,
     FlagAnswerForm,
     csrf_valid,
     input_name,
 )
-from marketplace.hour_pages import confirm_chosen, neighbours, week_arg, week_of
-from marketplace.hour_weeks import PlacementWeek, company_week, weeks_for
-from marketplace.labels import hour_kinds
+from marketplace.hours.pages import confirm_chosen, neighbours, week_arg, week_of
+from marketplace.hours.weeks import PlacementWeek, company_week, weeks_for
 from marketplace.models import AccessPurpose, AccessSeen, HourKind, Role
+from marketplace.privacy import disclosure
+from marketplace.privacy.access_log import purpose
+from marketplace.web.access import roles
+from marketplace.web.forms import EmptyForm
+from marketplace.web.labels import hour_kinds
 
 
 def _names(weeks: list[PlacementWeek]) -> dict[int, str]:
     company_id = current_user.organisation_id
-    return {w.placement.id: privacy.pseudonym(w.placement.candidate_id, company_id) for w in weeks}
+    return {
+        w.placement.id: disclosure.pseudonym(w.placement.candidate_id, company_id) for w in weeks
+    }
 
 
 def _render_week(
@@ -117,7 +122,7 @@ def _render_placement(
         "employers/placement_hours.html",
         week=week,
         week_start=week.week_start,
-        name=privacy.pseudonym(week.placement.candidate_id, week.placement.company_id),
+        name=disclosure.pseudonym(week.placement.candidate_id, week.placement.company_id),
         typed=typed or {},
         errors=errors or {},
         correction=correction or {},
@@ -222,13 +227,13 @@ def export_hours() -> ResponseReturnValue:
         # committed before the first byte is sent; anyone else is under their pseudonym.
         placements = hour_exports.company_placements(company_id)
         in_file = hour_exports.placement_ids_in_company_csv(company_id, start, end)
-        named = privacy.reveal_many_to_company(
+        named = disclosure.reveal_many_to_company(
             [p for p in placements if p.id in in_file], current_user, AccessSeen.EXPORT_NAME
         )
         names = {
             p.id: named[p.id].full_name
             if p.id in named
-            else privacy.pseudonym(p.candidate_id, company_id)
+            else disclosure.pseudonym(p.candidate_id, company_id)
             for p in placements
         }
         db.session.commit()

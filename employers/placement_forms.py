@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
-from marketplace.forms import LocalDecimalField, input_required
-from marketplace.placement_forms import StepForm
+from marketplace.placements.forms import StepForm
+from marketplace.web.forms import LocalDecimalField, input_required
 
 
 class PaidOfferForm(StepForm):

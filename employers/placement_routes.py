@@ -11,21 +11,24 @@ from flask_login import current_user
 
 from employers import bp
 from employers.placement_forms import PaidOfferForm
-from marketplace import placement_pages, placements, privacy
-from marketplace.access import roles
-from marketplace.access_log import purpose
-from marketplace.jobs import local_today
-from marketplace.ladder_terms import latest_terms
+from marketplace.agreements.terms import latest_terms
+from marketplace.clock import local_today
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, StepKind
-from marketplace.placement_timeline import for_company
+from marketplace.placements import ladder as placements
+from marketplace.placements import pages as placement_pages
+from marketplace.placements import steps
+from marketplace.placements.timeline import for_company
+from marketplace.privacy import disclosure
+from marketplace.privacy.access_log import purpose
+from marketplace.web.access import roles
 
 
 def person_name(placement: Placement) -> str:
     """The name with consent in force (the showing is logged), otherwise the pseudonym."""
-    identity = privacy.reveal_to_company(placement.proposal, current_user, AccessSeen.NAME)
+    identity = disclosure.reveal_to_company(placement.proposal, current_user, AccessSeen.NAME)
     if identity is not None:
         return identity.full_name
-    return privacy.pseudonym(placement.candidate_id, placement.company_id)
+    return disclosure.pseudonym(placement.candidate_id, placement.company_id)
 
 
 own_placement = placement_pages.register_routes(
@@ -42,7 +45,7 @@ def placement_list() -> ResponseReturnValue:
         "employers/placements.html",
         rows=rows,
         names={
-            r.placement.id: privacy.pseudonym(r.placement.candidate_id, company_id) for r in rows
+            r.placement.id: disclosure.pseudonym(r.placement.candidate_id, company_id) for r in rows
         },
     )
 
@@ -78,7 +81,7 @@ def offer_paid_hours(placement_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return again()
     terms = latest_terms(found.id)
-    offer = placements.StepTerms(
+    offer = steps.StepTerms(
         start_on=form.start_on.data,
         hours=form.hours.data,
         weekdays=form.weekday_bits(),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, TextAreaField
 
-from marketplace.forms import Form, input_required, max_length, optional, required
-from marketplace.labels import DECLINE_REASON_LABELS
 from marketplace.models import Job
+from marketplace.web.forms import Form, input_required, max_length, optional, required
+from marketplace.web.labels import DECLINE_REASON_LABELS
 
 FIRST_STEP_LABELS = {
     "trial": _l("A trial visit (snusepraktik)"),

@@ -12,14 +12,16 @@ from sqlalchemy import select
 
 from employers import bp
 from employers.proposal_forms import AcceptForm, DeclineForm
-from marketplace import placements, privacy, proposals
-from marketplace.access import get_own_or_404, roles
-from marketplace.access_log import purpose
+from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import show_domain_error
-from marketplace.jobs import local_today
 from marketplace.models import AccessPurpose, DeclineReason, Phase, Placement, Proposal, Role
+from marketplace.placements import ladder as placements
+from marketplace.privacy import disclosure
+from marketplace.privacy.access_log import purpose
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.access import get_own_or_404, roles
+from marketplace.web.forms import show_domain_error
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -27,13 +29,13 @@ def _own_proposal(proposal_id: int) -> Proposal:
 
 
 def _page(found: Proposal, accept: AcceptForm, decline: DeclineForm) -> ResponseReturnValue:
-    identity = privacy.reveal_to_company(found, current_user)  # logged, committed with the page
+    identity = disclosure.reveal_to_company(found, current_user)  # logged, committed with the page
     accept.offer(found.job)
     return render_template(
         "employers/proposal.html",
         placement=db.session.scalar(select(Placement).where(Placement.proposal_id == found.id)),
         proposal=found,
-        view=privacy.company_view(found.candidate, found.company_id),
+        view=disclosure.company_view(found.candidate, found.company_id),
         identity=identity,
         accept=accept,
         decline=decline,
@@ -47,7 +49,7 @@ def proposal_list() -> ResponseReturnValue:
     rows = proposals.for_company(company_id)
     return render_template(
         "employers/proposals.html",
-        rows=[(p, privacy.pseudonym(p.candidate_id, company_id)) for p in rows],
+        rows=[(p, disclosure.pseudonym(p.candidate_id, company_id)) for p in rows],
     )
 
 

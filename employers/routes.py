@@ -13,13 +13,18 @@ from wtforms import SelectChoice
 
 from employers import bp
 from employers.forms import CloseJobForm, CompanyProfileForm, JobForm, WorkplaceForm
-from marketplace import companies, jobs, placement_timeline, privacy, proposals
-from marketplace.access import get_own_or_404, roles
-from marketplace.auth import team
+from marketplace import clock
+from marketplace.accounts import team
+from marketplace.companies import profiles as companies
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.jobs import postings as jobs
 from marketplace.models import CloseReason, Job, JobStatus, Phase, Role, Side, Workplace
+from marketplace.placements import timeline as placement_timeline
+from marketplace.privacy import disclosure
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.access import get_own_or_404, roles
+from marketplace.web.forms import EmptyForm, municipality_choices, show_domain_error
 
 
 def _company():  # type: ignore[no-untyped-def]
@@ -36,14 +41,14 @@ def home() -> ResponseReturnValue:
     company = _company()
     rows = [
         row
-        for row in placement_timeline.for_company(company.id, jobs.local_today())
+        for row in placement_timeline.for_company(company.id, clock.local_today())
         if row.phase != Phase.ENDED
     ]
     return render_template(
         "employers/home.html",
         placement_rows=rows,
         placement_names={
-            r.placement.id: privacy.pseudonym(r.placement.candidate_id, company.id) for r in rows
+            r.placement.id: disclosure.pseudonym(r.placement.candidate_id, company.id) for r in rows
         },
         waiting_for_us=[r for r in rows if r.waits_for == Side.COMPANY],
         company=company,
@@ -199,7 +204,7 @@ def new_job() -> ResponseReturnValue:
         return redirect(url_for("employers.new_workplace", then="job"))
     if request.method == "GET":
         form.contact_name.data = current_user.name
-        form.start_date.data = jobs.local_today() + timedelta(days=7)
+        form.start_date.data = clock.local_today() + timedelta(days=7)
         form.offers_trial_visit.data = True
     if form.validate_on_submit():
         try:

@@ -38,7 +38,7 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from marketplace import routing
+    from marketplace.web import routing
 
     routing.init_app(app)  # before any blueprint adds a rule that uses the converters
     register_extensions(app)
@@ -50,9 +50,10 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import database, i18n, labels, queue, templating
-    from marketplace.auth import sessions
+    from marketplace import database, i18n, queue
+    from marketplace.accounts import sessions
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from marketplace.web import labels, templating
 
     db.init_app(app)
     database.configure_engine(app)
@@ -68,23 +69,24 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_domain() -> None:
-    """Import the domain modules that register notification kinds and sweep reminders."""
-    from marketplace import (  # noqa: F401
-        hour_flags,
-        hour_reminders,
-        placement_notices,
-        placement_reminders,
-        privacy,
-        proposals,
-    )
+    """Import the modules that register notification kinds (each registers its own kinds at
+    import, next to the code that writes them), so the registry is full before a request."""
+    from marketplace.accounts import account, invitations, signup  # noqa: F401
+    from marketplace.hours import flags, reminders  # noqa: F401
+    from marketplace.placements import notices  # noqa: F401
+    from marketplace.privacy import disclosure  # noqa: F401
+    from marketplace.proposals import lifecycle  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace import access, access_log, inbox, security, site
-    from marketplace.auth import bp as auth_bp
+    from marketplace import site
+    from marketplace.accounts import pages as accounts_pages
+    from marketplace.notifications import pages as inbox
+    from marketplace.privacy import access_log
+    from marketplace.web import access, security
 
     app.register_blueprint(site.bp)
-    app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_pages.bp)
     inbox.init_app(app)
     access.init_app(app)
     access_log.init_app(app)

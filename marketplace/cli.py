@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from marketplace.auth.passwords import hash_password, password_problem
-from marketplace.auth.signup import email_taken
+from marketplace.accounts.passwords import hash_password, password_problem
+from marketplace.accounts.signup import email_taken
 from marketplace.extensions import db
 from marketplace.models import Jobcentre, Municipality, OrgKind, Role, User
 
@@ -64,7 +66,7 @@ def create_admin(municipality_code: int, email: str, name: str, password: str) -
 )
 def seed_demo_command(allow_non_sqlite: bool) -> None:
     """Load the demo town (idempotent: a second run adds nothing)."""
-    from marketplace.demo import seed_demo
+    from marketplace.demo.town import seed_demo
 
     if db.engine.dialect.name != "sqlite" and not allow_non_sqlite:
         raise click.UsageError("demo data is for the local SQLite database; see --allow-non-sqlite")
@@ -93,8 +95,9 @@ def worker_command(burst: bool) -> None:
 
 @click.command("cron")
 def cron_command() -> None:
-    """Enqueue the periodic jobs on rq: the sweep every minute, the digests once a day, the
-    hours reminders on Monday mornings, retention every night."""
+    """Enqueue the periodic work on rq, on the schedules of the table in marketplace.tasks
+    (the sweep every minute, the digests once a day, the hours reminders on Monday mornings,
+    retention every night)."""
     from rq.cron import CronScheduler
 
     from marketplace import tasks
@@ -106,37 +109,40 @@ def cron_command() -> None:
     config = current_app.config
     scheduler = CronScheduler(connection=connection)
     name = config["RQ_QUEUE"]
-    scheduler.register(tasks.sweep, name, interval=config["SWEEP_INTERVAL_SECONDS"])
-    scheduler.register(tasks.send_digests, name, cron=config["DIGEST_CRON"])
-    scheduler.register(tasks.send_hour_reminders, name, cron=config["HOURS_REMINDER_CRON"])
-    scheduler.register(tasks.apply_retention, name, cron=config["RETENTION_CRON"])
+    for work in tasks.scheduled():
+        if work.every is not None:
+            scheduler.register(work.run, name, interval=config[work.every])
+        else:
+            scheduler.register(work.run, name, cron=config[work.cron])
     scheduler.start()
 
 
+def _sweep_options(command: Callable[..., None]) -> Callable[..., None]:
+    """An option per scheduled row of the table besides the sweep: --digests, --hour-reminders,
+    --retention."""
+    from marketplace import tasks
+
+    for work in reversed(tasks.scheduled()):
+        if work.run is not tasks.sweep:
+            command = click.option(
+                f"--{work.name}",
+                work.name.replace("-", "_"),
+                is_flag=True,
+                help=f"Also run: {(work.run.__doc__ or work.name).splitlines()[0]}",
+            )(command)
+    return command
+
+
 @click.command("sweep")
-@click.option("--digests", is_flag=True, help="Also send the daily digests (once a day).")
-@click.option(
-    "--hour-reminders", is_flag=True, help="Also send the weekly hours reminders (on Mondays)."
-)
-@click.option(
-    "--retention", is_flag=True, help="Also erase or pseudonymise what is due (once a day)."
-)
-def sweep_command(digests: bool, hour_reminders: bool, retention: bool) -> None:
+@_sweep_options
+def sweep_command(**also: bool) -> None:
     """One pass of the periodic sweep; with Redis it hands the work to the workers."""
-    from marketplace import delivery, queue
-    from marketplace import hour_reminders as hours_reminding
+    from marketplace import queue, tasks
 
-    report = delivery.sweep()
-    if digests:
-        report["digests"] = delivery.send_digests()
-    if hour_reminders:
-        report["hour_reminders"] = hours_reminding.send_hour_reminders()
-        db.session.commit()
-    if retention:
-        from marketplace import retention as retaining
-
-        # People whose data of some kind was handled (one person counts once per kind).
-        report["retention"] = sum(retaining.run().people.values())
+    report = tasks.sweep()
+    for work in tasks.scheduled():
+        if also.get(work.name.replace("-", "_")):
+            report[work.name.replace("-", "_")] = work.run()
     ran = queue.run_inprocess_tasks()
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()) + f" ran_here={ran}")
 
@@ -152,7 +158,7 @@ def privacy_screen_command(municipality_code: int | None) -> None:
     """List stored texts a company can read that fail the screening of health words and
     identity (and CPR numbers anywhere), for the jobcentre to clean. Changes nothing and
     never prints the text itself."""
-    from marketplace.privacy_report import stored_problems
+    from marketplace.privacy.report import stored_problems
 
     jobcentre_id = None
     if municipality_code is not None:

@@ -8,11 +8,12 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from marketplace import delivery, queue
-from marketplace.access import public
-from marketplace.auth.forms import LanguageForm
-from marketplace.auth.navigation import home_url, safe_next
+from marketplace import queue
+from marketplace.accounts.forms import LanguageForm
 from marketplace.extensions import db
+from marketplace.notifications import delivery
+from marketplace.web.access import public
+from marketplace.web.navigation import home_url, safe_next
 
 bp = Blueprint("site", __name__)
 

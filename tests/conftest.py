@@ -217,7 +217,7 @@ def make_company() -> Callable[..., Company]:
 
 @pytest.fixture
 def make_user() -> Callable[..., User]:
-    from marketplace.auth.passwords import hash_password
+    from marketplace.accounts.passwords import hash_password
 
     counter = iter(range(1, 10_000))
 
@@ -288,8 +288,7 @@ def make_job(make_workplace: Callable[..., Workplace]) -> Callable[..., Job]:
     ) -> Job:
         from datetime import timedelta
 
-        from marketplace.clock import utcnow
-        from marketplace.jobs import local_today
+        from marketplace.clock import local_today, utcnow
 
         workplace = workplace or make_workplace(company)
         status = fields.pop("status", JobStatus.PUBLISHED.value)

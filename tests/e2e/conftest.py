@@ -58,7 +58,7 @@ def live_server(live: Live) -> str:
 @pytest.fixture(scope="session")
 def live(workdir: Path) -> Iterator[Live]:
     from app import create_app
-    from marketplace.demo import seed_demo
+    from marketplace.demo.town import seed_demo
     from marketplace.extensions import db
 
     e2e_dir = workdir / "e2e"

@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from marketplace.demo import COMPANIES, JOBCENTRE, JOBS
-from marketplace.demo_data import DEMO_PASSWORD
+from marketplace.demo.data import DEMO_PASSWORD
+from marketplace.demo.town import COMPANIES, JOBCENTRE, JOBS
 
 AxeCheck = Callable[[Page], None]
 LOGIN_URL = re.compile(r"/login$")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS, DemoUser
+from marketplace.demo.town import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS, DemoUser
 from marketplace.models import Role
 from tests.accounts import signup_link
 from tests.e2e.pages import LOGIN_URL, at, labelled, submit_main_form

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from marketplace import hour_reminders, queue
-from marketplace.demo import COMPANIES, JOBCENTRE_USERS
+from marketplace import queue
+from marketplace.demo.town import COMPANIES, JOBCENTRE_USERS
 from marketplace.extensions import db
+from marketplace.hours import reminders as hour_reminders
 from tests.e2e.pages import at, labelled, log_in, log_out, submit_main_form
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
-from marketplace.demo import COMPANIES, JOBCENTRE, JOBCENTRE_USERS, JOBS, WORKPLACES
-from marketplace.jobs import local_today
+from marketplace.clock import local_today
+from marketplace.demo.town import COMPANIES, JOBCENTRE, JOBCENTRE_USERS, JOBS, WORKPLACES
 from marketplace.models import Category, Weekday
 from tests.e2e.pages import (
     at,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS
+from marketplace.demo.town import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS
 from marketplace.models import Role
 from tests.e2e.pages import at, labelled, submit_main_form
 

@@ -25,8 +25,8 @@ from babel.dates import format_date
 from flask_babel import force_locale
 from playwright.sync_api import expect
 
-from marketplace.demo import JOBCENTRE, JOBCENTRE_USERS
-from marketplace.jobs import local_today
+from marketplace.clock import local_today
+from marketplace.demo.town import JOBCENTRE, JOBCENTRE_USERS
 from marketplace.models import CATEGORY_BITS, Category, RetentionKind, Role, Weekday
 from tests.e2e.pages import (
     CANDIDATE_URL,

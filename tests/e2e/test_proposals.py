@@ -22,8 +22,8 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
-from marketplace.demo import JOBCENTRE_USERS
-from marketplace.jobs import local_today
+from marketplace.clock import local_today
+from marketplace.demo.town import JOBCENTRE_USERS
 from marketplace.models import CATEGORY_BITS, Category, Weekday
 from tests.e2e.pages import (
     BRUGSEN,

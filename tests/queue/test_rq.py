@@ -14,10 +14,11 @@ from rq import Queue
 from rq.worker import SimpleWorker
 from sqlalchemy import func, select
 
-from marketplace import delivery
+from marketplace import tasks
 from marketplace.extensions import db
 from marketplace.models import EmailState, Notification
-from marketplace.notify import notify
+from marketplace.notifications import delivery
+from marketplace.notifications.outbox import notify
 from tests.support import submit
 
 
@@ -52,10 +53,9 @@ def test_commit_enqueues_and_a_real_worker_delivers(app, rq_mode, employer, outb
 def test_the_same_job_twice_sends_one_message(app, rq_mode, employer, outbox):
     (row,) = notify([employer], "invitation_accepted", name="Kim")
     db.session.commit()
-    from marketplace import tasks
 
     Queue(rq_mode, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
-        tasks.deliver_email, row.id
+        delivery.deliver_email, row.id
     )
     run_worker(app)
     assert len(emails(outbox)) == 1
@@ -86,12 +86,12 @@ def test_redis_stopped_while_users_act_then_the_sweep_delivers_once(
     assert emails(outbox) == []
 
     own_redis.start()
-    assert delivery.sweep()["handed_out"] == 3
+    assert tasks.sweep()["handed_out"] == 3
     run_worker(app)
     assert sorted(m["To"] for m in emails(outbox)) == [f"ny{n}@test.example" for n in range(3)]
 
     # Another sweep and worker later: still exactly one message each.
-    assert delivery.sweep()["handed_out"] == 0
+    assert tasks.sweep()["handed_out"] == 0
     run_worker(app)
     assert len(emails(outbox)) == 3
 
@@ -169,13 +169,13 @@ def test_a_worker_killed_mid_send_delivers_once_in_the_end(workdir, redis_url, m
         with app.app_context():
             stuck = db.session.get(Notification, row_id)
             assert stuck.email_state == EmailState.SENDING  # claimed by the dead worker
-            assert delivery.sweep()["handed_out"] == 0  # its lease has not run out yet
+            assert tasks.sweep()["handed_out"] == 0  # its lease has not run out yet
             time.sleep(2.5)
-            assert delivery.sweep()["handed_out"] == 1
+            assert tasks.sweep()["handed_out"] == 1
         subprocess.run(worker_command, env=environ, check=True, capture_output=True, timeout=120)
 
         with app.app_context():
-            assert delivery.sweep()["handed_out"] == 0
+            assert tasks.sweep()["handed_out"] == 0
         subprocess.run(worker_command, env=environ, check=True, capture_output=True, timeout=120)
 
         assert len(sink.accepted) == 1  # delivered once: not lost, not twice
@@ -191,10 +191,9 @@ def test_a_worker_killed_mid_send_delivers_once_in_the_end(workdir, redis_url, m
 def test_failed_jobs_are_counted_with_their_last_error_for_the_admin(
     app, rq_mode, client, admin, login
 ):
-    from marketplace import tasks
 
     queue = Queue(rq_mode, connection=Redis.from_url(app.config["REDIS_URL"]))
-    queue.enqueue(tasks.deliver_email, 1, 2)  # a wrong call: the job itself fails
+    queue.enqueue(delivery.deliver_email, 1, 2)  # a wrong call: the job itself fails
     run_worker(app)
     assert queue.failed_job_registry.count == 1
     login(admin)
@@ -222,7 +221,7 @@ def test_flask_cron_enqueues_the_sweep_that_recovers_a_lost_job(
         migrate_to_head(app)
         queue = Queue(settings["RQ_QUEUE"], connection=Redis.from_url(redis_url))
         with app.app_context():
-            from marketplace.demo import seed_demo
+            from marketplace.demo.town import seed_demo
 
             seed_demo()  # tells Lars about three companies, companies about proposals, …
             db.session.commit()

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marketplace.candidates import (
+from marketplace.caseload.candidates import (
     CPR_PATTERN,
     IDENTITY_FIELDS,
     NO_CPR,

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.auth.navigation import safe_next
 from marketplace.config import load, normalise_database_url, secret_key
+from marketplace.web.navigation import safe_next
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path):

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.auth.cvr import WEIGHTS, is_valid_cvr, normalise_cvr
+from marketplace.accounts.cvr import WEIGHTS, is_valid_cvr, normalise_cvr
 
 
 def test_known_numbers():

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace import hours
-from marketplace.hour_progress import progression
-from marketplace.ladder_terms import versions_of
+from marketplace.agreements.terms import versions_of
+from marketplace.hours import ledger as hours
+from marketplace.hours.progress import progression
 from marketplace.models import HourKind
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job, today

@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from marketplace import hours, placements, proposals
+from marketplace.agreements.terms import versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import ledger as hours
 from marketplace.models import HourKind, HourRecord, Phase, Placement, StepKind, Weekday
+from marketplace.placements import ladder as placements
+from marketplace.proposals import lifecycle as proposals
 from tests.support import assert_refused_by_database
 from tests.unit.test_ladder_steps import ladder_job, new_candidate, paid_terms, today
 

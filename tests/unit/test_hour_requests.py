@@ -18,12 +18,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import hours, placements, proposals, step_terms
+from marketplace.agreements.rules import update_rules
+from marketplace.agreements.terms import latest_terms, versions_of
 from marketplace.clock import LOCAL_TZ
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.ladder_rules import update_rules
-from marketplace.ladder_terms import latest_terms, versions_of
+from marketplace.hours import ledger as hours
+from marketplace.hours.more_hours import worked_planned
 from marketplace.models import (
     HourKind,
     HourRecord,
@@ -38,9 +39,11 @@ from marketplace.models import (
     User,
     Weekday,
 )
-from marketplace.more_hours import worked_planned
-from marketplace.placements import CONFIRMED_MEANWHILE, STALE_MESSAGE, StalePlacement
-from marketplace.step_terms import StepTerms, hours_change
+from marketplace.placements import ladder as placements
+from marketplace.placements import steps as step_terms
+from marketplace.placements.ladder import CONFIRMED_MEANWHILE, STALE_MESSAGE, StalePlacement
+from marketplace.placements.steps import StepTerms, hours_change
+from marketplace.proposals import lifecycle as proposals
 from tests.support import assert_refused_by_database
 from tests.unit.test_hour_records import MONDAY, confirm, job, placement
 from tests.unit.test_ladder_steps import (

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace import hour_tallies, hours
+from marketplace import clock
+from marketplace.agreements.terms import versions_of
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import ledger as hours
+from marketplace.hours import tallies as hour_tallies
 from marketplace.models import HourKind, HourRule
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job, today
@@ -41,7 +43,7 @@ def employment_requirement(tallies):
     ],
 )
 def test_months_before_stays_inside_the_month(day, months, expected):
-    assert hour_tallies.months_before(day, months) == expected
+    assert clock.months_before(day, months) == expected
 
 
 def test_only_rules_in_force_are_tallied(placement):

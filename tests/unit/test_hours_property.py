@@ -29,11 +29,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from marketplace import hours
+from marketplace.agreements.terms import versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.hour_weeks import weeks_for
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import ledger as hours
+from marketplace.hours.weeks import weeks_for
 from marketplace.models import HourKind, HourRecord, Job, PlacementTerms, User, WeekConfirmation
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from marketplace.clock import local_today
 from marketplace.errors import DomainError
-from marketplace.jobs import JobData, check, local_today
+from marketplace.jobs.postings import JobData, check
 from tests.support import assert_refused_by_database
 
 

@@ -21,11 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from marketplace import placements, proposals
+from marketplace.agreements.rules import rules_for, update_rules
+from marketplace.agreements.terms import first_praktik_day, latest_terms, phase_on
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.ladder_rules import rules_for, update_rules
-from marketplace.ladder_terms import first_praktik_day, latest_terms, phase_on
 from marketplace.models import (
     PROPOSER,
     EndReason,
@@ -41,8 +40,10 @@ from marketplace.models import (
     StepStatus,
     User,
 )
-from marketplace.placements import side_of
-from marketplace.step_terms import hours_change
+from marketplace.placements import ladder as placements
+from marketplace.placements.ladder import side_of
+from marketplace.placements.steps import hours_change
+from marketplace.proposals import lifecycle as proposals
 from tests.unit.test_ladder_steps import (
     accepted_proposal,
     in_days,

@@ -15,18 +15,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import placements, proposals
-from marketplace.candidates import CandidateData, create_candidate
-from marketplace.errors import DomainError
-from marketplace.extensions import db
-from marketplace.jobs import local_today
-from marketplace.ladder_rules import (
-    RulesData,
-    praktik_ratio_exceeded,
-    rules_for,
-    update_rules,
-)
-from marketplace.ladder_terms import (
+from marketplace.agreements.rules import RulesData, praktik_ratio_exceeded, rules_for, update_rules
+from marketplace.agreements.terms import (
     first_praktik_day,
     in_force,
     latest_terms,
@@ -35,6 +25,10 @@ from marketplace.ladder_terms import (
     upcoming,
     versions_of,
 )
+from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
+from marketplace.errors import DomainError
+from marketplace.extensions import db
 from marketplace.models import (
     CATEGORY_BITS,
     Candidate,
@@ -54,7 +48,9 @@ from marketplace.models import (
     User,
     Weekday,
 )
-from marketplace.placements import StalePlacement, StepTerms, waiting_step
+from marketplace.placements import ladder as placements
+from marketplace.placements.ladder import StalePlacement, StepTerms, waiting_step
+from marketplace.proposals import lifecycle as proposals
 from tests.support import assert_refused_by_database
 
 DAYS = int(Weekday.TUE | Weekday.THU)

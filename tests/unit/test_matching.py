@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marketplace import matching
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace.caseload.candidates import CandidateData, create_candidate
 from marketplace.extensions import db
+from marketplace.jobs import matching
 from marketplace.models import CATEGORY_BITS, Weekday
 
 TUE_THU = int(Weekday.TUE | Weekday.THU)
@@ -101,7 +101,7 @@ def test_ranking_follows_kind_of_work_hours_days_and_area(job, consultant, add_c
 def test_only_active_candidates_of_the_own_jobcentre(
     job, consultant, add_candidate, make_jobcentre, make_user
 ):
-    from marketplace.candidates import set_status
+    from marketplace.caseload.candidates import set_status
     from marketplace.models import CandidateStatus
 
     mine = add_candidate()

@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import hours, placements
+from marketplace.agreements.terms import versions_of
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import ledger as hours
 from marketplace.models import (
     HourKind,
     HourRecord,
@@ -24,7 +24,8 @@ from marketplace.models import (
     PlacementReminder,
     StepKind,
 )
-from marketplace.placement_reminders import placement_reminders
+from marketplace.placements import ladder as placements
+from marketplace.placements.reminders import placement_reminders
 from tests.unit.test_hour_records import MONDAY, confirm, job, placement
 from tests.unit.test_hour_requests import (
     DAYS,

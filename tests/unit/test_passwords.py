@@ -4,14 +4,14 @@ import pytest
 from flask_babel import force_locale
 from zxcvbn import zxcvbn
 
-from marketplace.auth import passwords
-from marketplace.auth.passwords import (
+from marketplace.accounts import passwords
+from marketplace.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
     verify_password,
 )
-from marketplace.demo_data import DEMO_PASSWORD
+from marketplace.demo.data import DEMO_PASSWORD
 from tests.conftest import PASSWORD
 
 HANNE = ("hanne@brugsen.dk", "Hanne Kjær", "Brugsen Skjern")

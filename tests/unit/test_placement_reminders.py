@@ -11,10 +11,10 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import select
 
-from marketplace import placements, reminders
+from marketplace import tasks
+from marketplace.agreements.rules import update_rules
 from marketplace.clock import LOCAL_TZ
 from marketplace.extensions import db
-from marketplace.ladder_rules import update_rules
 from marketplace.models import (
     Job,
     Notification,
@@ -25,7 +25,8 @@ from marketplace.models import (
     StepKind,
     User,
 )
-from marketplace.placement_reminders import placement_reminders
+from marketplace.placements import ladder as placements
+from marketplace.placements.reminders import placement_reminders
 from tests.unit.test_ladder_steps import (
     accepted_proposal,
     agree_paid,
@@ -77,7 +78,7 @@ def in_praktik(proposal: Proposal, job: Job, consultant: User, employer: User) -
 
 
 def test_the_placement_reminders_run_with_the_sweep():
-    assert placement_reminders in reminders.REMINDERS
+    assert placement_reminders in [work.run for work in tasks.PERIODIC if work.each_sweep]
 
 
 # --- Ending soon ------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def test_a_reminder_already_sent_does_not_stop_the_others(job, consultant, emplo
     """The sweep runs every reminder in turn; one already sent is skipped, not an error that
     loses the reminders after it."""
     trial = at_trial(accepted_proposal(job, consultant, employer, "Bo Berg"), employer, 1, 9)
-    assert reminders.run_all(noon(in_days(4))) >= 1
+    assert tasks.run_each_sweep(noon(in_days(4))) >= 1
     assert received(trial) == sorted(
         [(employer.id, "trial_ending"), (consultant.id, "trial_ending")]
     )
@@ -296,7 +297,7 @@ def test_a_reminder_already_sent_does_not_stop_the_others(job, consultant, emplo
         other, consultant, StepKind.PRAKTIK, praktik_terms(job, in_days(1)), None
     )
     db.session.commit()  # as the route does
-    reminders.run_all(noon(in_days(5)))  # the trial's reminder was sent; the step now waits
+    tasks.run_each_sweep(noon(in_days(5)))  # the trial's reminder was sent; the step now waits
 
     assert received(other) == [(employer.id, "step_waiting")]
     assert len(received(trial)) == 2

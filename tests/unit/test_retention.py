@@ -22,12 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, inspect, select, text
 
-from marketplace import hour_flags, hours, placements, privacy, proposals, retention
-from marketplace.candidates import CandidateData, create_candidate, set_status
+from marketplace.agreements.terms import latest_terms, versions_of
+from marketplace.caseload.candidates import CandidateData, create_candidate, set_status
 from marketplace.clock import utcnow
 from marketplace.extensions import db
-from marketplace.hour_tallies import tallies
-from marketplace.ladder_terms import latest_terms, versions_of
+from marketplace.hours import flags as hour_flags
+from marketplace.hours import ledger as hours
+from marketplace.hours.tallies import tallies
 from marketplace.models import (
     CATEGORY_BITS,
     Candidate,
@@ -52,7 +53,10 @@ from marketplace.models import (
     WeekFlag,
 )
 from marketplace.models.retention import ERASED
-from marketplace.step_terms import hours_change
+from marketplace.placements import ladder as placements
+from marketplace.placements.steps import hours_change
+from marketplace.privacy import disclosure, retention
+from marketplace.proposals import lifecycle as proposals
 from tests.support import assert_refused_by_database
 from tests.unit.test_hour_records import MONDAY, start_paid
 from tests.unit.test_ladder_steps import ladder_job, today
@@ -130,7 +134,7 @@ def whole_case(make_job: Callable[..., Job], consultant: User, employer: User) -
     # An accepted one, a consent with a note, a placement with paid hours.
     proposal = proposals.propose(job, candidate, consultant, f"{s} pitch")
     proposals.accept(proposal, employer, today())
-    privacy.record_consent(proposal, consultant, ConsentMethod.IN_PERSON, f"{s} consent note")
+    disclosure.record_consent(proposal, consultant, ConsentMethod.IN_PERSON, f"{s} consent note")
     placement = start_paid(
         proposal, consultant, employer, tasks=(f"{s} kasse",), mentor_name=f"{s} mentor"
     )
@@ -217,7 +221,7 @@ def counts(jobcentre_id: int) -> dict[str, Any]:
         rows = db.session.execute(select(column, func.count()).where(where).group_by(column))
         return dict(rows.all())
 
-    from marketplace.hour_tallies import is_current
+    from marketplace.hours.tallies import is_current
 
     return {
         "candidates": grouped(Candidate.status, Candidate.jobcentre_id == jobcentre_id),
@@ -464,7 +468,7 @@ def test_a_correction_keeps_its_erased_mark(case: Candidate):
 
 def figures_of(candidate_id: int) -> dict[str, Any]:
     """The person's hour records, their current hours, and the weeks confirmed and flagged."""
-    from marketplace.hour_tallies import is_current
+    from marketplace.hours.tallies import is_current
 
     placement_ids = select(Placement.id).where(Placement.candidate_id == candidate_id)
     return {

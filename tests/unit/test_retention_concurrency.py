@@ -21,9 +21,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from marketplace import retention
 from marketplace.extensions import db
 from marketplace.models import ErasureRecord, RetentionKind, RetentionProgress, Role
+from marketplace.privacy import retention
 from tests.support import run_together
 from tests.unit.test_retention import SENTINEL, TEN_YEARS, holding, later, person
 

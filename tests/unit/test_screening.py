@@ -14,9 +14,17 @@ from itertools import pairwise
 
 import pytest
 
-from marketplace import privacy
 from marketplace.errors import DomainError
-from marketplace.privacy import NO_CPR, NO_HEALTH, NO_IDENTITY, Person, Problem, problem_in
+from marketplace.privacy import disclosure
+from marketplace.privacy import screening as privacy
+from marketplace.privacy.screening import (
+    NO_CPR,
+    NO_HEALTH,
+    NO_IDENTITY,
+    Person,
+    Problem,
+    problem_in,
+)
 
 HEALTH_SENTENCES = [
     "Har PTSD og depression",
@@ -366,7 +374,7 @@ def test_the_profile_texts_are_every_free_text_of_the_company_view():
     coded = {"pseudonym", "municipality", "danish_level"}  # made by us or chosen from a list
     texts = {
         f.name
-        for f in fields(privacy.CompanyView)
+        for f in fields(disclosure.CompanyView)
         if f.type in ("str", "tuple[str, ...]") and f.name not in coded
     }
     assert texts == set(privacy.PROFILE_TEXTS)

@@ -10,9 +10,9 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from marketplace import hour_flags
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.hours import flags as hour_flags
 from marketplace.models import Notification, WeekFlag
 from tests.support import assert_refused_by_database
 from tests.unit.test_hour_records import MONDAY, paid_placement

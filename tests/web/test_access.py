@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from marketplace.access import PUBLIC, allowed_roles_of
 from marketplace.extensions import db
 from marketplace.models import Invitation, User
+from marketplace.web.access import PUBLIC, allowed_roles_of
 from tests.support import submit
 
 
@@ -24,7 +24,7 @@ def test_a_view_without_roles_is_refused(app):
     """Fail closed: the hook refuses a route that forgot to state its roles."""
     from flask import Flask
 
-    from marketplace import access
+    from marketplace.web import access
 
     probe = Flask("probe")
     probe.add_url_rule("/forgotten", "forgotten", lambda: "secret")
@@ -112,7 +112,7 @@ def test_employer_gets_404_for_another_companys_user(
 def test_employer_gets_404_for_another_companys_invitation(
     client, app, employer, login, other_company_colleague
 ):
-    from marketplace.auth import invitations
+    from marketplace.accounts import invitations
 
     with app.test_request_context():
         foreign = invitations.invite(

@@ -13,8 +13,6 @@ from flask import Flask
 from flask_babel import force_locale, format_date
 from sqlalchemy import func, insert, select
 
-from marketplace import access_log, privacy
-from marketplace.access_log import PER_PAGE, purpose_of
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import (
@@ -25,6 +23,8 @@ from marketplace.models import (
     Proposal,
     Role,
 )
+from marketplace.privacy import access_log, disclosure
+from marketplace.privacy.access_log import PER_PAGE, purpose_of
 from tests.html_forms import text_of
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job, new_candidate
@@ -79,7 +79,7 @@ def world(make_job, consultant, hanne) -> dict[str, Any]:
     job = ladder_job(make_job, hanne)
     placement = paid_placement(job, consultant, hanne, name=NAME)
     confirm(placement, hanne)
-    privacy.record_consent(placement.proposal, consultant, ConsentMethod.PHONE)
+    disclosure.record_consent(placement.proposal, consultant, ConsentMethod.PHONE)
     other = new_candidate(consultant, "Bent Andersen")
     db.session.commit()
     return {
@@ -174,7 +174,7 @@ def test_without_consent_the_company_sees_the_pseudonym_and_nothing_is_logged(
     client, login, hanne, consultant, world, path
 ):
     proposal = db.session.get(Proposal, world["pr"])
-    privacy.withdraw_consent(proposal, consultant)
+    disclosure.withdraw_consent(proposal, consultant)
     db.session.commit()
     login(hanne)
     before = last_id()

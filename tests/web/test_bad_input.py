@@ -22,10 +22,10 @@ from flask import Flask
 from sqlalchemy import String, Text, select
 from werkzeug.routing import AnyConverter, Rule
 
-from marketplace import hour_flags, hour_reminders, placements, proposals
-from marketplace.access import PUBLIC, allowed_roles_of
-from marketplace.auth import invitations, signup
+from marketplace.accounts import invitations, signup
 from marketplace.extensions import db
+from marketplace.hours import flags as hour_flags
+from marketplace.hours import reminders as hour_reminders
 from marketplace.models import (
     Base,
     HourReminder,
@@ -34,6 +34,9 @@ from marketplace.models import (
     StepKind,
     User,
 )
+from marketplace.placements import ladder as placements
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.access import PUBLIC, allowed_roles_of
 from tests.html_forms import FormReader, PageForm, text_of
 from tests.support import CSRF_FIELD, valid_cvr
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement

@@ -23,14 +23,8 @@ from markupsafe import escape
 from sqlalchemy import func, select, text
 from werkzeug.test import TestResponse
 
-from marketplace.candidates import NO_CPR, STALE_MESSAGE, CandidateData, create_candidate
+from marketplace.caseload.candidates import NO_CPR, STALE_MESSAGE, CandidateData, create_candidate
 from marketplace.extensions import db
-from marketplace.labels import (
-    CANDIDATE_STATUS_LABELS,
-    CATEGORY_LABELS,
-    DANISH_LEVEL_LABELS,
-    WEEKDAY_LABELS,
-)
 from marketplace.models import (
     CATEGORY_BITS,
     Candidate,
@@ -39,6 +33,12 @@ from marketplace.models import (
     Role,
     User,
     Weekday,
+)
+from marketplace.web.labels import (
+    CANDIDATE_STATUS_LABELS,
+    CATEGORY_LABELS,
+    DANISH_LEVEL_LABELS,
+    WEEKDAY_LABELS,
 )
 from tests.html_forms import (
     FormReader,

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from marketplace import hour_flags, hours, privacy, proposals
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace.agreements.terms import versions_of
+from marketplace.caseload.candidates import CandidateData, create_candidate
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import flags as hour_flags
+from marketplace.hours import ledger as hours
 from marketplace.models import (
     CATEGORY_BITS,
     AccessLogEntry,
@@ -24,6 +25,8 @@ from marketplace.models import (
     HourKind,
     Weekday,
 )
+from marketplace.privacy import disclosure
+from marketplace.proposals import lifecycle as proposals
 from tests.html_forms import text_of
 from tests.unit.test_hour_records import MONDAY, confirm, start_paid
 from tests.unit.test_ladder_steps import ladder_job, new_candidate, today
@@ -72,7 +75,7 @@ def history(app, make_job, make_user, consultant, employer) -> dict[str, Any]:
     proposal = proposals.propose(job, person, consultant, SENTINELS["pitch"])
     proposals.accept(proposal, employer, today())
     placement = start_paid(proposal, consultant, employer, mentor_name=SENTINELS["mentor"])
-    privacy.record_consent(proposal, consultant, ConsentMethod.PHONE, SENTINELS["consent"])
+    disclosure.record_consent(proposal, consultant, ConsentMethod.PHONE, SENTINELS["consent"])
     confirm(placement, employer)
     tuesday = MONDAY + timedelta(days=1)
     hours.correct(
@@ -88,7 +91,7 @@ def history(app, make_job, make_user, consultant, employer) -> dict[str, Any]:
     hour_flags.answer_flag(placement, flag, employer, SENTINELS["answer"])
     viewer = make_user(employer.organisation, name=SENTINELS["viewer"])
     with app.test_request_context(f"/company/proposals/{proposal.id}"):
-        privacy.reveal_to_company(proposal, viewer)
+        disclosure.reveal_to_company(proposal, viewer)
     # Someone else, proposed to the same job: nothing of theirs may be in the copy.
     stranger = new_candidate(consultant, "Otherperson Zulu")
     proposals.propose(job, stranger, consultant, "Strangerpitch om hylder")
@@ -213,7 +216,7 @@ def test_the_copy_runs_a_fixed_number_of_queries(
         job = ladder_job(make_job, employer, title=f"Ekstra job {n}")
         proposal = proposals.propose(job, person, consultant, "Mere hyldearbejde")
         proposals.accept(proposal, employer, today())
-        privacy.record_consent(proposal, consultant, ConsentMethod.IN_PERSON, f"Samtykke {n}")
+        disclosure.record_consent(proposal, consultant, ConsentMethod.IN_PERSON, f"Samtykke {n}")
     db.session.commit()
     with count_queries() as many:
         assert client.get(path).status_code == 200

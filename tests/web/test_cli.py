@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.demo import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS
+from marketplace.demo.town import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS
 from marketplace.extensions import db
 from marketplace.models import Company, Jobcentre, Organisation, User
 

@@ -21,13 +21,13 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from marketplace.access import PUBLIC
-from marketplace.clock import utcnow
-from marketplace.companies import P_NUMBER_TAKEN
+from marketplace.clock import local_today, utcnow
+from marketplace.companies.profiles import P_NUMBER_TAKEN
 from marketplace.extensions import db
-from marketplace.jobs import STALE_MESSAGE, local_today
-from marketplace.labels import CLOSE_REASON_LABELS, STATUS_LABELS
+from marketplace.jobs.postings import STALE_MESSAGE
 from marketplace.models import Company, Job, JobStatus, User, Workplace
+from marketplace.web.access import PUBLIC
+from marketplace.web.labels import CLOSE_REASON_LABELS, STATUS_LABELS
 from tests.html_forms import FormReader, da, error_ids, error_summary, field_error, press, text_of
 from tests.support import csrf_token_from
 

@@ -8,11 +8,12 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import select
 
-from marketplace import delivery, queue
+from marketplace import queue, tasks
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import EmailState, Notification
-from marketplace.notify import notify
+from marketplace.notifications import delivery
+from marketplace.notifications.outbox import notify
 from tests.smtp_sink import SmtpSink, free_port
 from tests.support import submit
 
@@ -161,7 +162,7 @@ def test_the_sweep_hands_out_what_was_left_behind(app, employer, outbox, monkeyp
     lose_handed_over_tasks()  # as if the queue had lost both jobs
     old.created_at = utcnow() - timedelta(minutes=10)
     db.session.commit()
-    report = delivery.sweep()
+    report = tasks.sweep()
     queue.run_inprocess_tasks()
     assert report["handed_out"] == 1
     assert [m["Subject"] for m in emails(outbox)] == ["Old er kommet med på Småjob"]
@@ -192,7 +193,7 @@ def test_a_live_claim_is_not_taken_over(app, employer, outbox):
     row.email_claimed_at = utcnow()
     db.session.commit()
     delivery.deliver_email(row.id)
-    delivery.sweep()
+    tasks.sweep()
     queue.run_inprocess_tasks()
     assert emails(outbox) == []
 

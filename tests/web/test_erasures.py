@@ -94,8 +94,8 @@ def test_a_pseudonymised_case_still_opens_on_both_sides_with_nothing_of_the_pers
     consultant: User,
     employer: User,
 ):
-    from marketplace import retention
     from marketplace.models import Placement
+    from marketplace.privacy import retention
     from tests.unit.test_retention import SENTINEL, later, whole_case
 
     case = whole_case(make_job, consultant, employer)

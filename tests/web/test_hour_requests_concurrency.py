@@ -26,10 +26,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from marketplace import hours, placements
+from marketplace.agreements.terms import latest_terms, versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.ladder_terms import latest_terms, versions_of
+from marketplace.hours import ledger as hours
 from marketplace.models import (
     Placement,
     PlacementStep,
@@ -39,7 +39,8 @@ from marketplace.models import (
     WeekConfirmation,
     Weekday,
 )
-from marketplace.step_terms import hours_change
+from marketplace.placements import ladder as placements
+from marketplace.placements.steps import hours_change
 from tests.support import run_together, write_when_ready
 from tests.unit.test_hour_records import MONDAY, paid_placement
 from tests.unit.test_ladder_steps import ladder_job

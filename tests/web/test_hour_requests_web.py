@@ -24,9 +24,9 @@ from flask_babel import gettext as babel_gettext
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from marketplace import hours, placements, proposals
+from marketplace.agreements.terms import latest_terms, versions_of
 from marketplace.extensions import db
-from marketplace.ladder_terms import latest_terms, versions_of
+from marketplace.hours import ledger as hours
 from marketplace.models import (
     Job,
     Phase,
@@ -37,8 +37,10 @@ from marketplace.models import (
     User,
     Weekday,
 )
-from marketplace.placements import STALE_MESSAGE
-from marketplace.step_terms import hours_change
+from marketplace.placements import ladder as placements
+from marketplace.placements.ladder import STALE_MESSAGE
+from marketplace.placements.steps import hours_change
+from marketplace.proposals import lifecycle as proposals
 from tests.html_forms import da, error_ids, field_error, text_of
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job, new_candidate, paid_terms, today

@@ -22,9 +22,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from marketplace import hours
+from marketplace.agreements.terms import versions_of
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import ledger as hours
 from marketplace.models import HourRecord, Placement, User, WeekConfirmation
 from tests.support import run_together, write_when_ready
 from tests.unit.test_hour_records import MONDAY, paid_placement

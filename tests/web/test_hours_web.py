@@ -21,10 +21,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from werkzeug.test import TestResponse
 
-from marketplace import hour_flags, hours
+from marketplace.agreements.terms import versions_of
 from marketplace.clock import LOCAL_TZ
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import flags as hour_flags
+from marketplace.hours import ledger as hours
 from marketplace.models import (
     HourKind,
     HourRecord,
@@ -255,7 +256,7 @@ def test_a_wrong_day_shows_beside_its_input_and_no_placement_is_confirmed(
 def test_hours_on_a_day_still_to_come_are_refused_beside_the_day(company, placement, monkeypatch):
     """On the Wednesday of the week, Thursday's planned 3 hours cannot be confirmed yet."""
     wednesday_noon = datetime.combine(WEEK + timedelta(days=2), time(12), LOCAL_TZ)
-    monkeypatch.setattr("marketplace.jobs.utcnow", lambda: wednesday_noon.astimezone(UTC))
+    monkeypatch.setattr("marketplace.clock.utcnow", lambda: wednesday_noon.astimezone(UTC))
     form = form_to(placement_page(company, placement), CONFIRM_URL)
     assert form.values["placement"] == [str(placement.id)]
     response = send(company, CONFIRM_URL, form.values)
@@ -577,7 +578,7 @@ def test_the_week_page_costs_the_same_queries_for_2_10_and_50_placements(
                     "Gik tidligt",
                     versions_of(placement.id),
                 )
-                from marketplace import hour_flags
+                from marketplace.hours import flags as hour_flags
 
                 hour_flags.flag_week(placement, consultant, WEEK, f"Spørgsmål {len(made)}")
             made.append(placement)

@@ -18,7 +18,8 @@ from marketplace import queue
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import Company, Jobcentre, Notification, Role, User
-from marketplace.notify import KINDS, Kind, notify, register_kind
+from marketplace.notifications.kinds import KINDS, Kind, register_kind
+from marketplace.notifications.outbox import notify
 from tests.accounts import finish_signup, mails, plain_text, signup_form, signup_link
 from tests.support import csrf_token_from, submit, valid_cvr
 

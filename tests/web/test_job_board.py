@@ -13,7 +13,7 @@ from sqlalchemy import func, inspect, select, text
 
 from marketplace.clock import LOCAL_TZ, utcnow
 from marketplace.extensions import db
-from marketplace.jobboard import BoardFilters, conditions
+from marketplace.jobs.board import BoardFilters, conditions
 from marketplace.models import Job, Weekday
 
 JOB_LINK = re.compile(r'class="job-card__title"><a href="/jobs/(\d+)">([^<]*)</a>')

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace import hour_reminders
 from marketplace.extensions import db
+from marketplace.hours import reminders as hour_reminders
 from marketplace.models import HourReminder
 from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
 from tests.unit.test_ladder_steps import ladder_job

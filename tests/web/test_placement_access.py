@@ -27,11 +27,13 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from marketplace import hour_flags, hour_reminders, hours, placements, privacy, proposals
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace.agreements.terms import versions_of
+from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
 from marketplace.extensions import db
-from marketplace.jobs import local_today
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import flags as hour_flags
+from marketplace.hours import ledger as hours
+from marketplace.hours import reminders as hour_reminders
 from marketplace.models import (
     CATEGORY_BITS,
     AccessLogEntry,
@@ -55,8 +57,11 @@ from marketplace.models import (
     Weekday,
     WeekFlag,
 )
-from marketplace.placements import StepTerms
-from marketplace.routing import MAX_ID
+from marketplace.placements import ladder as placements
+from marketplace.placements.steps import StepTerms
+from marketplace.privacy import disclosure
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.routing import MAX_ID
 from tests.support import csrf_token_from
 
 NAME, PHONE = "Zyxwvu Qwertyson", "98 76 54 32"
@@ -162,7 +167,7 @@ def build(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..
             if state == HOURS_FLAGGED:
                 return hours_flagged(proposal)
             placement = placements.start(proposal, employer, Phase.TRIAL, in_days(1), in_days(2))
-            privacy.record_consent(proposal, consultant, ConsentMethod.PHONE)
+            disclosure.record_consent(proposal, consultant, ConsentMethod.PHONE)
             built = Built(placement)
             if state in (PRAKTIK_WAITING, PRAKTIK_AGREED):
                 built.step = placements.propose_step(
@@ -182,7 +187,7 @@ def build(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..
         placement = placements.start(
             proposal, employer, Phase.TRIAL, began, began + timedelta(days=1), today=began
         )
-        privacy.record_consent(proposal, consultant, ConsentMethod.PHONE)
+        disclosure.record_consent(proposal, consultant, ConsentMethod.PHONE)
         terms = paid_terms(job, start_on=PAID_FROM, hours=Decimal(6), weekdays=DAYS)
         step = placements.propose_step(
             placement, employer, StepKind.PAID, terms, placement.version, today=began
@@ -480,7 +485,7 @@ def test_every_placement_route_is_covered(app):
 
 def test_every_placement_id_in_an_address_is_bounded(app):
     """Each id in a placement address uses the id converter (a positive 32-bit integer)."""
-    from marketplace.routing import IdConverter
+    from marketplace.web.routing import IdConverter
 
     for rule in placement_rules(app):
         for name in ("placement_id", "step_id", "terms_id", "flag_id"):
@@ -734,7 +739,7 @@ def hours_id_rules(app: Flask) -> list[Any]:
 
 
 def test_every_hours_route_with_an_id_of_its_own_is_covered(app):
-    from marketplace.routing import IdConverter
+    from marketplace.web.routing import IdConverter
 
     found = {
         (rule.endpoint, method)

@@ -25,12 +25,10 @@ from flask_babel import gettext as babel_gettext
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from marketplace import placements, privacy, proposals
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace.agreements.terms import versions_of
+from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
 from marketplace.extensions import db
-from marketplace.jobs import local_today
-from marketplace.labels import PHASE_LABELS, PURPOSE_LABELS
-from marketplace.ladder_terms import versions_of
 from marketplace.models import (
     CATEGORY_BITS,
     AccessLogEntry,
@@ -51,7 +49,12 @@ from marketplace.models import (
     User,
     Weekday,
 )
-from marketplace.placements import ENDED_MESSAGE, STALE_MESSAGE, StepTerms
+from marketplace.placements import ladder as placements
+from marketplace.placements.ladder import STALE_MESSAGE
+from marketplace.placements.steps import ENDED_MESSAGE, StepTerms
+from marketplace.privacy import disclosure
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.labels import PHASE_LABELS, PURPOSE_LABELS
 from tests.html_forms import FormReader, PageForm, da, error_ids, field_error, text_of
 from tests.support import csrf_token_from, submit
 
@@ -189,7 +192,7 @@ def place(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..
                 proposal, answerer, first, in_days(start), in_days(start + 1)
             )
             if consent:
-                privacy.record_consent(proposal, consultant, ConsentMethod.PHONE)
+                disclosure.record_consent(proposal, consultant, ConsentMethod.PHONE)
         db.session.flush()
         return placement
 
@@ -1032,7 +1035,7 @@ def test_the_company_sees_the_pseudonym_until_consent_then_the_name(
     timeline = f"/company/placements/{placement.id}"
     printable = f"{timeline}/agreement/{agreement.id}"
     with app.test_request_context():
-        code = privacy.pseudonym_code(placement.candidate_id, placement.company_id)
+        code = disclosure.pseudonym_code(placement.candidate_id, placement.company_id)
     for path in (timeline, printable, f"{timeline}/end", f"{timeline}/paid-hours"):
         page = text_of(company.get(path))
         assert code in page, path

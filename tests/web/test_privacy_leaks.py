@@ -18,13 +18,13 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import select
 
-from marketplace import delivery, hour_flags, placements, proposals, queue
-from marketplace.access import PUBLIC, allowed_roles_of
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace import queue, tasks
+from marketplace.agreements.terms import latest_terms
+from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.jobs import local_today
-from marketplace.ladder_terms import latest_terms
+from marketplace.hours import flags as hour_flags
 from marketplace.models import (
     CATEGORY_BITS,
     Notification,
@@ -35,8 +35,13 @@ from marketplace.models import (
     StepKind,
     Weekday,
 )
-from marketplace.privacy import NO_HEALTH, pseudonym_code
-from marketplace.step_terms import hours_change
+from marketplace.placements import ladder as placements
+from marketplace.placements import steps
+from marketplace.placements.steps import hours_change
+from marketplace.privacy.disclosure import pseudonym_code
+from marketplace.privacy.screening import NO_HEALTH
+from marketplace.proposals import lifecycle as proposals
+from marketplace.web.access import PUBLIC, allowed_roles_of
 from tests.html_forms import error_ids
 from tests.support import submit
 from tests.unit.test_hour_records import MONDAY, confirm
@@ -85,7 +90,7 @@ def setting(app, client, consultant, employer, make_job, make_company, make_user
         placement,
         consultant,
         StepKind.PRAKTIK,
-        placements.StepTerms(
+        steps.StepTerms(
             start_on=start + timedelta(days=2),
             end_on=start + timedelta(days=30),
             hours=Decimal(6),
@@ -169,7 +174,7 @@ def company_get_urls(app, user, setting) -> list[str]:
 def everything_seen(app, user, setting, login, outbox) -> str:
     browser = app.test_client()
     login(user, via=browser)
-    delivery.sweep()
+    tasks.sweep()
     queue.run_inprocess_tasks()
     seen = []
     for url in company_get_urls(app, user, setting):

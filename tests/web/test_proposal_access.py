@@ -24,11 +24,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from marketplace import privacy, proposals
-from marketplace.access_log import SEEN_LABELS
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
+from marketplace.companies import staff
 from marketplace.extensions import db
-from marketplace.jobs import local_today
 from marketplace.models import (
     CATEGORY_BITS,
     AccessLogEntry,
@@ -44,6 +43,9 @@ from marketplace.models import (
     User,
     Weekday,
 )
+from marketplace.privacy import disclosure
+from marketplace.privacy.access_log import SEEN_LABELS
+from marketplace.proposals import lifecycle as proposals
 from tests.support import csrf_token_from
 
 NAME, PHONE = "Zyxwvu Qwertyson", "98 76 54 32"
@@ -153,13 +155,13 @@ def make_proposal(app: Flask, consultant: User, employer: User) -> Callable[...,
     def make(
         job: Job, candidate: Candidate, state: str = "waiting", by: User | None = None
     ) -> Proposal:
-        answerer = proposals.company_staff(job.company_id)[0]
+        answerer = staff.company_staff(job.company_id)[0]
         with app.test_request_context():
             proposal = proposals.propose(job, candidate, by or consultant, "God til faste opgaver.")
             if state in ("accepted", "consented"):
                 proposals.accept(proposal, answerer, local_today() + timedelta(days=7))
             if state == "consented":
-                privacy.record_consent(proposal, consultant, ConsentMethod.PHONE)
+                disclosure.record_consent(proposal, consultant, ConsentMethod.PHONE)
             if state == "declined":
                 proposals.decline(proposal, answerer, DeclineReason.NO_CAPACITY)
         db.session.flush()
@@ -414,11 +416,11 @@ def test_the_list_pages_run_as_many_queries_for_15_proposals_as_for_2(
             # it) would otherwise hand the proposer over without a query.
             who = person if side == JOBCENTRE else a_candidate(consultant, f"Navn {n}", "")
             proposal = make_proposal(jobs[n], who, STATES[n % len(STATES)], by=proposer)
-            if privacy.consent_in_force(proposal):
+            if disclosure.consent_in_force(proposal):
                 # The consultant's page lists who saw the name: let that list grow too.
                 viewer = make_user(employer.organisation)
                 with app.test_request_context(f"/company/proposals/{proposal.id}"):
-                    privacy.reveal_to_company(proposal, viewer)
+                    disclosure.reveal_to_company(proposal, viewer)
         db.session.flush()
 
     login(employer if side == COMPANY else consultant)
@@ -513,4 +515,4 @@ def test_recording_consent_twice_creates_one_consent(
     told = db.session.scalar(
         select(func.count(Notification.id)).where(Notification.kind == "consent_recorded")
     )
-    assert told == len(proposals.company_staff(job.company_id)) == 1
+    assert told == len(staff.company_staff(job.company_id)) == 1

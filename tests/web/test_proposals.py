@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import queue
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace import queue, tasks
+from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
 from marketplace.extensions import db
-from marketplace.jobs import local_today
 from marketplace.models import (
     CATEGORY_BITS,
     AccessLogEntry,
@@ -208,7 +208,6 @@ def test_decline_with_a_reason_reaches_the_consultant(
 def test_unanswered_proposals_are_reminded_once_then_expire(
     app, client, consultant, employer, person, job, login
 ):
-    from marketplace import delivery
     from marketplace.clock import utcnow
 
     login(consultant)
@@ -216,22 +215,22 @@ def test_unanswered_proposals_are_reminded_once_then_expire(
     proposal = db.session.scalar(select(Proposal))
     proposal.created_at = utcnow() - timedelta(days=4)
     db.session.commit()
-    delivery.sweep()
-    delivery.sweep()
+    tasks.sweep()
+    tasks.sweep()
     reminders = db.session.scalar(
         select(func.count(Notification.id)).where(Notification.kind == "proposal_reminder")
     )
     assert reminders == 1
     proposal.created_at = utcnow() - timedelta(days=15)
     db.session.commit()
-    delivery.sweep()
+    tasks.sweep()
     db.session.refresh(proposal)
     assert proposal.status == "expired"
     assert "proposal_expired" in db.session.scalars(select(Notification.kind)).all()
 
 
 def test_pseudonyms_differ_between_companies_and_stay_stable(app, person, employer, make_company):
-    from marketplace.privacy import pseudonym_code
+    from marketplace.privacy.disclosure import pseudonym_code
 
     other = make_company(name="Andet")
     with app.test_request_context():

@@ -13,12 +13,12 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from marketplace import hour_flags, placements, privacy, proposals
-from marketplace.candidates import CandidateData, create_candidate
+from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.hours import week_start_of
-from marketplace.jobs import local_today
+from marketplace.hours import flags as hour_flags
+from marketplace.hours.ledger import week_start_of
 from marketplace.models import (
     ConsentMethod,
     Phase,
@@ -29,7 +29,12 @@ from marketplace.models import (
     Weekday,
     WeekFlag,
 )
-from marketplace.privacy import NO_HEALTH, NO_IDENTITY
+from marketplace.placements import ladder as placements
+from marketplace.placements import steps
+from marketplace.privacy import disclosure
+from marketplace.privacy import screening as privacy
+from marketplace.privacy.screening import NO_HEALTH, NO_IDENTITY
+from marketplace.proposals import lifecycle as proposals
 from tests.html_forms import da, error_ids, field_error, text_of
 from tests.support import submit
 from tests.web.test_caseload import annas_form, counts, fill
@@ -178,7 +183,7 @@ def praktik(placement, **changes):
         "purposes": int(Purpose.TOWARDS_HOURS),
         **changes,
     }
-    return placements.StepTerms(**values)
+    return steps.StepTerms(**values)
 
 
 @pytest.mark.parametrize(
@@ -210,7 +215,7 @@ def test_a_praktik_agreement_from_the_jobcentre_is_screened(
 
 
 def test_after_consent_the_name_may_be_written_but_health_never(consultant, employer, placement):
-    privacy.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
+    disclosure.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
     with pytest.raises(DomainError) as refused:
         placements.propose_step(
             placement,

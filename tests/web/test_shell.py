@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from marketplace.access import public
+from marketplace.web.access import public
 from tests.support import csrf_token_from, submit
 
 

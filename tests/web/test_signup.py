@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from marketplace.auth import signup
+from marketplace.accounts import signup
 from marketplace.extensions import db
 from marketplace.models import Company, Organisation, User
 from tests.accounts import (

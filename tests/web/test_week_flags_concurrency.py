@@ -18,10 +18,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from marketplace import hour_flags, hours
+from marketplace.agreements.terms import versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.ladder_terms import versions_of
+from marketplace.hours import flags as hour_flags
+from marketplace.hours import ledger as hours
 from marketplace.models import Notification, Placement, User, WeekFlag
 from tests.support import run_together, write_when_ready
 from tests.unit.test_hour_records import MONDAY, paid_placement

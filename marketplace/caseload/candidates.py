@@ -1,0 +1,260 @@
+"""The caseload: a jobcentre's candidates, their profile, identity and responsible consultant.
+
+Domain functions flush and never commit; the route commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+
+from marketplace.clock import utcnow
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.jobs.postings import check_hours
+from marketplace.models import (
+    Candidate,
+    CandidateIdentity,
+    CandidateStatus,
+    Municipality,
+    OrgKind,
+    User,
+)
+from marketplace.privacy.screening import CPR_PATTERN as CPR_PATTERN  # the one pattern, re-exported
+from marketplace.privacy.screening import NO_CPR as NO_CPR
+from marketplace.privacy.screening import PROFILE_TEXTS, Person, screen
+from marketplace.textsearch import contains
+
+
+class StaleCandidate(DomainError):
+    """Someone else saved the candidate after this form was opened."""
+
+
+STALE_MESSAGE = _l(
+    "A colleague saved this candidate while you were editing. Your changes were not saved;"
+    " open the candidate again to see theirs."
+)
+
+
+@dataclass(frozen=True)
+class CandidateData:
+    full_name: str
+    job_goal: str
+    hours_min: Decimal
+    hours_max: Decimal
+    municipality_code: int
+    postcode: str
+    phone: str = ""
+    email: str = ""
+    case_reference: str = ""
+    wished_categories: int = 0
+    tasks_can_do: tuple[str, ...] = ()
+    available_weekdays: int = 0
+    available_times: str = ""
+    languages: str = ""
+    danish_level: str = "basic"
+    driving_licence: bool = False
+    earlier_work: str = ""
+    no_heavy_lifting: bool = False
+    lifting_max_kg: int | None = None
+    no_long_standing: bool = False
+    max_hours_per_day: Decimal | None = None
+    needs_quiet_surroundings: bool = False
+    no_early_mornings: bool = False
+    other_limitations: str = ""
+    consultant_note: str = ""
+
+
+IDENTITY_FIELDS = ("full_name", "phone", "email", "case_reference")
+PROFILE_FIELDS = tuple(f.name for f in fields(CandidateData) if f.name not in IDENTITY_FIELDS)
+
+
+def check(data: CandidateData) -> None:
+    for name, hours in (("hours_min", data.hours_min), ("hours_max", data.hours_max)):
+        try:
+            check_hours(hours)
+        except DomainError as error:
+            raise DomainError(error.message, field=name) from error
+    if data.hours_min > data.hours_max:
+        raise DomainError(
+            _l("The lowest number of hours cannot be above the highest."), field="hours_min"
+        )
+    if data.max_hours_per_day is not None and not 0 < data.max_hours_per_day <= 12:
+        raise DomainError(_l("Enter from 0.5 to 12 hours a day."), field="max_hours_per_day")
+    if not (len(data.postcode) == 4 and data.postcode.isascii() and data.postcode.isdigit()):
+        raise DomainError(_l("Enter a postcode of 4 digits."), field="postcode")
+    if db.session.get(Municipality, data.municipality_code) is None:
+        raise DomainError(_l("Choose a municipality from the list."), field="municipality")
+    # What a company reads before consent: no health words, no identity. The identity fields
+    # and the note are the jobcentre's own: only CPR numbers are refused there (and everywhere).
+    person = Person(data.full_name, data.phone, data.email, data.case_reference)
+    for name in (f.name for f in fields(CandidateData)):
+        value = getattr(data, name)
+        if name in PROFILE_TEXTS:
+            screen(name, value, person=person)
+        elif isinstance(value, str):
+            screen(name, value, health=False)
+
+
+def _apply(candidate: Candidate, identity: CandidateIdentity, data: CandidateData) -> None:
+    for name in PROFILE_FIELDS:
+        value = getattr(data, name)
+        if name == "tasks_can_do":
+            value = [line.strip() for line in value if line.strip()]
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(candidate, name, value)
+    for name in IDENTITY_FIELDS:
+        setattr(identity, name, getattr(data, name).strip())
+
+
+def create_candidate(consultant: User, data: CandidateData) -> Candidate:
+    check(data)
+    candidate = Candidate(
+        jobcentre_id=consultant.organisation_id,
+        consultant_id=consultant.id,
+        status=CandidateStatus.ACTIVE.value,
+    )
+    identity = CandidateIdentity()
+    _apply(candidate, identity, data)
+    db.session.add(candidate)
+    db.session.flush()
+    identity.candidate_id = candidate.id
+    db.session.add(identity)
+    db.session.flush()
+    return candidate
+
+
+def identity_of(candidate: Candidate) -> CandidateIdentity:
+    """For the jobcentre's own pages only; companies go through marketplace.privacy."""
+    found = db.session.get(CandidateIdentity, candidate.id)
+    assert found is not None, "every candidate is created with an identity row"
+    return found
+
+
+def names_of(candidate_ids: Iterable[int]) -> dict[int, str]:
+    """Full names of many candidates in one query (the jobcentre's lists)."""
+    ids = list(set(candidate_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(CandidateIdentity.candidate_id, CandidateIdentity.full_name).where(
+            CandidateIdentity.candidate_id.in_(ids)
+        )
+    )
+    return {candidate_id: full_name for candidate_id, full_name in rows}
+
+
+def candidate_data(candidate: Candidate) -> CandidateData:
+    identity = identity_of(candidate)
+    values = {name: getattr(candidate, name) for name in PROFILE_FIELDS}
+    values.update({name: getattr(identity, name) for name in IDENTITY_FIELDS})
+    values["tasks_can_do"] = tuple(candidate.tasks_can_do or ())
+    return CandidateData(**values)
+
+
+def update_candidate(candidate: Candidate, data: CandidateData, seen_version: int) -> None:
+    if candidate.version != seen_version:
+        raise StaleCandidate(STALE_MESSAGE)
+    check(data)
+    _apply(candidate, identity_of(candidate), data)
+    db.session.flush()
+
+
+def set_status(candidate: Candidate, status: CandidateStatus) -> None:
+    """Retention counts from the moment a case is closed (marketplace.retention)."""
+    if status == CandidateStatus.CLOSED and candidate.status != CandidateStatus.CLOSED:
+        candidate.closed_at = utcnow()
+    elif status != CandidateStatus.CLOSED:
+        candidate.closed_at = None
+    candidate.status = status.value
+    db.session.flush()
+
+
+def colleagues_who_can_take_over(candidate: Candidate) -> list[User]:
+    return colleagues_who_can_take_over_in(candidate.jobcentre_id)
+
+
+def colleagues_who_can_take_over_in(jobcentre_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == jobcentre_id,
+                User.org_kind == OrgKind.JOBCENTRE.value,
+                User.active,
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def hand_over(candidate: Candidate, to_user_id: int) -> User:
+    """Make another consultant or admin of the same jobcentre responsible."""
+    colleague = db.session.get(User, to_user_id)
+    if (
+        colleague is None
+        or not colleague.active
+        or colleague.organisation_id != candidate.jobcentre_id
+        or colleague.org_kind != OrgKind.JOBCENTRE.value
+    ):
+        raise DomainError(_l("Choose a colleague from your jobcentre."), field="consultant")
+    candidate.consultant_id = colleague.id
+    db.session.flush()
+    return colleague
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    status: str | None = CandidateStatus.ACTIVE.value
+    consultant_id: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    rows: list[tuple[Candidate, CandidateIdentity]]
+    total: int
+    page: int
+    pages: int
+
+
+def _caseload_query(jobcentre_id: int, filters: CaseloadFilters) -> Select:
+    query = (
+        select(Candidate, CandidateIdentity)
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Candidate.id)
+        .where(Candidate.jobcentre_id == jobcentre_id)
+    )
+    if filters.status:
+        query = query.where(Candidate.status == filters.status)
+    if filters.consultant_id:
+        query = query.where(Candidate.consultant_id == filters.consultant_id)
+    for word in filters.text.split()[:5]:
+        query = query.where(
+            or_(
+                contains(CandidateIdentity.full_name, word),
+                contains(CandidateIdentity.case_reference, word),
+                contains(Candidate.job_goal, word),
+            )
+        )
+    return query
+
+
+def caseload(
+    jobcentre_id: int, filters: CaseloadFilters, page: int, per_page: int = 25
+) -> CaseloadPage:
+    """One COUNT and one page of rows, whatever the caseload's size."""
+    query = _caseload_query(jobcentre_id, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(page, pages)
+    rows = db.session.execute(
+        query.order_by(Candidate.updated_at.desc(), Candidate.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return CaseloadPage(rows=[(c, i) for c, i in rows], total=total, page=page, pages=pages)

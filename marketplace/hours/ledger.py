@@ -1,0 +1,343 @@
+"""Recording hours: the employer confirms a week (planned hours pre-filled, days edited
+first), and corrects a confirmed day with a reason. Nothing is ever overwritten.
+
+Domain functions flush and never commit; the route commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.agreements.terms import in_force
+from marketplace.clock import local_today
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.models import (
+    HourKind,
+    HourRecord,
+    Phase,
+    Placement,
+    PlacementTerms,
+    Role,
+    User,
+    WeekConfirmation,
+    Weekday,
+)
+
+MAX_DAY = Decimal(24)
+QUARTER = Decimal("0.25")
+WEEKDAYS = list(Weekday)  # Monday first, as date.weekday() counts
+WORKDAYS = int(Weekday.MON | Weekday.TUE | Weekday.WED | Weekday.THU | Weekday.FRI)
+
+Entries = Mapping[tuple[date, HourKind], Decimal]
+
+
+VIAS = ("page", "bulk", "link")  # how a week was confirmed (the CHECK on week_confirmations)
+ALREADY_CONFIRMED = _l(
+    "This week was confirmed by someone else a moment ago. Nothing was counted twice."
+)
+
+
+TERMS_CHANGED = _l(
+    "The terms for this week changed a moment ago, so nothing was confirmed. Read the week again."
+)
+
+
+def _terms_changed(
+    placement: Placement, versions: Sequence[PlacementTerms], last_day: date
+) -> bool:
+    """A terms version in force by `last_day` that the caller did not read."""
+    unseen = select(func.count()).where(
+        PlacementTerms.placement_id == placement.id,
+        PlacementTerms.effective_from <= last_day,
+        PlacementTerms.id.not_in([v.id for v in versions]),
+    )
+    return bool(db.session.scalar(unseen))
+
+
+class AlreadyConfirmed(DomainError):
+    """Someone confirmed the week first."""
+
+
+def confirmed_through(placement_id: int) -> date | None:
+    """The last day (Sunday) of the placement's latest confirmed week."""
+    latest = db.session.scalar(
+        select(func.max(WeekConfirmation.week_start)).where(
+            WeekConfirmation.placement_id == placement_id
+        )
+    )
+    return latest + timedelta(days=6) if latest is not None else None
+
+
+def week_start_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_days(week_start: date) -> list[date]:
+    return [week_start + timedelta(days=n) for n in range(7)]
+
+
+def _part_open(terms: PlacementTerms | None, kind: HourKind, day: date) -> bool:
+    """Whether the terms in force on `day` have that kind of hours on that day."""
+    if terms is None:
+        return False
+    if kind == HourKind.PAID:
+        return terms.paid_from is not None and terms.paid_from <= day
+    return (
+        terms.unpaid_from is not None
+        and terms.unpaid_to is not None
+        and terms.unpaid_from <= day <= terms.unpaid_to
+    )
+
+
+def open_on(
+    placement: Placement, versions: Sequence[PlacementTerms], kind: HourKind, day: date
+) -> bool:
+    """Paid hours only inside a paid phase, praktik hours only inside a praktik (or trial
+    visit), never after the placement ended."""
+    if placement.ended_on is not None and day > placement.ended_on:
+        return False
+    return _part_open(in_force(versions, day), kind, day)
+
+
+def _split(hours: Decimal, days: int) -> list[Decimal]:
+    """A week's hours over its days in quarter hours; the first days take the remainder."""
+    if days == 0:
+        return []
+    base = (hours / days / QUARTER).to_integral_value(ROUND_DOWN) * QUARTER
+    rest = hours - base * days
+    shares = [base] * days
+    n = 0
+    while rest > 0:
+        shares[n] += QUARTER
+        rest -= QUARTER
+        n += 1
+    return shares
+
+
+def _visit(terms: PlacementTerms, kind: HourKind) -> bool:
+    return kind == HourKind.PRAKTIK and terms.phase == Phase.TRIAL
+
+
+def planned(
+    placement: Placement, versions: Sequence[PlacementTerms], week_start: date
+) -> dict[tuple[date, HourKind], Decimal]:
+    """The hours the terms plan for each day of the week: each part's weekly hours spread
+    over its days (Monday to Friday when its days are flexible). A trial visit's days are the
+    visit's own dates, whatever the job's usual days."""
+    result: dict[tuple[date, HourKind], Decimal] = {}
+    for kind in (HourKind.PRAKTIK, HourKind.PAID):
+        by_terms: dict[int, list[date]] = {}
+        terms_of: dict[int, PlacementTerms] = {}
+        for day in week_days(week_start):
+            terms = in_force(versions, day)
+            if terms is None or not open_on(placement, versions, kind, day):
+                continue
+            mask = (terms.paid_weekdays if kind == HourKind.PAID else terms.unpaid_weekdays) or (
+                WORKDAYS
+            )
+            if _visit(terms, kind) or mask & WEEKDAYS[day.weekday()]:
+                by_terms.setdefault(terms.id, []).append(day)
+                terms_of[terms.id] = terms
+        for terms_id, days in by_terms.items():
+            terms = terms_of[terms_id]
+            weekly = terms.paid_hours if kind == HourKind.PAID else terms.unpaid_hours
+            mask = (terms.paid_weekdays if kind == HourKind.PAID else terms.unpaid_weekdays) or (
+                WORKDAYS
+            )
+            per_week_days = len(days) if _visit(terms, kind) else bin(mask).count("1")
+            shares = _split(Decimal(weekly or 0), per_week_days)
+            for day, share in zip(days, shares, strict=False):
+                result[(day, kind)] = share
+    return result
+
+
+def check_hours_of_day(hours: Decimal, field: str = "hours") -> None:
+    if not Decimal(0) <= hours <= MAX_DAY:
+        raise DomainError(_l("Enter between 0 and 24 hours."), field=field)
+    if (hours / QUARTER) % 1:
+        raise DomainError(_l("Use quarter hours, like 2,25 or 3,5."), field=field)
+
+
+def _employer_of(placement: Placement, user: User) -> None:
+    if user.role != Role.EMPLOYER or user.organisation_id != placement.company_id:
+        raise DomainError(_l("Only the company's own staff record its hours."))
+
+
+def _check_entry(
+    placement: Placement,
+    versions: Sequence[PlacementTerms],
+    day: date,
+    kind: HourKind,
+    hours: Decimal,
+    today: date,
+) -> None:
+    field = f"{kind.value}-{day.isoformat()}"
+    check_hours_of_day(hours, field)
+    if hours == 0:
+        return
+    if day > today:
+        raise DomainError(_l("Hours cannot be recorded for a day still to come."), field=field)
+    if not open_on(placement, versions, kind, day):
+        message = (
+            _l("There are no paid hours agreed for this day.")
+            if kind == HourKind.PAID
+            else _l("There is no praktik or trial visit on this day.")
+        )
+        raise DomainError(message, field=field)
+
+
+def _day_limit_error(error: IntegrityError) -> bool:
+    return "24 hours" in str(error.orig)
+
+
+def confirm_week(
+    placement: Placement,
+    user: User,
+    week_start: date,
+    entries: Entries,
+    versions: Sequence[PlacementTerms],
+    via: str = "page",
+    notes: Mapping[tuple[date, HourKind], str] | None = None,
+    today: date | None = None,
+) -> WeekConfirmation:
+    """Confirm a week as entered: one record per day and kind with hours. Once only."""
+    today = today or local_today()
+    _employer_of(placement, user)
+    if via not in VIAS:  # a programming error, not a race: never reported as "confirmed first"
+        raise ValueError(f"unknown way of confirming: {via!r}")
+    if week_start.weekday() != 0:
+        raise DomainError(_l("A week starts on a Monday."))
+    if week_start > today:
+        raise DomainError(_l("A week can be confirmed once it has begun."))
+    days = set(week_days(week_start))
+    for (day, kind), hours in entries.items():
+        if day not in days:
+            raise DomainError(_l("A day outside the week was sent."))
+        _check_entry(placement, versions, day, kind, hours, today)
+    confirmation = WeekConfirmation(
+        placement_id=placement.id,
+        company_id=placement.company_id,
+        week_start=week_start,
+        confirmed_by_id=user.id,
+        via=via,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(confirmation)
+    except IntegrityError as error:  # the unique week: a colleague confirmed it first
+        raise AlreadyConfirmed(ALREADY_CONFIRMED) from error
+    # The insert waited for any agreement on the placement in flight (on PostgreSQL a trigger
+    # locks its row); one that began in this week meanwhile makes the page's plan stale.
+    if _terms_changed(placement, versions, week_start + timedelta(days=6)):
+        raise DomainError(TERMS_CHANGED)
+    records = [
+        HourRecord(
+            placement_id=placement.id,
+            candidate_id=placement.candidate_id,
+            company_id=placement.company_id,
+            work_date=day,
+            kind=kind.value,
+            revision=1,
+            hours=hours,
+            note=((notes or {}).get((day, kind)) or "").strip()[:500],
+            confirmation_id=confirmation.id,
+            recorded_by_id=user.id,
+        )
+        for (day, kind), hours in sorted(entries.items())
+        if hours > 0
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(records)
+    except IntegrityError as error:
+        if _day_limit_error(error):
+            raise DomainError(
+                _l("With the person's other placements, a day would pass 24 hours.")
+            ) from error
+        raise
+    return confirmation
+
+
+def current_record(placement_id: int, day: date, kind: HourKind) -> HourRecord | None:
+    return db.session.scalar(
+        select(HourRecord)
+        .where(
+            HourRecord.placement_id == placement_id,
+            HourRecord.work_date == day,
+            HourRecord.kind == kind.value,
+        )
+        .order_by(HourRecord.revision.desc())
+        .limit(1)
+    )
+
+
+def confirmation_of(placement_id: int, week_start: date) -> WeekConfirmation | None:
+    return db.session.scalar(
+        select(WeekConfirmation).where(
+            WeekConfirmation.placement_id == placement_id,
+            WeekConfirmation.week_start == week_start,
+        )
+    )
+
+
+def correct(
+    placement: Placement,
+    user: User,
+    day: date,
+    kind: HourKind,
+    hours: Decimal,
+    reason: str,
+    versions: Sequence[PlacementTerms],
+    seen_revision: int | None = None,
+    today: date | None = None,
+) -> HourRecord:
+    """A confirmed day changed: a new record with the next revision and the reason."""
+    today = today or local_today()
+    _employer_of(placement, user)
+    if confirmation_of(placement.id, week_start_of(day)) is None:
+        raise DomainError(_l("Confirm the week first; corrections are for confirmed weeks."))
+    if not reason.strip():
+        raise DomainError(_l("Write why the hours are corrected."), field="reason")
+    _check_entry(placement, versions, day, kind, hours, today)
+    current = current_record(placement.id, day, kind)
+    revision = current.revision if current else 0
+    if seen_revision is not None and seen_revision != revision:
+        raise DomainError(
+            _l("Someone corrected this day while you were editing. Read the new figure first.")
+        )
+    if current is None and hours == 0:
+        raise DomainError(_l("The day has no hours to correct."), field="hours")
+    if current is not None and Decimal(current.hours) == hours:
+        raise DomainError(_l("That is the figure already recorded."), field="hours")
+    record = HourRecord(
+        placement_id=placement.id,
+        candidate_id=placement.candidate_id,
+        company_id=placement.company_id,
+        work_date=day,
+        kind=kind.value,
+        revision=revision + 1,
+        corrects_revision=revision or None,
+        hours=hours,
+        reason=reason.strip()[:500],
+        recorded_by_id=user.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+    except IntegrityError as error:
+        if _day_limit_error(error):
+            raise DomainError(
+                _l("With the person's other placements, this day would pass 24 hours."),
+                field="hours",
+            ) from error
+        raise DomainError(  # the same revision written a moment ago
+            _l("Someone corrected this day while you were editing. Read the new figure first.")
+        ) from error
+    return record

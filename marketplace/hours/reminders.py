@@ -1,0 +1,228 @@
+"""The weekly reminder of hours waiting for confirmation, and the one-click link it carries.
+
+Every Monday each employer of a company with unconfirmed past weeks gets one message. The
+unique key (employer, week) makes sending idempotent: run twice, or by two workers at once,
+it writes one message each. The e-mail carries a signed link that expires and confirms once:
+GET shows the oldest waiting week of the company's placements, POST (with the page's CSRF
+token) confirms it. Opening the link changes nothing, so a mail scanner that follows links
+neither confirms nor uses it up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.agreements.terms import versions_of_many
+from marketplace.clock import LOCAL_TZ, utcnow
+from marketplace.companies.staff import company_staff
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.hours.ledger import open_on, week_days, week_start_of
+from marketplace.models import (
+    HourKind,
+    HourReminder,
+    Notification,
+    Phase,
+    Placement,
+    Role,
+    WeekConfirmation,
+)
+from marketplace.notifications.kinds import Kind, register_kind
+from marketplace.notifications.links import subject_link
+from marketplace.notifications.outbox import notify
+
+# Weeks further back are not chased by e-mail; the company's hours page still shows them.
+LOOKBACK_WEEKS = 12
+_SALT = "hours-week-link"
+
+EXPIRED = _l("This link has expired. Log in to confirm the hours.")
+USED = _l("This link has already been used. Log in to see or correct the hours.")
+INVALID = _l("This link is not valid. Log in to confirm the hours.")
+
+
+class LinkUnusable(DomainError):
+    """The link is broken, expired, already used, or its employer has left the company."""
+
+    def __init__(self, message: object, gone: bool = False) -> None:
+        super().__init__(message)
+        self.gone = gone  # it worked once (used or expired), rather than never
+
+
+def waiting_weeks(today: date, company_id: int | None = None) -> dict[int, list[date]]:
+    """Per company, the past weeks (within the lookback) in which one of its placements has
+    hours and that week is not confirmed; oldest first. Three queries."""
+    this_week = week_start_of(today)
+    first = this_week - timedelta(weeks=LOOKBACK_WEEKS)
+    last = this_week - timedelta(weeks=1)
+    active = select(Placement.id).where(
+        Placement.phase != Phase.PENDING.value,
+        or_(Placement.ended_on.is_(None), Placement.ended_on >= first),
+    )
+    if company_id is not None:
+        active = active.where(Placement.company_id == company_id)
+    placements = db.session.scalars(select(Placement).where(Placement.id.in_(active))).all()
+    versions = versions_of_many(active)
+    confirmed = {
+        (placement_id, week)
+        for placement_id, week in db.session.execute(
+            select(WeekConfirmation.placement_id, WeekConfirmation.week_start).where(
+                WeekConfirmation.placement_id.in_(active),
+                WeekConfirmation.week_start.between(first, last),
+            )
+        )
+    }
+    waiting: dict[int, set[date]] = defaultdict(set)
+    for placement in placements:
+        own = versions[placement.id]
+        if not own:
+            continue
+        week = max(first, week_start_of(own[0].effective_from))
+        while week <= last:
+            if (placement.id, week) not in confirmed and any(
+                open_on(placement, own, kind, day)
+                for day in week_days(week)
+                for kind in (HourKind.PRAKTIK, HourKind.PAID)
+            ):
+                waiting[placement.company_id].add(week)
+            week += timedelta(weeks=1)
+    return {company: sorted(weeks) for company, weeks in waiting.items()}
+
+
+def send_hour_reminders(now: datetime | None = None) -> int:
+    """Write this week's reminders; returns how many. Flushes; the caller commits."""
+    now = now or utcnow()
+    today = now.astimezone(LOCAL_TZ).date()
+    sent_for = week_start_of(today) - timedelta(weeks=1)
+    already = set(
+        db.session.scalars(
+            select(HourReminder.user_id).where(HourReminder.sent_for_week == sent_for)
+        )
+    )
+    max_age = current_app.config["HOURS_LINK_MAX_AGE"]
+    written = 0
+    for company_id, weeks in waiting_weeks(today).items():
+        for user in company_staff(company_id):
+            if user.id in already:
+                continue
+            reminder = HourReminder(
+                user_id=user.id,
+                company_id=company_id,
+                sent_for_week=sent_for,
+                opens_week=weeks[0],
+                weeks_waiting=len(weeks),
+                created_at=now,
+                expires_at=now + max_age,
+            )
+            try:
+                # A second run racing this one: the unique key lets one of them write it.
+                with db.session.begin_nested():
+                    db.session.add(reminder)
+            except IntegrityError:
+                continue
+            notify(
+                [user],
+                "hours_waiting",
+                subject=reminder,
+                week=weeks[0].isocalendar().week,
+                weeks=len(weeks),
+            )
+            written += 1
+    return written
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def token_for(reminder: HourReminder) -> str:
+    return _serializer().dumps(reminder.id)
+
+
+def link_for(reminder: HourReminder) -> str:
+    """The link's full address; the composition root names the page that answers it."""
+    endpoint = current_app.config["HOURS_LINK_ENDPOINT"]
+    return url_for(endpoint, token=token_for(reminder), _external=True)
+
+
+def reminder_of_token(token: str) -> HourReminder | None:
+    """The reminder a link names, whether or not it still works (for the page after use)."""
+    try:
+        reminder_id = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(HourReminder, reminder_id) if isinstance(reminder_id, int) else None
+
+
+def open_link(token: str, now: datetime | None = None) -> HourReminder:
+    """The reminder behind a link, if the link can still confirm."""
+    now = now or utcnow()
+    max_age = int(current_app.config["HOURS_LINK_MAX_AGE"].total_seconds())
+    try:
+        reminder_id = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise LinkUnusable(EXPIRED, gone=True) from error
+    except BadSignature as error:
+        raise LinkUnusable(INVALID) from error
+    reminder = db.session.get(HourReminder, reminder_id) if isinstance(reminder_id, int) else None
+    if reminder is None:
+        raise LinkUnusable(INVALID)
+    if reminder.used_at is not None:
+        raise LinkUnusable(USED, gone=True)
+    if reminder.expires_at <= now:
+        raise LinkUnusable(EXPIRED, gone=True)
+    user = reminder.user
+    if (
+        not user.active
+        or user.role != Role.EMPLOYER.value
+        or user.organisation_id != reminder.company_id
+    ):
+        raise LinkUnusable(INVALID)
+    return reminder
+
+
+def use_link(reminder: HourReminder, now: datetime | None = None) -> None:
+    """Spend the link. The WHERE makes "once" hold when the same link is posted twice at
+    once: only one UPDATE finds it unused. Flushes; the caller commits."""
+    now = now or utcnow()
+    spent = db.session.execute(
+        update(HourReminder)
+        .where(
+            HourReminder.id == reminder.id,
+            HourReminder.used_at.is_(None),
+            HourReminder.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        raise LinkUnusable(USED, gone=True)
+
+
+def _mail_context(notification: Notification) -> dict[str, object] | None:
+    reminder = db.session.get(HourReminder, notification.subject_id)
+    if reminder is None or reminder.used_at is not None or reminder.expires_at <= utcnow():
+        return None  # a link that no longer works is not worth an e-mail
+    return {"reminder": reminder, "week_link": link_for(reminder)}
+
+
+register_kind(
+    Kind(
+        name="hours_waiting",
+        urgent=False,
+        subject=_l("Hours to confirm, from week %(week)s"),
+        summary=_l(
+            "Weeks of hours waiting for your confirmation: %(weeks)s. The oldest is week %(week)s."
+        ),
+        link=subject_link,
+        template="hours_reminder",
+        mail_context=_mail_context,
+        digest=False,
+    )
+)

@@ -1,0 +1,325 @@
+"""E-mail delivery of notifications: claimed once, sent, marked; retried with backoff.
+
+A worker claims a row with a conditional UPDATE (only one claimant wins), commits the claim,
+sends, and marks the row sent. A worker killed mid-send leaves the row `sending`; once its
+lease runs out the sweep hands it out again. Every message carries a Message-ID derived from
+the row, so the one case no protocol can close (the server accepted the mail but the worker
+died before marking it) is recognisable as the same message by the receiving side.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select, update
+
+from marketplace import queue
+from marketplace.clock import utcnow
+from marketplace.extensions import db
+from marketplace.models import EmailState, Notification, User
+from marketplace.notifications import mail
+from marketplace.notifications.kinds import KINDS, render_text
+
+log = logging.getLogger(__name__)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
+
+
+def backoff(attempt: int) -> timedelta:
+    """Wait after the n-th failed attempt: base, 4×base, 16×base, … (1, 4, 16, 64 min)."""
+    return timedelta(seconds=current_app.config["MAIL_RETRY_BASE_SECONDS"] * 4 ** (attempt - 1))
+
+
+def message_id(notification_id: int | str) -> str:
+    return f"<smajob-{notification_id}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>"
+
+
+def _claim(notification_id: int, now: datetime) -> bool:
+    claimable = or_(
+        and_(
+            Notification.email_state == EmailState.PENDING.value,
+            or_(
+                Notification.email_next_attempt_at.is_(None),
+                Notification.email_next_attempt_at <= now,
+            ),
+        ),
+        and_(
+            Notification.email_state == EmailState.SENDING.value,
+            Notification.email_batch.is_(None),
+            Notification.email_claimed_at < now - _lease(),
+        ),
+    )
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, claimable)
+        .values(
+            email_state=EmailState.SENDING.value,
+            email_claimed_at=now,
+            email_attempts=Notification.email_attempts + 1,
+            email_next_attempt_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def _link(notification: Notification) -> str | None:
+    link = KINDS[notification.kind].link(notification)
+    return current_app.config["BASE_URL"].rstrip("/") + link if link else None
+
+
+def _locale_of(notification: Notification) -> str:
+    return notification.recipient.locale if notification.recipient else notification.locale
+
+
+def compose(notification: Notification) -> mail.Mail | None:
+    """The e-mail for one notification, in the recipient's language; None to skip it."""
+    kind = KINDS[notification.kind]
+    base_url = current_app.config["BASE_URL"]
+    with (
+        current_app.test_request_context(base_url=base_url),
+        force_locale(_locale_of(notification)),
+    ):
+        context = {
+            "notification": notification,
+            "summary": render_text(kind.summary, notification),
+            "link": _link(notification),
+        }
+        if kind.mail_context is not None:
+            extra = kind.mail_context(notification)
+            if extra is None:
+                return None
+            context.update(extra)
+        context["settings_link"] = base_url.rstrip("/") + "/notifications/settings"
+        return mail.Mail(
+            to=notification.recipient_email,
+            subject=render_text(kind.subject, notification),
+            text=render_template(f"notifications/emails/{kind.template}.txt", **context),
+            html=render_template(f"notifications/emails/{kind.template}.html", **context),
+            message_id=message_id(notification.id),
+        )
+
+
+def deliver_email(notification_id: int) -> None:
+    """Send one notification's e-mail. Safe to run twice, or after the row is gone."""
+    now = utcnow()
+    if not _claim(notification_id, now):
+        return
+    notification = db.session.get(Notification, notification_id)
+    if notification is None:
+        return
+    try:
+        message = compose(notification)
+        if message is not None:
+            mail.send(message)
+    except Exception as error:  # SMTP down, template broken, …: record and retry later
+        db.session.rollback()
+        _record_failure(notification_id, now, error)
+        return
+    final = EmailState.SENT if message is not None else EmailState.SKIPPED
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.email_state == EmailState.SENDING.value,
+            Notification.email_claimed_at == now,
+        )
+        .values(
+            email_state=final.value,
+            email_claimed_at=None,
+            email_sent_at=utcnow() if final is EmailState.SENT else None,
+            email_last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _record_failure(notification_id: int, claimed_at: datetime, error: Exception) -> None:
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.email_claimed_at != claimed_at:
+        return
+    text = f"{type(error).__name__}: {error}"[:500]
+    notification.email_last_error = text
+    notification.email_claimed_at = None
+    if notification.email_attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        notification.email_state = EmailState.FAILED.value
+        log.error("notification %s failed for good: %s", notification_id, text)
+        db.session.commit()
+        return
+    wait = backoff(notification.email_attempts)
+    notification.email_state = EmailState.PENDING.value
+    notification.email_next_attempt_at = utcnow() + wait
+    log.warning(
+        "notification %s attempt %s failed: %s", notification_id, notification.email_attempts, text
+    )
+    db.session.commit()
+    queue.dispatch(deliver_email, notification_id, delay=wait)
+
+
+# -- The daily digest ----------------------------------------------------------------------
+
+DIGEST_SUBJECT = _l("Småjob: %(count)d new notifications")
+
+
+def send_digest(user_id: int) -> None:
+    """One e-mail with everything waiting in the user's digest. Safe to run twice."""
+    now = utcnow()
+    batch = uuid.uuid4().hex
+    claimed = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.recipient_id == user_id,
+            Notification.email_state == EmailState.DIGEST.value,
+        )
+        .values(email_state=EmailState.SENDING.value, email_claimed_at=now, email_batch=batch)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount == 0:
+        return
+    user = db.session.get(User, user_id)
+    rows = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.email_batch == batch)
+            .order_by(Notification.created_at)
+        )
+    )
+    try:
+        message = _compose_digest(user, rows) if user and user.active else None
+        if message is not None:
+            mail.send(message)
+    except Exception as error:
+        db.session.rollback()
+        log.warning("digest for user %s failed: %s", user_id, error)
+        _release_batch(batch, EmailState.DIGEST, error=f"{type(error).__name__}: {error}"[:500])
+        return
+    _release_batch(batch, EmailState.SENT if message else EmailState.SKIPPED)
+
+
+def _release_batch(batch: str, state: EmailState, error: str | None = None) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.email_batch == batch)
+        .values(
+            email_state=state.value,
+            email_claimed_at=None,
+            email_batch=None if state is EmailState.DIGEST else batch,
+            email_sent_at=utcnow() if state is EmailState.SENT else None,
+            email_last_error=error,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _compose_digest(user: User, rows: list[Notification]) -> mail.Mail:
+    base_url = current_app.config["BASE_URL"]
+    with current_app.test_request_context(base_url=base_url), force_locale(user.locale):
+        items = [
+            {"summary": render_text(KINDS[r.kind].summary, r), "link": _link(r), "at": r.created_at}
+            for r in rows
+        ]
+        context = {
+            "user": user,
+            "items": items,
+            "link": base_url.rstrip("/") + "/notifications",
+            "settings_link": base_url.rstrip("/") + "/notifications/settings",
+        }
+        return mail.Mail(
+            to=user.email,
+            subject=str(DIGEST_SUBJECT) % {"count": len(rows)},
+            text=render_template("notifications/emails/digest.txt", **context),
+            html=render_template("notifications/emails/digest.html", **context),
+            message_id=message_id(f"digest-{rows[0].email_batch}"),
+        )
+
+
+def send_digests() -> int:
+    """Hand out one digest task per user with something waiting."""
+    user_ids = db.session.scalars(
+        select(Notification.recipient_id)
+        .where(Notification.email_state == EmailState.DIGEST.value)
+        .distinct()
+    ).all()
+    for user_id in user_ids:
+        queue.dispatch(send_digest, user_id)
+    return len(user_ids)
+
+
+# -- The sweep ------------------------------------------------------------------------------
+
+
+def resend_lost(limit: int = 1000) -> dict[str, int]:
+    """Hand out again every e-mail whose task was lost, retry what is due, free dead claims."""
+    now = utcnow()
+    settle = now - timedelta(seconds=current_app.config["SWEEP_AGE_SECONDS"])
+    expired = now - _lease()
+    # Digest rows whose worker died go back to waiting for the next digest.
+    freed = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.email_state == EmailState.SENDING.value,
+            Notification.email_batch.is_not(None),
+            Notification.email_claimed_at < expired,
+        )
+        .values(email_state=EmailState.DIGEST.value, email_claimed_at=None, email_batch=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    due = db.session.scalars(
+        select(Notification.id)
+        .where(
+            or_(
+                and_(
+                    Notification.email_state == EmailState.PENDING.value,
+                    Notification.created_at <= settle,
+                    or_(
+                        Notification.email_next_attempt_at.is_(None),
+                        Notification.email_next_attempt_at <= now,
+                    ),
+                ),
+                and_(
+                    Notification.email_state == EmailState.SENDING.value,
+                    Notification.email_batch.is_(None),
+                    Notification.email_claimed_at < expired,
+                ),
+            )
+        )
+        .order_by(Notification.id)
+        .limit(limit)
+    ).all()
+    for notification_id in due:
+        queue.dispatch(deliver_email, notification_id)
+    return {"handed_out": len(due), "digest_claims_freed": freed or 0}
+
+
+def outbox_state() -> dict[str, object]:
+    """For /healthz: how many e-mails wait, and the age of the oldest."""
+    waiting = (EmailState.PENDING.value, EmailState.SENDING.value)
+    count, oldest = db.session.execute(
+        select(func.count(Notification.id), func.min(Notification.created_at)).where(
+            Notification.email_state.in_(waiting)
+        )
+    ).one()
+    age = int((utcnow() - oldest).total_seconds()) if oldest else 0
+    return {"undelivered": count, "oldest_undelivered_seconds": age}
+
+
+def failed_deliveries(recipient_filter: object) -> dict[str, object]:
+    """Failed e-mails among the given recipients: the count and the newest error."""
+    failed = select(Notification).where(
+        Notification.email_state == EmailState.FAILED.value, recipient_filter
+    )
+    count = db.session.scalar(select(func.count()).select_from(failed.subquery())) or 0
+    newest = db.session.scalar(failed.order_by(Notification.created_at.desc()).limit(1))
+    return {"count": count, "last_error": newest.email_last_error if newest else None}

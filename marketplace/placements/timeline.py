@@ -1,0 +1,144 @@
+"""What each side reads about placements: the timeline of one, and the overview of many
+with what waits for whom. Each overview is a fixed number of queries, whatever its length."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, or_, select
+
+from marketplace.agreements.terms import in_force, phase_on, upcoming, versions_of, versions_of_many
+from marketplace.extensions import db
+from marketplace.models import (
+    Candidate,
+    Phase,
+    Placement,
+    PlacementStep,
+    PlacementTerms,
+    Side,
+    StepStatus,
+)
+
+ENDED_SHOWN_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Event:
+    when: datetime
+    kind: str  # accepted | proposed | answered | terms | ended
+    step: PlacementStep | None = None
+    terms: PlacementTerms | None = None
+
+
+def timeline(placement: Placement) -> tuple[list[PlacementTerms], list[PlacementStep], list[Event]]:
+    versions = versions_of(placement.id)
+    steps = list(
+        db.session.scalars(
+            select(PlacementStep)
+            .where(PlacementStep.placement_id == placement.id)
+            .order_by(PlacementStep.created_at, PlacementStep.id)
+        )
+    )
+    events = [Event(placement.proposal.decided_at or placement.created_at, "accepted")]
+    for step in steps:
+        events.append(Event(step.created_at, "proposed", step=step))
+        if step.decided_at is not None:
+            events.append(Event(step.decided_at, "answered", step=step))
+    for version in versions:
+        events.append(Event(version.created_at, "terms", terms=version))
+    if placement.phase == Phase.ENDED:
+        events.append(Event(placement.updated_at, "ended"))
+    order = {"accepted": 0, "proposed": 1, "answered": 2, "terms": 3, "ended": 4}
+    events.sort(key=lambda e: (e.when, order[e.kind]))
+    return versions, steps, events
+
+
+@dataclass
+class Row:
+    placement: Placement
+    phase: Phase
+    terms: PlacementTerms | None
+    next_terms: PlacementTerms | None
+    waiting: PlacementStep | None
+    waits_for: Side | None = None
+    versions: list[PlacementTerms] = field(default_factory=list)
+
+
+def _rows(where: ColumnElement[bool], today: date) -> list[Row]:
+    recently = today - timedelta(days=ENDED_SHOWN_DAYS)
+    placements = list(
+        db.session.scalars(
+            select(Placement)
+            .join(Candidate, Candidate.id == Placement.candidate_id)
+            .where(where, or_(Placement.ended_on.is_(None), Placement.ended_on >= recently))
+            .order_by(Placement.created_at.desc())
+        )
+    )
+    ids = [p.id for p in placements]
+    versions = versions_of_many(ids)
+    waiting: dict[int, PlacementStep] = {}
+    if ids:
+        for step in db.session.scalars(
+            select(PlacementStep).where(
+                PlacementStep.placement_id.in_(ids),
+                PlacementStep.status == StepStatus.WAITING.value,
+            )
+        ):
+            waiting[step.placement_id] = step
+    rows = []
+    for placement in placements:
+        own = versions[placement.id]
+        phase = Phase.ENDED if placement.phase == Phase.ENDED else phase_on(placement, own, today)
+        step = waiting.get(placement.id)
+        rows.append(
+            Row(
+                placement=placement,
+                phase=phase,
+                terms=in_force(own, today),
+                next_terms=upcoming(own, today),
+                waiting=step,
+                waits_for=_waits_for(placement, step, own, today),
+                versions=own,
+            )
+        )
+    return rows
+
+
+def _waits_for(
+    placement: Placement,
+    step: PlacementStep | None,
+    versions: Sequence[PlacementTerms],
+    today: date,
+) -> Side | None:
+    if step is not None:
+        return Side.JOBCENTRE if step.proposed_by_side == Side.COMPANY else Side.COMPANY
+    if placement.phase == Phase.PENDING:
+        # Praktik first: the jobcentre proposes the agreement. Paid first: the company offers.
+        return Side.COMPANY if placement.first_step == Phase.PAID else Side.JOBCENTRE
+    latest = versions[-1] if versions else None
+    if latest is not None and latest.phase == Phase.TRIAL and latest.unpaid_to < today:
+        return Side.JOBCENTRE  # the trial visit is over: the praktik agreement is next
+    return None
+
+
+def for_company(company_id: int, today: date) -> list[Row]:
+    return _rows(Placement.company_id == company_id, today)
+
+
+def for_jobcentre(jobcentre_id: int, today: date, consultant_id: int | None = None) -> list[Row]:
+    where = Placement.jobcentre_id == jobcentre_id
+    if consultant_id is not None:
+        where = where & (Candidate.consultant_id == consultant_id)
+    return _rows(where, today)
+
+
+PHASE_ORDER = [Phase.PENDING, Phase.TRIAL, Phase.PRAKTIK, Phase.COMBINED, Phase.PAID, Phase.ENDED]
+
+
+def by_phase(rows: Sequence[Row]) -> list[tuple[Phase, list[Row]]]:
+    grouped: dict[Phase, list[Row]] = {phase: [] for phase in PHASE_ORDER}
+    for row in rows:
+        grouped[row.phase].append(row)
+    return [(phase, found) for phase, found in grouped.items() if found]

@@ -1,0 +1,247 @@
+"""Proposals: a consultant proposes a candidate to a job; the company accepts or declines.
+
+Domain functions flush and never commit; the route commits once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.caseload.candidates import identity_of
+from marketplace.clock import local_today, utcnow
+from marketplace.companies.staff import company_staff
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.models import (
+    Candidate,
+    CandidateStatus,
+    DeclineReason,
+    Job,
+    JobStatus,
+    Proposal,
+    ProposalStatus,
+    User,
+)
+from marketplace.notifications.kinds import Kind, register_kind
+from marketplace.notifications.links import subject_link
+from marketplace.notifications.outbox import notify
+from marketplace.privacy.disclosure import pseudonym
+from marketplace.privacy.screening import person_from, screen
+
+ALREADY_PROPOSED = _l("This candidate is already proposed to this job.")
+MAX_PITCH = 600
+
+
+def check_pitch(pitch: str, candidate: Candidate) -> None:
+    """The pitch goes to the company before consent: no identity, no health words."""
+    text = pitch.strip()
+    if not text:
+        raise DomainError(_l("Write a few words for the company."), field="pitch")
+    if len(text) > MAX_PITCH:
+        raise DomainError(_l("Use at most %(max)d characters.", max=MAX_PITCH), field="pitch")
+    screen("pitch", text, person=person_from(identity_of(candidate)))
+
+
+def propose(job: Job, candidate: Candidate, consultant: User, pitch: str) -> Proposal:
+    if job.status != JobStatus.PUBLISHED:
+        raise DomainError(_l("Only a published job can receive proposals."))
+    if candidate.jobcentre_id != consultant.organisation_id:
+        raise DomainError(_l("You can only propose your own jobcentre's candidates."))
+    if candidate.status != CandidateStatus.ACTIVE:
+        raise DomainError(_l("Only an active candidate can be proposed."))
+    check_pitch(pitch, candidate)
+    proposal = Proposal(
+        job_id=job.id,
+        candidate_id=candidate.id,
+        company_id=job.company_id,
+        jobcentre_id=candidate.jobcentre_id,
+        proposed_by_id=consultant.id,
+        pitch=pitch.strip(),
+        status=ProposalStatus.WAITING.value,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(proposal)
+    except IntegrityError as error:  # the unique index: a double submit creates one
+        raise DomainError(ALREADY_PROPOSED) from error
+    notify(
+        company_staff(job.company_id),
+        "proposal_received",
+        subject=proposal,
+        job=job.title,
+        pseudonym=pseudonym(candidate.id, job.company_id),
+    )
+    return proposal
+
+
+def _consultant_of(proposal: Proposal) -> list[User]:
+    return [proposal.candidate.consultant]
+
+
+def accept(proposal: Proposal, employer: User, suggested_start: date) -> None:
+    if proposal.status != ProposalStatus.WAITING:
+        raise DomainError(_l("This proposal has already been answered."))
+    if suggested_start < local_today():
+        raise DomainError(_l("The start date cannot be in the past."), field="suggested_start")
+    proposal.status = ProposalStatus.ACCEPTED.value
+    proposal.decided_at = utcnow()
+    proposal.decided_by_id = employer.id
+    proposal.suggested_start = suggested_start
+    db.session.flush()
+    notify(
+        _consultant_of(proposal),
+        "proposal_accepted",
+        subject=proposal,
+        company=proposal.job.company.name,
+        job=proposal.job.title,
+        start=suggested_start.isoformat(),
+    )
+
+
+def decline(proposal: Proposal, employer: User, reason: DeclineReason, note: str = "") -> None:
+    if proposal.status != ProposalStatus.WAITING:
+        raise DomainError(_l("This proposal has already been answered."))
+    proposal.status = ProposalStatus.DECLINED.value
+    proposal.decided_at = utcnow()
+    proposal.decided_by_id = employer.id
+    proposal.decline_reason = reason.value
+    proposal.decline_note = note.strip()
+    db.session.flush()
+    notify(
+        _consultant_of(proposal),
+        "proposal_declined",
+        subject=proposal,
+        company=proposal.job.company.name,
+        job=proposal.job.title,
+    )
+
+
+def withdraw(proposal: Proposal) -> None:
+    if proposal.status != ProposalStatus.WAITING:
+        raise DomainError(_l("Only a waiting proposal can be withdrawn."))
+    proposal.status = ProposalStatus.WITHDRAWN.value
+    proposal.decided_at = utcnow()
+    db.session.flush()
+
+
+def for_company(company_id: int, limit: int = 200) -> list[Proposal]:
+    """Proposals to the company's jobs: waiting first, then newest. One query."""
+    waiting_first = (Proposal.status != ProposalStatus.WAITING.value).label("answered")
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.company_id == company_id)
+            .order_by(waiting_first, Proposal.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def for_candidate(candidate_id: int) -> list[Proposal]:
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.candidate_id == candidate_id)
+            .order_by(Proposal.created_at.desc())
+        )
+    )
+
+
+def counts_by_job(company_id: int) -> dict[int, dict[str, int]]:
+    """Per job: how many proposals wait, were accepted, were declined. One query."""
+    rows = db.session.execute(
+        select(Proposal.job_id, Proposal.status, func.count())
+        .where(Proposal.company_id == company_id)
+        .group_by(Proposal.job_id, Proposal.status)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for job_id, status, number in rows:
+        counts.setdefault(job_id, {})[status] = number
+    return counts
+
+
+def remind_and_expire(now: datetime) -> int:
+    """Unanswered proposals: a reminder after some days, expiry after more (configurable)."""
+    config = current_app.config
+    remind_before = now - timedelta(days=config["PROPOSAL_REMIND_DAYS"])
+    expire_before = now - timedelta(days=config["PROPOSAL_EXPIRE_DAYS"])
+    written = 0
+    expiring = db.session.scalars(
+        select(Proposal).where(
+            Proposal.status == ProposalStatus.WAITING.value, Proposal.created_at <= expire_before
+        )
+    ).all()
+    for proposal in expiring:
+        proposal.status = ProposalStatus.EXPIRED.value
+        proposal.decided_at = now
+        notify(
+            _consultant_of(proposal),
+            "proposal_expired",
+            subject=proposal,
+            company=proposal.job.company.name,
+            job=proposal.job.title,
+        )
+        written += 1
+    due = db.session.scalars(
+        select(Proposal).where(
+            and_(
+                Proposal.status == ProposalStatus.WAITING.value,
+                Proposal.reminded_at.is_(None),
+                Proposal.created_at <= remind_before,
+            )
+        )
+    ).all()
+    for proposal in due:
+        proposal.reminded_at = now  # once only, whatever the number of sweeps
+        notify(
+            company_staff(proposal.company_id),
+            "proposal_reminder",
+            subject=proposal,
+            job=proposal.job.title,
+            pseudonym=pseudonym(proposal.candidate_id, proposal.company_id),
+        )
+        written += 1
+    db.session.flush()
+    return written
+
+
+for _name, _urgent, _subject, _summary in (
+    (
+        "proposal_received",
+        False,
+        _l("A candidate is proposed for %(job)s"),
+        _l("The jobcentre proposes %(pseudonym)s for %(job)s. Read the profile and answer."),
+    ),
+    (
+        "proposal_reminder",
+        False,
+        _l("Reminder: a candidate waits for your answer (%(job)s)"),
+        _l("%(pseudonym)s, proposed for %(job)s, still waits for your answer."),
+    ),
+    (
+        "proposal_accepted",
+        False,
+        _l("%(company)s accepted your proposal for %(job)s"),
+        _l("%(company)s accepted the candidate for %(job)s, with a trial visit from %(start)s."),
+    ),
+    (
+        "proposal_declined",
+        False,
+        _l("%(company)s declined your proposal for %(job)s"),
+        _l("%(company)s declined the candidate for %(job)s. See the reason."),
+    ),
+    (
+        "proposal_expired",
+        False,
+        _l("No answer from %(company)s for %(job)s"),
+        _l("The proposal for %(job)s at %(company)s expired without an answer."),
+    ),
+):
+    register_kind(
+        Kind(name=_name, urgent=_urgent, subject=_subject, summary=_summary, link=subject_link)
+    )

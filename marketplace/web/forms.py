@@ -1,0 +1,223 @@
+"""Shared form pieces: validators with translated messages, and the empty form for buttons."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import get_locale, get_translations, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import Field, SelectChoice, SelectMultipleField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from marketplace.errors import DomainError
+
+# WTForms builds some messages itself (a number that is not a number, an unknown choice);
+# they are looked up in our catalog, so they are listed here for the extractor.
+WTFORMS_MESSAGES = (
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Not a valid date value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid time value."),
+    _l("This field is required."),
+    _l("The CSRF token is missing."),
+    _l("The CSRF token is invalid."),
+    _l("The CSRF token has expired."),
+    _l("The CSRF tokens do not match."),
+    _l("The CSRF session token is missing."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("Not a valid choice."),
+)
+
+
+def _wtforms_plural_messages() -> None:  # pragma: no cover - never called; read by the extractor
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    )
+
+
+def required() -> DataRequired:
+    return DataRequired(message=_l("Fill in this field."))
+
+
+def input_required() -> InputRequired:
+    return InputRequired(message=_l("Fill in this field."))
+
+
+def max_length(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
+
+
+def email_address() -> Email:
+    return Email(message=_l("Enter a valid e-mail address, like name@example.dk."))
+
+
+def number_between(low: int, high: int) -> NumberRange:
+    return NumberRange(
+        min=low, max=high, message=_l("Enter a number from %(min)d to %(max)d.", min=low, max=high)
+    )
+
+
+class _Catalog:
+    """WTForms' own messages, looked up in our catalog (Flask-WTF would use WTForms')."""
+
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        # Unformatted: WTForms fills in its own placeholders (flask_babel's ngettext would
+        # format with `num` and fail on WTForms' `%(value)s`).
+        return get_translations().ungettext(singular, plural, n)
+
+
+def strip_text(value: object) -> object:
+    """Surrounding spaces typed or pasted around a value are not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def strip_control_characters(value: object) -> object:
+    """Pasted text can carry control characters (PostgreSQL refuses a NUL in text)."""
+    if not isinstance(value, str):
+        return value
+    return "".join(c for c in value if c in "\n\r\t" or unicodedata.category(c) != "Cc")
+
+
+class Form(FlaskForm):
+    """The base of every form: CSRF on, messages in the user's language, no control
+    characters in any text a user sends."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _Catalog:
+            return _Catalog()
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = unbound_field.kwargs.get("filters") or ()
+            unbound_field.kwargs["filters"] = (strip_control_characters, *filters)
+            return unbound_field.bind(form=form, **options)
+
+
+class EmptyForm(Form):
+    """For buttons that POST: carries only the CSRF token."""
+
+
+def optional() -> Optional:
+    return Optional()
+
+
+def parse_local_decimal(typed: str) -> Decimal | None:
+    """ "2,5" or "2.5" as a number; None when empty; ValueError when not a number."""
+    text = typed.strip().replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(typed) from error
+    # adjusted() is the exponent: comparing would overflow on input like "1e999999999", and
+    # a tiny "1e-9999999" would underflow the step checks (hours come in quarters, kr. in øre).
+    if not value.is_finite() or value.adjusted() >= 7 or (value and value.adjusted() < -6):
+        raise ValueError(typed)
+    return value
+
+
+class LocalDecimalField(Field):
+    """A number typed the Danish way ("2,5") or the English way ("2.5").
+
+    WTForms' DecimalField accepts only a dot; a Danish user types a comma. What was typed is
+    shown back as typed, also on a refusal, beside the message.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, invalid_message: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a number, like 2,5.")
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        try:
+            self.data = parse_local_decimal(valuelist[0] if valuelist else "")
+        except ValueError as error:
+            raise ValueError(str(self.invalid_message)) from error
+        if self.data is None:
+            self.raw_data = []  # only spaces is empty: input_required() says "fill in"
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:  # not a number: range checks have nothing to add
+            raise StopValidation()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = format(self.data.normalize(), "f")
+        locale = get_locale()
+        return text.replace(".", ",") if locale and locale.language == "da" else text
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several checkboxes sharing one name (weekdays, steps)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def int_or_none(value: object) -> int | None:
+    """Coerce for selects whose first option ("Choose …") has an empty value."""
+    if value is None or value == "":
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+def show_domain_error(form: Form, error: DomainError) -> None:
+    """Put a domain rule's message beside its field, or above the form if it has none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if isinstance(field, Field):
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def municipality_choices() -> list[SelectChoice]:
+    from marketplace.extensions import db
+    from marketplace.models import Municipality
+
+    rows = db.session.execute(
+        select(Municipality.code, Municipality.name).order_by(Municipality.name)
+    )
+    return [
+        SelectChoice("", gettext("Choose a municipality")),
+        *(SelectChoice(str(code), name) for code, name in rows),
+    ]
+
+
+def weekday_choices() -> list[SelectChoice]:
+    """One checkbox per weekday, Monday first, valued by the day's bit."""
+    from marketplace.web.labels import WEEKDAY_LABELS
+
+    return [SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()]
+
+
+def task_lines(text: str | None) -> tuple[str, ...]:
+    """The non-empty lines of a tasks box, each at most 120 characters."""
+    return tuple(line.strip()[:120] for line in (text or "").splitlines() if line.strip())
