@@ -31,6 +31,7 @@ from sqlalchemy import func, insert, select
 
 from marketplace.clock import utcnow
 from marketplace.extensions import db
+from marketplace.web import transactions
 from marketplace.models import AccessLogEntry, AccessPurpose, AccessSeen, Organisation, User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,7 +135,7 @@ def _commit_served(response: Response) -> Response:
     without its row.
     """
     if db.session.info.pop(_PENDING, False):
-        db.session.commit()
+        transactions.commit_served()
     return response
 
 
