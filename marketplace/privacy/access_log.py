@@ -31,8 +31,8 @@ from sqlalchemy import func, insert, select
 
 from marketplace.clock import utcnow
 from marketplace.extensions import db
-from marketplace.web import transactions
 from marketplace.models import AccessLogEntry, AccessPurpose, AccessSeen, Organisation, User
+from marketplace.web import transactions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
