@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from sqlalchemy import select
@@ -14,15 +13,9 @@ from marketplace.extensions import db
 from marketplace.models import EmailState, Notification
 from marketplace.notifications import delivery
 from marketplace.notifications.outbox import notify
+from tests.accounts import mails as emails
 from tests.smtp_sink import SmtpSink, free_port
 from tests.support import submit
-
-
-def emails(outbox) -> list:
-    return [
-        message_from_bytes(p.read_bytes(), policy=policy.default)
-        for p in sorted(outbox.glob("*.eml"))
-    ]
 
 
 def lose_handed_over_tasks() -> None:

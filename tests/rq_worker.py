@@ -1,4 +1,9 @@
-"""Queue tests on a real Redis (TEST_REDIS_URL) with real rq workers."""
+"""Fixtures for the queue tests (tests/marketplace/test_queue.py) on a real Redis
+(TEST_REDIS_URL) with real rq workers.
+
+A plain module, not a conftest: only the module that imports these fixtures gets them, so no
+other test can start a worker or a Redis server by asking for one of these names.
+"""
 
 from __future__ import annotations
 

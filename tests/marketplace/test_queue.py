@@ -1,4 +1,8 @@
-"""rq in production mode: real Redis, real workers, Redis outages, killed workers."""
+"""rq in production mode: real Redis, real workers, Redis outages, killed workers.
+
+Every test needs a real Redis server (the `redis` marker): TEST_REDIS_URL, or redis-server to
+start one of the test's own. Without them the tests are skipped locally and fail in CI.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import signal
 import subprocess
 import sys
 import time
-from email import message_from_bytes, policy
 
+import pytest
 from redis import Redis
 from rq import Queue
 from rq.worker import SimpleWorker
@@ -19,14 +23,17 @@ from marketplace.extensions import db
 from marketplace.models import EmailState, Notification
 from marketplace.notifications import delivery
 from marketplace.notifications.outbox import notify
+from tests import rq_worker
+from tests.accounts import mails as emails
 from tests.support import submit
 
+pytestmark = pytest.mark.redis
 
-def emails(outbox) -> list:
-    return [
-        message_from_bytes(p.read_bytes(), policy=policy.default)
-        for p in sorted(outbox.glob("*.eml"))
-    ]
+# The fixtures of a real Redis and real rq workers, for this module only: pytest finds a
+# fixture bound to a name of the test module as if it were defined here.
+redis_url = rq_worker.redis_url
+rq_mode = rq_worker.rq_mode
+own_redis = rq_worker.own_redis
 
 
 def run_worker(app) -> None:
