@@ -17,7 +17,6 @@ from flask_babel import ngettext
 
 from employers import bp
 from marketplace.clock import local_today, utcnow
-from marketplace.extensions import db
 from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.forms import ConfirmWeeksForm, input_name
 from marketplace.hours.pages import BulkConfirm, confirm_chosen
@@ -27,6 +26,7 @@ from marketplace.models import HourReminder, Role
 from marketplace.privacy import disclosure
 from marketplace.web.access import get_own_or_404, public, roles
 from marketplace.web.forms import EmptyForm
+from marketplace.web.transactions import saving
 
 
 def _unusable(error: LinkUnusable) -> ResponseReturnValue:
@@ -79,21 +79,22 @@ def confirm_from_link(token: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     chosen = form.confirm.data
-    try:
+    with saving(quiet=True) as saved:
         hour_reminders.use_link(reminder)
-    except LinkUnusable as error:
-        db.session.rollback()
-        return _unusable(error)
-    result = confirm_chosen(
-        reminder.company_id, reminder.user, reminder.opens_week, chosen, via="link"
-    )
-    if result.refused or result.errors:
-        db.session.rollback()  # the link stays unused until the week is confirmed
+        result = confirm_chosen(
+            reminder.company_id, reminder.user, reminder.opens_week, chosen, via="link"
+        )
+        if result.refused or result.errors:
+            saved.roll_back()  # the link stays unused until the week is confirmed
+    if isinstance(saved.error, LinkUnusable):
+        return _unusable(saved.error)
+    if saved.error is not None:
+        raise saved.error
+    if not saved:
         if result.refused:
             flash(result.refused, "error")
             return redirect(url_for("employers.hours_link", token=token))
         return _render(token, reminder, result), 400
-    db.session.commit()
     flash(
         ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", result.confirmed),
         "success",

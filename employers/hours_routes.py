@@ -14,8 +14,6 @@ from flask_login import current_user
 
 from employers import bp
 from employers.placement_routes import own_placement
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.hours import exports as hour_exports
 from marketplace.hours import flags as hour_flags
 from marketplace.hours import ledger as hours
@@ -32,9 +30,11 @@ from marketplace.hours.weeks import PlacementWeek, company_week, weeks_for
 from marketplace.models import AccessPurpose, AccessSeen, HourKind, Role
 from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import purpose
+from marketplace.web import transactions
 from marketplace.web.access import roles
 from marketplace.web.forms import EmptyForm
 from marketplace.web.labels import hour_kinds
+from marketplace.web.transactions import saving
 
 
 def _names(weeks: list[PlacementWeek]) -> dict[int, str]:
@@ -91,7 +91,10 @@ def confirm_hours() -> ResponseReturnValue:
         abort(400)
     week_start = week_of(form.week.data)
     single, chosen = form.placement.data, form.confirm.data
-    result = confirm_chosen(current_user.organisation_id, current_user, week_start, chosen)
+    with saving(quiet=True) as saved:
+        result = confirm_chosen(current_user.organisation_id, current_user, week_start, chosen)
+        if result.refused or result.errors:
+            saved.roll_back()
     if result.refused:
         flash(result.refused, "error")
         return redirect(_back(week_start, single))
@@ -102,7 +105,6 @@ def confirm_hours() -> ResponseReturnValue:
         return _render_week(
             week_start, result.everyone, typed=result.typed, errors=result.errors, chosen=chosen
         )
-    db.session.commit()
     flash(
         ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", result.confirmed),
         "success",
@@ -167,7 +169,7 @@ def correct_hours(placement_id: int) -> ResponseReturnValue:
         problems["hours"] = _("Enter the right number of hours (0 if none).")
     seen = form.seen_revision(kind, day)
     if not problems:
-        try:
+        with saving(quiet=True) as saved:
             hours.correct(
                 found,
                 current_user,
@@ -178,13 +180,10 @@ def correct_hours(placement_id: int) -> ResponseReturnValue:
                 week.versions,
                 seen_revision=seen,
             )
-        except DomainError as error:
-            db.session.rollback()
-            problems[error.field if error.field in ("hours", "reason") else "hours"] = str(
-                error.message
-            )
+        if saved.error is not None:
+            field = saved.error.field
+            problems[field if field in ("hours", "reason") else "hours"] = str(saved.error.message)
         else:
-            db.session.commit()
             flash(_("The correction is saved. The week shows both figures."), "success")
             return redirect(_back(week.week_start, found.id))
     return _render_placement(week, correction={**typed, "errors": problems})
@@ -200,16 +199,14 @@ def answer_flag(placement_id: int, flag_id: int) -> ResponseReturnValue:
     form = FlagAnswerForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with saving(quiet=True) as saved:
         hour_flags.answer_flag(found, flag, current_user, form.answer.data or "")
-    except DomainError as error:
-        db.session.rollback()
+    if saved.error is not None and saved.error.field:
         week = weeks_for([found], flag.week_start)[0]
-        if error.field:
-            return _render_placement(week, answer_errors={flag.id: str(error.message)})
-        flash(str(error.message), "error")
+        return _render_placement(week, answer_errors={flag.id: str(saved.error.message)})
+    if saved.error is not None:
+        flash(str(saved.error.message), "error")
     else:
-        db.session.commit()
         flash(_("Your answer is sent to the jobcentre."), "success")
     return redirect(_back(flag.week_start, found.id))
 
@@ -236,7 +233,7 @@ def export_hours() -> ResponseReturnValue:
             else disclosure.pseudonym(p.candidate_id, company_id)
             for p in placements
         }
-        db.session.commit()
+        transactions.commit_served()
         return hour_exports.company_csv(company_id, start, end, header, names, hour_kinds())
 
     return export(_("Export hours for payroll"), "timer", rows)

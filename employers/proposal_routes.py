@@ -13,7 +13,6 @@ from sqlalchemy import select
 from employers import bp
 from employers.proposal_forms import AcceptForm, DeclineForm
 from marketplace.clock import local_today
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import AccessPurpose, DeclineReason, Phase, Placement, Proposal, Role
 from marketplace.placements import ladder as placements
@@ -21,7 +20,7 @@ from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import purpose
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
-from marketplace.web.forms import show_domain_error
+from marketplace.web.transactions import saving
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -74,7 +73,7 @@ def accept_proposal(proposal_id: int) -> ResponseReturnValue:
     form = AcceptForm()
     form.offer(found.job)
     if form.validate_on_submit():
-        try:
+        with saving(form, flash_unplaced=True) as saved:
             proposals.accept(found, current_user, form.suggested_start.data)
             placement = placements.start(
                 found,
@@ -83,14 +82,9 @@ def accept_proposal(proposal_id: int) -> ResponseReturnValue:
                 form.suggested_start.data,
                 form.trial_end.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            if error.field is None:  # e.g. a colleague answered first: say so on the page
-                flash(str(error.message), "error")
-                return redirect(url_for("employers.proposal", proposal_id=found.id))
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.flashed:  # e.g. a colleague answered first: say so on the page
+            return redirect(url_for("employers.proposal", proposal_id=found.id))
+        if saved:
             flash(
                 _("Accepted. The jobcentre now asks the person to share name and phone."), "success"
             )
@@ -105,18 +99,13 @@ def decline_proposal(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
+        with saving(form, flash_unplaced=True) as saved:
             proposals.decline(
                 found, current_user, DeclineReason(form.reason.data), form.note.data or ""
             )
-        except DomainError as error:
-            db.session.rollback()
-            if error.field is None:
-                flash(str(error.message), "error")
-                return redirect(url_for("employers.proposal", proposal_id=found.id))
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.flashed:
+            return redirect(url_for("employers.proposal", proposal_id=found.id))
+        if saved:
             flash(_("Declined. The jobcentre sees your reason."), "success")
             return redirect(url_for("employers.proposal_list"))
     return _page(found, _fresh_accept_form(), form)

@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from employers import bp
@@ -16,15 +15,14 @@ from employers.forms import CloseJobForm, CompanyProfileForm, JobForm, Workplace
 from marketplace import clock
 from marketplace.accounts import team
 from marketplace.companies import profiles as companies
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.jobs import postings as jobs
 from marketplace.models import CloseReason, Job, JobStatus, Phase, Role, Side, Workplace
 from marketplace.placements import timeline as placement_timeline
 from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
-from marketplace.web.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.web.forms import EmptyForm, municipality_choices
+from marketplace.web.transactions import Saved, saving
 
 
 def _company():  # type: ignore[no-untyped-def]
@@ -64,18 +62,19 @@ def profile() -> ResponseReturnValue:
     company = _company()
     form = CompanyProfileForm(obj=company)
     if form.validate_on_submit():
-        companies.update_profile(
-            company,
-            companies.CompanyProfile(
-                name=form.name.data,
-                contact_name=form.contact_name.data,
-                contact_phone=form.contact_phone.data or "",
-                employee_count=form.employee_count.data,
-            ),
-        )
-        db.session.commit()
-        flash(_("The company's details are saved."), "success")
-        return redirect(url_for("employers.home"))
+        with saving(form) as saved:
+            companies.update_profile(
+                company,
+                companies.CompanyProfile(
+                    name=form.name.data,
+                    contact_name=form.contact_name.data,
+                    contact_phone=form.contact_phone.data or "",
+                    employee_count=form.employee_count.data,
+                ),
+            )
+        if saved:
+            flash(_("The company's details are saved."), "success")
+            return redirect(url_for("employers.home"))
     return render_template("employers/profile.html", form=form, company=company)
 
 
@@ -99,13 +98,9 @@ def _workplace_form(workplace: Workplace | None) -> ResponseReturnValue:
             city=form.city.data,
             municipality_code=form.municipality.data,
         )
-        try:
+        with saving(form) as saved:
             companies.save_workplace(company, data, workplace)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The workplace is saved."), "success")
             # Journey 1: a company without a workplace is sent here first, then to its job.
             then_job = request.args.get("then") == "job"
@@ -186,13 +181,10 @@ def _fill(form: JobForm, job: Job) -> None:
     form.version.data = str(job.version)
 
 
-def _refuse(form: JobForm, error: DomainError) -> None:
-    db.session.rollback()
-    if error.field == "steps":
-        form.step_errors.append(str(error.message))
-        form.form_errors.append(str(error.message))
-    else:
-        show_domain_error(form, error)
+def _steps_error(form: JobForm, saved: Saved) -> None:
+    # "Offer at least one step" belongs beside the group of step checkboxes as well.
+    if saved.error is not None and saved.error.field == "steps":
+        form.step_errors.append(str(saved.error.message))
 
 
 @bp.route("/jobs/new", methods=["GET", "POST"])
@@ -207,12 +199,10 @@ def new_job() -> ResponseReturnValue:
         form.start_date.data = clock.local_today() + timedelta(days=7)
         form.offers_trial_visit.data = True
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             job = jobs.create_job(_company(), current_user, _data(form), publish=form.publish.data)
-        except DomainError as error:
-            _refuse(form, error)
-        else:
-            db.session.commit()
+        _steps_error(form, saved)
+        if saved:
             flash(
                 _("The job is published. Consultants can find it now.")
                 if job.status == JobStatus.PUBLISHED
@@ -243,19 +233,14 @@ def edit_job(job_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             seen = int(form.version.data or 0)
+        except ValueError:
+            abort(400)
+        with saving(form, stale=jobs.STALE_MESSAGE) as saved:
             jobs.update_job(job, _data(form), seen_version=seen)
             if form.publish.data and job.status == JobStatus.DRAFT:
                 jobs.publish_job(job)
-            db.session.commit()
-        except DomainError as error:
-            _refuse(form, error)
-        except StaleDataError:
-            db.session.rollback()
-            form.form_errors.append(str(jobs.STALE_MESSAGE))
-        except ValueError:
-            db.session.rollback()
-            abort(400)
-        else:
+        _steps_error(form, saved)
+        if saved:
             flash(_("The job is saved."), "success")
             return redirect(url_for("employers.job", job_id=job.id))
     return render_template("employers/job_form.html", form=form, job=job)
@@ -267,13 +252,10 @@ def publish_job(job_id: int) -> ResponseReturnValue:
     job = _own_job(job_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with saving() as saved:
         jobs.publish_job(job)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    if not saved:
         return redirect(url_for("employers.edit_job", job_id=job.id))
-    db.session.commit()
     flash(_("The job is published. Consultants can find it now."), "success")
     return redirect(url_for("employers.job", job_id=job.id))
 
@@ -284,13 +266,9 @@ def close_job(job_id: int) -> ResponseReturnValue:
     job = _own_job(job_id)
     form = CloseJobForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             jobs.close_job(job, CloseReason(form.reason.data), form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The job is closed."), "success")
             return redirect(url_for("employers.job_list"))
     return render_template("employers/close_job.html", form=form, job=job)
@@ -302,7 +280,9 @@ def copy_job(job_id: int) -> ResponseReturnValue:
     original = _own_job(job_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    copy = jobs.copy_job(original, current_user)
-    db.session.commit()
+    with saving() as saved:
+        copy = jobs.copy_job(original, current_user)
+    if not saved:
+        return redirect(url_for("employers.job", job_id=original.id))
     flash(_("This is a copy. Check the dates and save it."), "info")
     return redirect(url_for("employers.edit_job", job_id=copy.id))

@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.notifications import delivery
 from marketplace.web.access import public
 from marketplace.web.navigation import home_url, safe_next
+from marketplace.web.transactions import saving
 
 bp = Blueprint("site", __name__)
 
@@ -34,9 +35,8 @@ def set_language() -> ResponseReturnValue:
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            # The choice follows the account to every device.
-            current_user.locale = form.locale.data
-            db.session.commit()
+            with saving():  # the choice follows the account to every device
+                current_user.locale = form.locale.data
     return redirect(target)
 
 

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 
 from marketplace.clock import local_today
 from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.hours.forms import WeekHoursForm
 from marketplace.hours.ledger import week_start_of
@@ -63,7 +62,8 @@ def confirm_chosen(
 ) -> BulkConfirm:
     """Confirm the chosen placements' week as typed in the request's form (WeekHoursForm):
     all of them, or none if one is wrong. `via` None means "page" for one week and "bulk"
-    for several. Rolls back on a refusal; the caller commits on success."""
+    for several. Flushes; the caller's transaction (web.transactions.saving) rolls back
+    when the result is refused or has errors, and commits it otherwise."""
     everyone = company_week(company_id, week_start)
     result = BulkConfirm(everyone=everyone, chosen=chosen)
     if any(w.placement.id in chosen and w.confirmation is not None for w in everyone):
@@ -94,7 +94,6 @@ def confirm_chosen(
                 via=via or ("bulk" if len(weeks) > 1 else "page"),
             )
     except DomainError as error:
-        db.session.rollback()
         if error.field:
             result.errors[f"h-{week.placement.id}-{error.field}"] = str(error.message)
         else:

@@ -21,7 +21,6 @@ from sqlalchemy.orm import InstrumentedAttribute
 from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.terms import in_force, latest_terms, phase_on, upcoming
 from marketplace.clock import local_today
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.hours.ledger import week_start_of
@@ -49,7 +48,8 @@ from marketplace.placements.steps import hours_change
 from marketplace.placements.timeline import timeline
 from marketplace.privacy.access_log import purpose
 from marketplace.web.access import get_own_or_404, roles
-from marketplace.web.forms import Form, show_domain_error
+from marketplace.web.forms import Form
+from marketplace.web.transactions import saving
 
 
 def step_of_or_404(placement: Placement, step_id: int) -> PlacementStep:
@@ -129,17 +129,14 @@ def run(
     back_url: str,
     render_again: Callable[[], ResponseReturnValue],
 ) -> ResponseReturnValue:
-    """Run a domain action and commit once; refused: roll back and say why, keeping input."""
-    try:
+    """Run a domain action and commit once; refused: say why beside the field, keeping the
+    input, or (an error of no field on the form) as a message on the page before."""
+    with saving(form, flash_unplaced=True) as saved:
         action()
-    except DomainError as error:
-        db.session.rollback()
-        if error.field is None or getattr(form, error.field, None) is None:
-            flash(str(error.message), "error")
-            return redirect(back_url)
-        show_domain_error(form, error)
+    if saved.flashed:
+        return redirect(back_url)
+    if not saved:
         return render_again()
-    db.session.commit()
     flash(success, "success")
     return redirect(done_url)
 

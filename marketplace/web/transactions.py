@@ -27,6 +27,7 @@ from flask import flash
 from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import Field
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -34,41 +35,63 @@ from marketplace.web.forms import show_domain_error
 
 
 class Saved:
-    """What `saving()` did: true when the change was committed; else the error shown."""
+    """What `saving()` did: true when the change was committed. Otherwise `error` is the
+    domain's refusal (shown already unless `quiet`), or the block chose `roll_back()`."""
 
-    error: DomainError | None = None
+    def __init__(self) -> None:
+        self.error: DomainError | None = None
+        self.rolled_back = False
+        self.flashed = False
+
+    def roll_back(self) -> None:
+        """Keep nothing of this block (a result that is not an exception says no)."""
+        self.rolled_back = True
 
     def __bool__(self) -> bool:
-        return self.error is None
+        return self.error is None and not self.rolled_back
 
 
-def refuse(error: DomainError, form: FlaskForm | None = None) -> None:
-    """Roll back everything the request wrote and show why."""
-    db.session.rollback()
-    if form is not None and (error.field is None or hasattr(form, error.field)):
+def _show(saved: Saved, form: FlaskForm | None, flash_unplaced: bool) -> None:
+    error = saved.error
+    assert error is not None
+    unplaced = error.field is None or not isinstance(getattr(form, error.field, None), Field)
+    if form is not None and not (flash_unplaced and unplaced):
         show_domain_error(form, error)
     else:
         flash(str(error.message), "error")
+        saved.flashed = True
 
 
 @contextmanager
 def saving(
-    form: FlaskForm | None = None, *, stale: LazyString | str | None = None
+    form: FlaskForm | None = None,
+    *,
+    stale: LazyString | str | None = None,
+    flash_unplaced: bool = False,
+    quiet: bool = False,
 ) -> Iterator[Saved]:
-    """Commit what the block did; on a DomainError (or, given `stale`, a stale version) roll
-    back and show the message beside the form's field, above the form, or as a flash."""
+    """Commit what the block did. On a DomainError (or, given `stale`, a stale version) roll
+    back everything the request wrote and show the message: beside the form's field, above
+    the form, or as a flash when there is no form. `flash_unplaced`: an error that names no
+    field of the form is flashed instead (the caller redirects, `saved.flashed`). `quiet`:
+    show nothing, the caller shows `saved.error` its own way."""
     saved = Saved()
     try:
         yield saved
-        db.session.commit()
+        if saved.rolled_back:
+            db.session.rollback()
+        else:
+            db.session.commit()
     except DomainError as error:
+        db.session.rollback()
         saved.error = error
-        refuse(error, form)
     except StaleDataError:
         if stale is None:
             raise
+        db.session.rollback()
         saved.error = DomainError(stale)
-        refuse(saved.error, form)
+    if saved.error is not None and not quiet:
+        _show(saved, form, flash_unplaced)
 
 
 def commit_served() -> None:
