@@ -38,7 +38,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = build_app(overrides)
     app.config["HOME_ENDPOINTS"] = HOME_ENDPOINTS
     app.config["SUBJECT_ENDPOINTS"] = SUBJECT_ENDPOINTS
-    # The page the weekly hours reminder's one-click link opens (marketplace.hour_reminders).
+    # The page the weekly hours reminder's one-click link opens (marketplace.hours.reminders).
     app.config["HOURS_LINK_ENDPOINT"] = "employers.hours_link"
     app.register_blueprint(employers_bp)
     app.register_blueprint(candidates_bp)

@@ -1,6 +1,6 @@
 """The company's side of placements: its list and offering paid hours. The timeline,
 answers, withdrawing, ending and the printable agreement are the routes both sides share
-(marketplace.placement_pages)."""
+(marketplace.placements.pages)."""
 
 from __future__ import annotations
 

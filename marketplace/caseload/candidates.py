@@ -130,7 +130,7 @@ def create_candidate(consultant: User, data: CandidateData) -> Candidate:
 
 
 def identity_of(candidate: Candidate) -> CandidateIdentity:
-    """For the jobcentre's own pages only; companies go through marketplace.privacy."""
+    """For the jobcentre's own pages only; companies go through marketplace.privacy.disclosure.disclosure."""
     found = db.session.get(CandidateIdentity, candidate.id)
     assert found is not None, "every candidate is created with an identity row"
     return found
@@ -166,7 +166,7 @@ def update_candidate(candidate: Candidate, data: CandidateData, seen_version: in
 
 
 def set_status(candidate: Candidate, status: CandidateStatus) -> None:
-    """Retention counts from the moment a case is closed (marketplace.retention)."""
+    """Retention counts from the moment a case is closed (marketplace.privacy.retention)."""
     if status == CandidateStatus.CLOSED and candidate.status != CandidateStatus.CLOSED:
         candidate.closed_at = utcnow()
     elif status != CandidateStatus.CLOSED:

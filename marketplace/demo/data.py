@@ -315,7 +315,7 @@ PROPOSALS = (
 
 
 # (case reference, job title, stage): placements at every phase of the ladder; see
-# marketplace.demo_placements for what each stage means.
+# marketplace.demo.placements for what each stage means.
 PLACEMENTS = (
     ("RKSK-2022-0789", "Opfyldning af varer", "combined"),
     ("RKSK-2024-0117", "Hjælp i planteskolen", "praktik_offer_waiting"),

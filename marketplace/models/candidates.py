@@ -1,7 +1,7 @@
 """Candidates (borgere) of a jobcentre: a profile a company may see, identity it may not.
 
 Identity lives in its own table so that no query built for a company page can pick it up by
-accident: reading it is a deliberate join in marketplace.privacy, audited when a company
+accident: reading it is a deliberate join in marketplace.privacy.disclosure, audited when a company
 user sees it.
 """
 
@@ -72,7 +72,7 @@ class Candidate(Base):
 
     # The profile, in the citizen's own words where it says so.
     job_goal: Mapped[str] = mapped_column(Text)
-    # Category codes as bits (see marketplace.labels.CATEGORY_BITS), matched in SQL.
+    # Category codes as bits (see marketplace.web.labels.CATEGORY_BITS), matched in SQL.
     wished_categories: Mapped[int] = mapped_column(SmallInteger, default=0)
     tasks_can_do: Mapped[list[str]] = mapped_column(JSON, default=list)
     hours_min: Mapped[Decimal] = mapped_column(Numeric(4, 1))

@@ -4,7 +4,7 @@ A company sees a pseudonymised profile: a pseudonym that differs per company (tw
 cannot tell they saw the same person), and the profile without identity, postcode, the
 consultant's note or the consultant. Name and phone are shown only for a proposal whose
 consent is in force, and every such showing is written to the access log (CJEU C-579/21:
-the citizen may see who saw their identity; see marketplace.access_log).
+the citizen may see who saw their identity; see marketplace.privacy.access_log).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def reveal_to_company(
     """Name and phone for a company user, if consent is in force; the showing is logged
     under the route's purpose (`seen`: what the page shows of it).
 
-    Flushes the log row; it is committed with the page (marketplace.access_log).
+    Flushes the log row; it is committed with the page (marketplace.privacy.access_log).
     """
     consent = consent_in_force(proposal)
     if consent is None or viewer.organisation_id != proposal.company_id:

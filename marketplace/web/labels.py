@@ -63,7 +63,7 @@ WEEKDAY_SHORT = {
     Weekday.SUN: _l("Sun"),
 }
 
-# The steps a job can offer; keys as in marketplace.jobboard.Step.
+# The steps a job can offer; keys as in marketplace.jobs.board.Step.
 STEP_LABELS = {
     "trial_visit": _l("Trial visit"),
     "praktik": _l("Work placement"),
