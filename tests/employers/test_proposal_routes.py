@@ -144,7 +144,9 @@ def person(consultant: User) -> Candidate:
 
 
 @pytest.fixture
-def job(employer: User, make_job: Callable[..., Job]) -> Job:
+def trial_job(employer: User, make_job: Callable[..., Job]) -> Job:
+    """The employer's published job as make_job makes it, offering a trial visit only (the
+    shared `job` offers every first step)."""
     return make_job(employer.organisation, employer)
 
 
@@ -217,11 +219,11 @@ class Setup:
 
 @pytest.fixture
 def setup_for(
-    app: Flask, person: Candidate, job: Job, make_proposal: Callable[..., Proposal]
+    app: Flask, person: Candidate, trial_job: Job, make_proposal: Callable[..., Proposal]
 ) -> Callable[[Route], Setup]:
     def build(route: Route) -> Setup:
-        proposal = make_proposal(job, person, route.state) if route.state else None
-        return Setup(path_of(app, route, job, person, proposal), proposal)
+        proposal = make_proposal(trial_job, person, route.state) if route.state else None
+        return Setup(path_of(app, route, trial_job, person, proposal), proposal)
 
     return build
 
@@ -303,14 +305,14 @@ def test_anonymous_is_sent_to_login_and_nothing_changes(app, client, setup_for, 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 def test_an_unknown_id_is_404_like_a_strangers(
-    app, client, login, consultant, employer, person, job, route
+    app, client, login, consultant, employer, person, trial_job, route
 ):
     owner = employer if route.side == COMPANY else consultant
     login(owner)
     missing = (db.session.scalar(select(func.max(Proposal.id))) or 0) + 1000
     with app.test_request_context():
         if route.state is None:
-            path = url_for(route.endpoint, job_id=job.id, candidate_id=person.id + 1000)
+            path = url_for(route.endpoint, job_id=trial_job.id, candidate_id=person.id + 1000)
         else:
             path = url_for(route.endpoint, proposal_id=missing)
     response, unchanged = refused(client, route, path, HOMES[owner.role])
@@ -347,22 +349,22 @@ def test_a_company_never_sees_another_companys_proposals_in_its_list(
     employer,
     other_employer,
     person,
-    job,
+    trial_job,
     make_job,
     make_proposal,
 ):
     second = a_candidate(consultant, "Qqq Anden Person", "")
     theirs_job = make_job(other_employer.organisation, other_employer, title="Kasse hos Andet")
     mine = {
-        make_proposal(job, person, "consented").id,
-        make_proposal(job, second, "waiting").id,
+        make_proposal(trial_job, person, "consented").id,
+        make_proposal(trial_job, second, "waiting").id,
     }
     theirs = {make_proposal(theirs_job, person, "declined").id}
 
     login(other_employer)
     page = client.get("/company/proposals").get_data(as_text=True)
     assert proposal_ids_in(page, "/company/proposals/") == theirs
-    assert job.title not in page
+    assert trial_job.title not in page
     assert NAME not in page
     assert PHONE not in page
 
@@ -445,9 +447,9 @@ def test_the_list_pages_run_as_many_queries_for_15_proposals_as_for_2(
 
 
 def test_accepting_with_a_date_in_the_past_shows_a_message_and_changes_nothing(
-    app, client, login, employer, person, job, make_proposal
+    app, client, login, employer, person, trial_job, make_proposal
 ):
-    proposal = make_proposal(job, person, "waiting")
+    proposal = make_proposal(trial_job, person, "waiting")
     login(employer)
     page = f"/company/proposals/{proposal.id}"
     token = csrf_token_from(client.get(page))
@@ -476,10 +478,10 @@ def test_accepting_with_a_date_in_the_past_shows_a_message_and_changes_nothing(
     ids=["accept", "decline"],
 )
 def test_answering_an_answered_proposal_shows_a_message_and_changes_nothing(
-    app, client, login, employer, person, job, make_proposal, answered, action, data
+    app, client, login, employer, person, trial_job, make_proposal, answered, action, data
 ):
     """A second tab, or a colleague who answered first: the page says so, nothing changes."""
-    proposal = make_proposal(job, person, answered)
+    proposal = make_proposal(trial_job, person, answered)
     login(employer)
     page = f"/company/proposals/{proposal.id}"
     token = csrf_token_from(client.get(page))
@@ -493,10 +495,10 @@ def test_answering_an_answered_proposal_shows_a_message_and_changes_nothing(
 
 
 def test_recording_consent_twice_creates_one_consent(
-    app, client, login, consultant, employer, person, job, make_proposal
+    app, client, login, consultant, employer, person, trial_job, make_proposal
 ):
     """A double submit of the consent form: one consent, one notice to the company."""
-    proposal = make_proposal(job, person, "accepted")
+    proposal = make_proposal(trial_job, person, "accepted")
     login(consultant)
     page = f"/proposals/{proposal.id}"
     token = csrf_token_from(client.get(page))
@@ -515,4 +517,4 @@ def test_recording_consent_twice_creates_one_consent(
     told = db.session.scalar(
         select(func.count(Notification.id)).where(Notification.kind == "consent_recorded")
     )
-    assert told == len(staff.company_staff(job.company_id)) == 1
+    assert told == len(staff.company_staff(trial_job.company_id)) == 1

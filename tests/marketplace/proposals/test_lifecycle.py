@@ -57,7 +57,9 @@ def person(consultant):
 
 
 @pytest.fixture
-def job(employer, make_job):
+def trial_job(employer, make_job):
+    """The employer's published job as make_job makes it, offering a trial visit only (the
+    shared `job` offers every first step)."""
     return make_job(employer.organisation, employer)
 
 
@@ -77,10 +79,10 @@ def company_pages(client, proposal_id: int) -> str:
 
 
 def test_journey_anonymous_until_consent_then_name_for_that_company_only(
-    app, client, consultant, employer, person, job, login, make_company, make_user, outbox
+    app, client, consultant, employer, person, trial_job, login, make_company, make_user, outbox
 ):
     login(consultant)
-    assert propose(client, job, person).status_code == 302
+    assert propose(client, trial_job, person).status_code == 302
     proposal = db.session.scalar(select(Proposal))
 
     company = app.test_client()
@@ -152,31 +154,33 @@ def test_journey_anonymous_until_consent_then_name_for_that_company_only(
     "leak",
     ["Zyxwvu er god", "ring 98765432", "zyx@secret.example", "CASE-SENTINEL-77", "cpr 010203-1234"],
 )
-def test_a_pitch_that_reveals_identity_is_refused(client, consultant, person, job, login, leak):
+def test_a_pitch_that_reveals_identity_is_refused(
+    client, consultant, person, trial_job, login, leak
+):
     login(consultant)
-    response = propose(client, job, person, pitch=f"Fin kandidat. {leak}")
+    response = propose(client, trial_job, person, pitch=f"Fin kandidat. {leak}")
     assert response.status_code == 200
     assert 'id="pitch-error"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
 
 
-def test_a_double_submit_creates_one_proposal(client, consultant, person, job, login):
+def test_a_double_submit_creates_one_proposal(client, consultant, person, trial_job, login):
     login(consultant)
-    page = client.get(f"/jobs/{job.id}/propose/{person.id}")
+    page = client.get(f"/jobs/{trial_job.id}/propose/{person.id}")
     token = csrf_token_from(page)
     for _ in range(2):
         client.post(
-            f"/jobs/{job.id}/propose/{person.id}",
+            f"/jobs/{trial_job.id}/propose/{person.id}",
             data={"pitch": "God til butik.", "csrf_token": token},
         )
     assert db.session.scalar(select(func.count(Proposal.id))) == 1
 
 
 def test_decline_with_a_reason_reaches_the_consultant(
-    app, client, consultant, employer, person, job, login
+    app, client, consultant, employer, person, trial_job, login
 ):
     login(consultant)
-    propose(client, job, person)
+    propose(client, trial_job, person)
     proposal = db.session.scalar(select(Proposal))
     company = app.test_client()
     login(employer, via=company)
@@ -206,12 +210,12 @@ def test_decline_with_a_reason_reaches_the_consultant(
 
 
 def test_unanswered_proposals_are_reminded_once_then_expire(
-    app, client, consultant, employer, person, job, login
+    app, client, consultant, employer, person, trial_job, login
 ):
     from marketplace.clock import utcnow
 
     login(consultant)
-    propose(client, job, person)
+    propose(client, trial_job, person)
     proposal = db.session.scalar(select(Proposal))
     proposal.created_at = utcnow() - timedelta(days=4)
     db.session.commit()
@@ -240,16 +244,16 @@ def test_pseudonyms_differ_between_companies_and_stay_stable(app, person, employ
 
 
 def test_consultants_of_another_jobcentre_get_404(
-    app, client, consultant, person, job, login, make_jobcentre, make_user
+    app, client, consultant, person, trial_job, login, make_jobcentre, make_user
 ):
     login(consultant)
-    propose(client, job, person)
+    propose(client, trial_job, person)
     proposal = db.session.scalar(select(Proposal))
     outsider = make_user(make_jobcentre(municipality_code=657))
     other = app.test_client()
     login(outsider, via=other)
     assert other.get(f"/proposals/{proposal.id}").status_code == 404
-    assert other.get(f"/jobs/{job.id}/propose/{person.id}").status_code == 404
+    assert other.get(f"/jobs/{trial_job.id}/propose/{person.id}").status_code == 404
     token = csrf_token_from(other.get("/caseload"))
     for path in (
         f"/proposals/{proposal.id}/consent",
@@ -262,10 +266,10 @@ def test_consultants_of_another_jobcentre_get_404(
 
 
 def test_the_company_job_list_counts_proposals(
-    app, client, consultant, employer, person, job, login
+    app, client, consultant, employer, person, trial_job, login
 ):
     login(consultant)
-    propose(client, job, person)
+    propose(client, trial_job, person)
     company = app.test_client()
     login(employer, via=company)
     page = company.get("/company/jobs").get_data(as_text=True)
