@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +24,15 @@ from marketplace.models import (
     Company,
     Job,
     Jobcentre,
-    JobStatus,
-    OrgKind,
+    Placement,
     Role,
     User,
-    Weekday,
     Workplace,
 )
+from tests import factories
 from tests.databases import scratch_database
-from tests.support import counting_queries, missing_service, submit, valid_cvr
-
-PASSWORD = "correct horse battery staple"
+from tests.factories import PASSWORD as PASSWORD  # imported by the account tests
+from tests.support import counting_queries, missing_service, submit
 
 
 def app_config(database_url: str, workdir: Path, **extra: Any) -> dict[str, Any]:
@@ -184,67 +181,17 @@ def outbox(app: Flask) -> Path:
 
 @pytest.fixture
 def make_jobcentre() -> Callable[..., Jobcentre]:
-    def make(municipality_code: int = 760, name: str | None = None) -> Jobcentre:
-        jobcentre = Jobcentre(
-            name=name or f"Jobcenter {municipality_code}", municipality_code=municipality_code
-        )
-        db.session.add(jobcentre)
-        db.session.flush()
-        return jobcentre
-
-    return make
+    return factories.make_jobcentre
 
 
 @pytest.fixture
 def make_company() -> Callable[..., Company]:
-    def make(name: str = "Brugsen Skjern", **fields: Any) -> Company:
-        values = {
-            "cvr": valid_cvr(),
-            "address": "Storegade 12",
-            "postcode": "6900",
-            "city": "Skjern",
-            "municipality_code": 760,
-            "employee_count": 14,
-            **fields,
-        }
-        company = Company(name=name, **values)
-        db.session.add(company)
-        db.session.flush()
-        return company
-
-    return make
+    return factories.make_company
 
 
 @pytest.fixture
 def make_user() -> Callable[..., User]:
-    from marketplace.accounts.passwords import hash_password
-
-    counter = iter(range(1, 10_000))
-
-    def make(
-        organisation: Company | Jobcentre,
-        role: Role | None = None,
-        email: str | None = None,
-        password: str = PASSWORD,
-        **fields: Any,
-    ) -> User:
-        role = role or (Role.EMPLOYER if isinstance(organisation, Company) else Role.CONSULTANT)
-        user = User(
-            organisation_id=organisation.id,
-            org_kind=OrgKind.COMPANY.value
-            if isinstance(organisation, Company)
-            else OrgKind.JOBCENTRE.value,
-            role=role.value,
-            email=email or f"{role.value}{next(counter)}-{organisation.id}@test.example",
-            name=fields.pop("name", f"Test {role.value.title()}"),
-            password_hash=hash_password(password),
-            **fields,
-        )
-        db.session.add(user)
-        db.session.flush()
-        return user
-
-    return make
+    return factories.make_user
 
 
 @pytest.fixture
@@ -259,69 +206,13 @@ def login(client: FlaskClient) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_workplace() -> Callable[..., Workplace]:
-    counter = iter(range(1, 100_000))
-
-    def make(company: Company, **fields: Any) -> Workplace:
-        values = {
-            "name": f"{company.name}, butik",
-            "p_number": f"1{company.id:05d}{next(counter):04d}",
-            "address": company.address,
-            "postcode": company.postcode,
-            "city": company.city,
-            "municipality_code": company.municipality_code,
-            **fields,
-        }
-        workplace = Workplace(company_id=company.id, **values)
-        db.session.add(workplace)
-        db.session.flush()
-        return workplace
-
-    return make
+    return factories.make_workplace
 
 
 @pytest.fixture
-def make_job(make_workplace: Callable[..., Workplace]) -> Callable[..., Job]:
+def make_job() -> Callable[..., Job]:
     """A job straight in the database (published by default), bypassing the form."""
-
-    def make(
-        company: Company, author: User, workplace: Workplace | None = None, **fields: Any
-    ) -> Job:
-        from datetime import timedelta
-
-        from marketplace.clock import local_today, utcnow
-
-        workplace = workplace or make_workplace(company)
-        status = fields.pop("status", JobStatus.PUBLISHED.value)
-        values = {
-            "title": "Opfyldning af varer",
-            "description": "Varer på hylderne tirsdag og torsdag morgen.",
-            "task_lines": ["Fylde hylder", "Tjekke datoer"],
-            "category": "retail",
-            "hours_per_week": Decimal("6"),
-            "weekdays": int(Weekday.TUE | Weekday.THU),
-            "start_date": local_today() + timedelta(days=7),
-            "hourly_wage": Decimal("140.00"),
-            "agreement_wage": Decimal("135.00"),
-            "contact_name": "Hanne Kjær",
-            **fields,
-        }
-        job = Job(
-            company_id=company.id,
-            workplace_id=workplace.id,
-            municipality_code=workplace.municipality_code,
-            created_by_id=author.id,
-            status=status,
-            published_at=utcnow() if status != JobStatus.DRAFT.value else None,
-            **values,
-        )
-        if status == JobStatus.CLOSED.value:
-            job.closed_at = utcnow()
-            job.close_reason = "no_longer_needed"
-        db.session.add(job)
-        db.session.flush()
-        return job
-
-    return make
+    return factories.make_job
 
 
 @pytest.fixture
@@ -381,3 +272,48 @@ def other_consultant(other_jobcentre: Jobcentre, make_user: Callable[..., User])
 @pytest.fixture
 def other_admin(other_jobcentre: Jobcentre, make_user: Callable[..., User]) -> User:
     return make_user(other_jobcentre, Role.ADMIN)
+
+
+# The hours and the ladder: a published job offering every step, and paid placements on it.
+
+
+@pytest.fixture
+def job(make_job: Callable[..., Job], employer: User) -> Job:
+    """The employer's published job that offers every first step (factories.ladder_job)."""
+    return factories.ladder_job(make_job, employer)
+
+
+@pytest.fixture
+def paid(job: Job, consultant: User, employer: User) -> Callable[..., Placement]:
+    """Makes placements with paid hours Tuesday and Thursday since factories.MONDAY, each
+    of its own person ("Person 1", "Person 2", …), on `job` unless given another."""
+    counter = iter(range(1, 1000))
+
+    def make(of_job: Job | None = None) -> Placement:
+        placement = factories.paid_placement(
+            of_job or job, consultant, employer, f"Person {next(counter)}"
+        )
+        db.session.flush()
+        return placement
+
+    return make
+
+
+@pytest.fixture
+def placement(paid: Callable[..., Placement]) -> Placement:
+    """A placement with paid hours Tuesday and Thursday since factories.MONDAY."""
+    return paid()
+
+
+@pytest.fixture
+def company(app: Flask, employer: User, login: Callable[..., Any]) -> FlaskClient:
+    """A browser logged in as the employer."""
+    browser = app.test_client()
+    login(employer, via=browser)
+    return browser
+
+
+@pytest.fixture
+def colleague(employer: User, make_user: Callable[..., User]) -> User:
+    """Another employer of the same company."""
+    return make_user(employer.organisation, name="Kollega Karen")

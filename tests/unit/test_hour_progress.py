@@ -11,8 +11,7 @@ from marketplace.agreements.terms import versions_of
 from marketplace.hours import ledger as hours
 from marketplace.hours.progress import progression
 from marketplace.models import HourKind
-from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
-from tests.unit.test_ladder_steps import ladder_job, today
+from tests.factories import MONDAY, confirm, ladder_job, paid_placement, today
 
 
 @pytest.fixture

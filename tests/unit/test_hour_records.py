@@ -15,56 +15,22 @@ from marketplace.agreements.terms import versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
-from marketplace.models import HourKind, HourRecord, Phase, Placement, StepKind, Weekday
+from marketplace.models import HourKind, HourRecord, Phase, Placement, Weekday
 from marketplace.placements import ladder as placements
 from marketplace.proposals import lifecycle as proposals
+from tests.factories import (
+    MONDAY,
+    confirm,
+    ladder_job,
+    new_candidate,
+    paid_placement,
+    today,
+)
 from tests.support import assert_refused_by_database
-from tests.unit.test_ladder_steps import ladder_job, new_candidate, paid_terms, today
-
-MONDAY = hours.week_start_of(today()) - timedelta(days=21)  # three weeks ago
-
-
-def paid_placement(job, consultant, employer, name="Anna Jensen", hours_a_week="6"):
-    """Paid hours Tuesday and Thursday since a Monday three weeks ago."""
-    proposal = proposals.propose(job, new_candidate(consultant, name), consultant, "God.")
-    proposals.accept(proposal, employer, today())
-    return start_paid(proposal, consultant, employer, hours=hours_a_week)
-
-
-def start_paid(proposal, consultant, employer, hours="6", **changes):
-    """The accepted proposal's placement, begun a week before MONDAY, with paid hours
-    Tuesday and Thursday from MONDAY; `changes` change the paid terms further."""
-    began = MONDAY - timedelta(days=7)
-    placement = placements.start(proposal, employer, Phase.PAID, began, today=began)
-    terms = paid_terms(
-        proposal.job, MONDAY, hours=hours, weekdays=int(Weekday.TUE | Weekday.THU), **changes
-    )
-    step = placements.propose_step(
-        placement, employer, StepKind.PAID, terms, placement.version, today=began
-    )
-    placements.accept_step(step, consultant, placement.version, today=began)
-    return placement
-
-
-@pytest.fixture
-def job(make_job, employer):
-    return ladder_job(make_job, employer)
-
-
-@pytest.fixture
-def placement(job, consultant, employer):
-    return paid_placement(job, consultant, employer)
 
 
 def planned_week(placement: Placement, monday: date) -> dict:
     return hours.planned(placement, versions_of(placement.id), monday)
-
-
-def confirm(placement, employer, monday=MONDAY, entries=None, **kwargs):
-    versions = versions_of(placement.id)
-    if entries is None:
-        entries = hours.planned(placement, versions, monday)
-    return hours.confirm_week(placement, employer, monday, entries, versions, **kwargs)
 
 
 def records(placement) -> list[HourRecord]:

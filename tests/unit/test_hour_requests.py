@@ -7,12 +7,12 @@ a step is proposed and again when it is accepted, and a trigger refuses it in th
 The prompt to ask for more hours has its tests in test_more_hours.
 
 The placements have paid hours Tuesday and Thursday (3 + 3) since a Monday three weeks ago
-(tests.unit.test_hour_records.paid_placement) unless a test needs a longer history.
+(tests.factories.paid_placement) unless a test needs a longer history.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,15 +20,12 @@ from sqlalchemy import func, select
 
 from marketplace.agreements.rules import update_rules
 from marketplace.agreements.terms import latest_terms, versions_of
-from marketplace.clock import LOCAL_TZ
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
-from marketplace.hours.more_hours import worked_planned
 from marketplace.models import (
     HourKind,
     HourRecord,
-    Notification,
     Phase,
     Placement,
     PlacementStep,
@@ -42,18 +39,23 @@ from marketplace.models import (
 from marketplace.placements import ladder as placements
 from marketplace.placements import steps as step_terms
 from marketplace.placements.ladder import CONFIRMED_MEANWHILE, STALE_MESSAGE, StalePlacement
-from marketplace.placements.steps import StepTerms, hours_change
+from marketplace.placements.steps import StepTerms
 from marketplace.proposals import lifecycle as proposals
-from tests.support import assert_refused_by_database
-from tests.unit.test_hour_records import MONDAY, confirm, job, placement
-from tests.unit.test_ladder_steps import (
+from tests.factories import (
+    DAYS,
+    MONDAY,
+    NEXT_MONDAY,
+    THIS_WEEK,
     accepted_proposal,
     agree_paid,
     agree_praktik,
+    answer,
+    ask,
     at_trial,
+    confirm,
+    confirm_weeks,
     in_days,
     ladder_job,
-    new_candidate,
     notices,
     paid_terms,
     praktik_terms,
@@ -61,42 +63,12 @@ from tests.unit.test_ladder_steps import (
     step_count,
     today,
 )
+from tests.support import assert_refused_by_database
 
-__all__ = ["job", "placement"]  # fixtures shared with test_hour_records
-
-DAYS = int(Weekday.TUE | Weekday.THU)
-THIS_WEEK = hours.week_start_of(today())
-NEXT_MONDAY = THIS_WEEK + timedelta(days=7)
 MON_WED_FRI = int(Weekday.MON | Weekday.WED | Weekday.FRI)
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def ask(
-    placement: Placement,
-    user: User,
-    start: date = NEXT_MONDAY,
-    hours_a_week: str = "10",
-    weekdays: int = DAYS,
-    reason: str = "Travlt i julen",
-    seen: int | None = None,
-) -> PlacementStep:
-    """`user` asks to change the paid hours from `start`."""
-    current = latest_terms(placement.id)
-    change = hours_change(current, start, Decimal(hours_a_week), weekdays, reason)
-    return placements.propose_step(
-        placement,
-        user,
-        StepKind.HOURS,
-        change,
-        placement.version if seen is None else seen,
-    )
-
-
-def answer(step: PlacementStep, user: User, note: str = "") -> PlacementTerms:
-    placement = db.session.get(Placement, step.placement_id)
-    return placements.accept_step(step, user, placement.version, note=note)
 
 
 def refused_field(action, field: str | None) -> DomainError:  # type: ignore[no-untyped-def]
@@ -122,53 +94,6 @@ def requests(placement: Placement) -> int:
 def terms_count(placement: Placement) -> int:
     return db.session.scalar(
         select(func.count(PlacementTerms.id)).where(PlacementTerms.placement_id == placement.id)
-    )
-
-
-def paid_since(
-    job, consultant: User, employer: User, since: date, name: str, hours_a_week: str = "6"
-) -> Placement:
-    """Paid hours Tuesday and Thursday since `since` (a Monday), agreed before it."""
-    proposal = proposals.propose(job, new_candidate(consultant, name), consultant, "God.")
-    proposals.accept(proposal, employer, today())
-    began = since - timedelta(days=7)
-    placement = placements.start(proposal, employer, Phase.PAID, began, today=began)
-    terms = paid_terms(job, since, hours=hours_a_week, weekdays=DAYS)
-    step = placements.propose_step(
-        placement, employer, StepKind.PAID, terms, placement.version, today=began
-    )
-    placements.accept_step(step, consultant, placement.version, today=began)
-    return placement
-
-
-def confirm_weeks(placement: Placement, employer: User, first: date, weeks: int) -> None:
-    """Confirm `weeks` weeks from `first` exactly as planned."""
-    for n in range(weeks):
-        confirm(placement, employer, first + timedelta(weeks=n))
-    db.session.flush()
-
-
-def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=LOCAL_TZ)
-
-
-def more_hours_notices(placement: Placement) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Notification.recipient_id)
-            .where(
-                Notification.subject_type == "placements",
-                Notification.subject_id == placement.id,
-                Notification.kind == "more_hours",
-            )
-            .order_by(Notification.id)
-        )
-    )
-
-
-def due(placement: Placement, on: date) -> bool:
-    return placement.id in worked_planned(
-        [placement], {placement.id: versions_of(placement.id)}, on
     )
 
 

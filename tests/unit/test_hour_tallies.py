@@ -13,8 +13,7 @@ from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.hours import tallies as hour_tallies
 from marketplace.models import HourKind, HourRule
-from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
-from tests.unit.test_ladder_steps import ladder_job, today
+from tests.factories import MONDAY, confirm, ladder_job, paid_placement, today
 
 
 @pytest.fixture

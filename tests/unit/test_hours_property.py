@@ -35,8 +35,7 @@ from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.hours.weeks import weeks_for
 from marketplace.models import HourKind, HourRecord, Job, PlacementTerms, User, WeekConfirmation
-from tests.unit.test_hour_records import MONDAY, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
+from tests.factories import MONDAY, ladder_job, paid_placement
 
 WEEKS = [MONDAY + timedelta(days=7 * n) for n in range(3)]  # the three past weeks
 JUNK_HOURS = [Decimal(h) for h in ("2.3", "25", "-1", "24.25", "0.1")]

@@ -44,7 +44,7 @@ from marketplace.placements import ladder as placements
 from marketplace.placements.ladder import side_of
 from marketplace.placements.steps import hours_change
 from marketplace.proposals import lifecycle as proposals
-from tests.unit.test_ladder_steps import (
+from tests.factories import (
     accepted_proposal,
     in_days,
     ladder_job,

@@ -7,15 +7,13 @@ the jobcentre confirms them. Only an agreed step becomes a terms version (append
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.agreements.rules import RulesData, praktik_ratio_exceeded, rules_for, update_rules
+from marketplace.agreements.rules import praktik_ratio_exceeded, rules_for, update_rules
 from marketplace.agreements.terms import (
     first_praktik_day,
     in_force,
@@ -25,20 +23,14 @@ from marketplace.agreements.terms import (
     upcoming,
     versions_of,
 )
-from marketplace.caseload.candidates import CandidateData, create_candidate
-from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import (
-    CATEGORY_BITS,
-    Candidate,
     EndReason,
     Job,
     LadderRules,
-    Notification,
     Phase,
     Placement,
-    PlacementStep,
     PlacementTerms,
     Proposal,
     Purpose,
@@ -46,144 +38,28 @@ from marketplace.models import (
     StepKind,
     StepStatus,
     User,
-    Weekday,
 )
 from marketplace.placements import ladder as placements
-from marketplace.placements.ladder import StalePlacement, StepTerms, waiting_step
+from marketplace.placements.ladder import StalePlacement, waiting_step
 from marketplace.proposals import lifecycle as proposals
+from tests.factories import (
+    accepted_proposal,
+    agree_paid,
+    agree_praktik,
+    at_trial,
+    in_days,
+    ladder_job,
+    new_candidate,
+    notices,
+    paid_terms,
+    praktik_terms,
+    rules_data,
+    step_count,
+    today,
+)
 from tests.support import assert_refused_by_database
 
-DAYS = int(Weekday.TUE | Weekday.THU)
-
-
-# --- Helpers (also used by the reminder and property tests) -------------------------------
-
-
-def today() -> date:
-    return local_today()
-
-
-def in_days(days: int) -> date:
-    return local_today() + timedelta(days=days)
-
-
-def new_candidate(consultant: User, name: str = "Anna Jensen") -> Candidate:
-    return create_candidate(
-        consultant,
-        CandidateData(
-            full_name=name,
-            job_goal="Butik",
-            hours_min=Decimal(2),
-            hours_max=Decimal(20),
-            municipality_code=760,
-            postcode="6900",
-            wished_categories=CATEGORY_BITS["retail"],
-            available_weekdays=DAYS,
-            danish_level="fluent",
-        ),
-    )
-
-
-def accepted_proposal(
-    job: Job, consultant: User, employer: User, name: str = "Anna Jensen"
-) -> Proposal:
-    proposal = proposals.propose(job, new_candidate(consultant, name), consultant, "God til hylder")
-    proposals.accept(proposal, employer, in_days(1))
-    return proposal
-
-
-def ladder_job(make_job: Callable[..., Job], employer: User, **fields: object) -> Job:
-    """A job that offers every first step unless told otherwise."""
-    values = {"offers_trial_visit": True, "offers_praktik": True, "offers_paid_direct": True}
-    return make_job(employer.organisation, employer, **{**values, **fields})
-
-
-def praktik_terms(
-    job: Job, start: date, days: int = 28, hours: str = "6", **changes: object
-) -> StepTerms:
-    terms = StepTerms(
-        start_on=start,
-        end_on=start + timedelta(days=days - 1),
-        hours=Decimal(hours),
-        weekdays=DAYS,
-        tasks=("Fylde hylder", "Tjekke datoer"),
-        workplace_id=job.workplace_id,
-        mentor_name="Ole Mentor",
-        purposes=int(Purpose.TOWARDS_HOURS | Purpose.TRAIN_SKILLS),
-    )
-    return replace(terms, **changes)
-
-
-def paid_terms(job: Job, start: date, hours: str = "3", **changes: object) -> StepTerms:
-    terms = StepTerms(
-        start_on=start,
-        hours=Decimal(hours),
-        weekdays=int(Weekday.FRI),
-        tasks=("Kasse",),
-        workplace_id=job.workplace_id,
-        hourly_wage=job.hourly_wage,
-    )
-    return replace(terms, **changes)
-
-
-def at_trial(proposal: Proposal, employer: User, first: int = 1, last: int = 5) -> Placement:
-    return placements.start(proposal, employer, Phase.TRIAL, in_days(first), in_days(last))
-
-
-def agree_praktik(
-    placement: Placement, consultant: User, employer: User, terms: StepTerms
-) -> PlacementTerms:
-    step = placements.propose_step(
-        placement, consultant, StepKind.PRAKTIK, terms, placement.version
-    )
-    return placements.accept_step(step, employer, placement.version)
-
-
-def agree_paid(
-    placement: Placement, employer: User, consultant: User, terms: StepTerms
-) -> PlacementTerms:
-    step = placements.propose_step(placement, employer, StepKind.PAID, terms, placement.version)
-    return placements.accept_step(step, consultant, placement.version)
-
-
-def notices(placement: Placement) -> list[tuple[int, str]]:
-    """(recipient, kind) of every notification about the placement, in order."""
-    return [
-        (row.recipient_id, row.kind)
-        for row in db.session.scalars(
-            select(Notification)
-            .where(
-                Notification.subject_type == "placements",
-                Notification.subject_id == placement.id,
-            )
-            .order_by(Notification.id)
-        )
-    ]
-
-
-def rules_data(**changes: object) -> RulesData:
-    values = {
-        "trial_max_days": 14,
-        "praktik_max_weeks": 13,
-        "praktik_extended_max_weeks": 26,
-        "max_hours_per_week": Decimal(37),
-        "employees_per_praktik": 5,
-    }
-    return RulesData(**{**values, **changes})  # type: ignore[arg-type]
-
-
-def step_count(placement: Placement) -> int:
-    return db.session.scalar(
-        select(func.count(PlacementStep.id)).where(PlacementStep.placement_id == placement.id)
-    )
-
-
 # --- Fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def job(make_job: Callable[..., Job], employer: User) -> Job:
-    return ladder_job(make_job, employer)
 
 
 @pytest.fixture

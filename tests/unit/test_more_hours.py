@@ -26,27 +26,24 @@ from marketplace.models import (
 )
 from marketplace.placements import ladder as placements
 from marketplace.placements.reminders import placement_reminders
-from tests.unit.test_hour_records import MONDAY, confirm, job, placement
-from tests.unit.test_hour_requests import (
+from tests.factories import (
     DAYS,
+    MONDAY,
     NEXT_MONDAY,
     THIS_WEEK,
+    accepted_proposal,
     answer,
     ask,
+    confirm,
     confirm_weeks,
     due,
     more_hours_notices,
     noon,
     paid_since,
-)
-from tests.unit.test_ladder_steps import (
-    accepted_proposal,
     paid_terms,
     praktik_terms,
     today,
 )
-
-__all__ = ["job", "placement"]  # fixtures shared with test_hour_records
 
 # --- Four weeks at the planned hours ------------------------------------------------------
 

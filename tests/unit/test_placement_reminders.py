@@ -27,7 +27,7 @@ from marketplace.models import (
 )
 from marketplace.placements import ladder as placements
 from marketplace.placements.reminders import placement_reminders
-from tests.unit.test_ladder_steps import (
+from tests.factories import (
     accepted_proposal,
     agree_paid,
     agree_praktik,

@@ -13,31 +13,22 @@ import itertools
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, insert, inspect, select, text
+from sqlalchemy import func, select, text
 
-from marketplace.agreements.terms import latest_terms, versions_of
-from marketplace.caseload.candidates import CandidateData, create_candidate, set_status
+from marketplace.caseload.candidates import set_status
 from marketplace.clock import utcnow
 from marketplace.extensions import db
-from marketplace.hours import flags as hour_flags
-from marketplace.hours import ledger as hours
 from marketplace.hours.tallies import tallies
 from marketplace.models import (
-    CATEGORY_BITS,
     Candidate,
     CandidateStatus,
-    ConsentMethod,
-    DeclineReason,
-    EndReason,
     ErasureRecord,
-    HourKind,
     HourRecord,
     Job,
     Notification,
@@ -46,171 +37,30 @@ from marketplace.models import (
     RetentionKind,
     RetentionProgress,
     RetentionRule,
-    StepKind,
     User,
     WeekConfirmation,
-    Weekday,
     WeekFlag,
 )
 from marketplace.models.retention import ERASED
-from marketplace.placements import ladder as placements
-from marketplace.placements.steps import hours_change
-from marketplace.privacy import disclosure, retention
-from marketplace.proposals import lifecycle as proposals
+from marketplace.privacy import retention
+from tests.factories import (
+    AGED,
+    PHONE,
+    SENTINEL,
+    TEN_YEARS,
+    every_value,
+    holding,
+    later,
+    person,
+    today,
+    whole_case,
+)
 from tests.support import assert_refused_by_database
-from tests.unit.test_hour_records import MONDAY, start_paid
-from tests.unit.test_ladder_steps import ladder_job, today
 
-SENTINEL = "qzsntl"  # every text of the case carries it; searched case-insensitively
-PHONE = "29 47 18 36"
 KEEP = "qzkeep"  # a case not yet due carries this instead
-AGED = timedelta(days=61 * 31)  # more than 60 months on
-TEN_YEARS = timedelta(days=121 * 31)  # more than 120 months on: the hour figures are due
 FIGURES = RetentionKind.HOUR_FIGURES.value
 # What is due after five years: every kind but the hour figures.
 AT_FIVE = [kind.value for kind in RetentionKind if kind != RetentionKind.HOUR_FIGURES]
-
-
-def later(months_days: timedelta = AGED) -> datetime:
-    return utcnow() + months_days
-
-
-def person(consultant: User, tag: str = SENTINEL, closed: bool = False) -> Candidate:
-    candidate = create_candidate(
-        consultant,
-        CandidateData(
-            full_name=f"{tag.title()}anna {tag.title()}jensen",
-            phone=PHONE if tag == SENTINEL else "",
-            email=f"{tag}.mail@example.dk",
-            case_reference=f"{tag.upper()}-77",
-            job_goal=f"{tag} butik",
-            hours_min=Decimal(2),
-            hours_max=Decimal(20),
-            municipality_code=760,
-            postcode="6900",
-            wished_categories=CATEGORY_BITS["retail"],
-            tasks_can_do=(f"{tag} hylder",),
-            available_weekdays=int(Weekday.TUE | Weekday.THU),
-            available_times=f"{tag} formiddag",
-            languages=f"{tag} dansk",
-            danish_level="fluent",
-            earlier_work=f"{tag} lager",
-            no_heavy_lifting=True,
-            lifting_max_kg=10,
-            other_limitations=f"{tag} korte pauser",
-            consultant_note=f"{tag} note",
-        ),
-    )
-    if closed:
-        set_status(candidate, CandidateStatus.CLOSED)
-    return candidate
-
-
-def log_access(candidate: Candidate, viewer: User) -> None:
-    """One row of the citizen's access log (its table, when the schema has it)."""
-    table = db.metadata.tables.get("access_log")
-    if table is not None:
-        db.session.execute(
-            insert(table).values(
-                candidate_id=candidate.id,
-                viewer_id=viewer.id,
-                organisation_id=viewer.organisation_id,
-                purpose="case_work",
-                seen="profile",
-                at=utcnow(),
-            )
-        )
-
-
-def whole_case(make_job: Callable[..., Job], consultant: User, employer: User) -> Candidate:
-    """A candidate with the sentinel in every text the case reaches, then closed."""
-    s = SENTINEL
-    job = ladder_job(make_job, employer, title="Opfyldning")
-    other_job = ladder_job(make_job, employer, title="Kasse")
-    candidate = person(consultant)
-    # A declined proposal with the company's note.
-    declined = proposals.propose(other_job, candidate, consultant, f"{s} pitch to")
-    proposals.decline(declined, employer, DeclineReason.OTHER, f"{s} decline note")
-    # An accepted one, a consent with a note, a placement with paid hours.
-    proposal = proposals.propose(job, candidate, consultant, f"{s} pitch")
-    proposals.accept(proposal, employer, today())
-    disclosure.record_consent(proposal, consultant, ConsentMethod.IN_PERSON, f"{s} consent note")
-    placement = start_paid(
-        proposal, consultant, employer, tasks=(f"{s} kasse",), mentor_name=f"{s} mentor"
-    )
-    # A confirmed week with a day note, a corrected day with its reason.
-    versions = versions_of(placement.id)
-    planned = hours.planned(placement, versions, MONDAY)
-    tuesday = MONDAY + timedelta(days=1)
-    hours.confirm_week(
-        placement,
-        employer,
-        MONDAY,
-        planned,
-        versions,
-        notes={(tuesday, HourKind.PAID): f"{s} day note"},
-    )
-    hours.correct(
-        placement, employer, tuesday, HourKind.PAID, Decimal("2.5"), f"{s} reason", versions
-    )
-    # The jobcentre questions the week; the company answers.
-    flag = hour_flags.flag_week(placement, consultant, MONDAY, f"{s} flag comment")
-    hour_flags.answer_flag(placement, flag, employer, f"{s} flag answer")
-    # A request to change the hours, declined with a note.
-    change = hours_change(
-        latest_terms(placement.id),
-        hours.week_start_of(today()) + timedelta(days=7),
-        Decimal(8),
-        int(Weekday.TUE | Weekday.THU),
-        f"{s} hours reason",
-    )
-    request = placements.propose_step(
-        placement, employer, StepKind.HOURS, change, placement.version
-    )
-    placements.refuse_step(request, consultant, f"{s} answer note", placement.version)
-    # A notification whose stored text names the person (as a future kind might).
-    db.session.add(
-        Notification(
-            recipient_id=consultant.id,
-            recipient_email=consultant.email,
-            kind="proposal_accepted",
-            subject_type="proposals",
-            subject_id=proposal.id,
-            params={"company": f"{s} in a notification", "job": "x", "start": "y"},
-        )
-    )
-    log_access(candidate, consultant)
-    placements.end(
-        placement, employer, EndReason.COMPLETED, f"{s} end note", today(), placement.version
-    )
-    set_status(candidate, CandidateStatus.CLOSED)
-    db.session.flush()
-    return candidate
-
-
-def every_value() -> list[tuple[str, str, str]]:
-    """(table, column, value) of every non-null value of every table, as lower-case text."""
-    connection = db.session.connection()
-    found = []
-    for table in inspect(connection).get_table_names():
-        if table == "alembic_version":
-            continue
-        result = connection.execute(text(f'SELECT * FROM "{table}"'))
-        columns = list(result.keys())
-        for row in result:
-            for column, value in zip(columns, row, strict=True):
-                if value is not None:
-                    found.append((table, column, str(value).lower()))
-    return found
-
-
-def holding(*needles: str) -> list[tuple[str, str, str]]:
-    digits = [n.replace(" ", "") for n in needles]
-    return [
-        (table, column, value)
-        for table, column, value in every_value()
-        if any(n in value or n in value.replace(" ", "") for n in (*needles, *digits))
-    ]
 
 
 def counts(jobcentre_id: int) -> dict[str, Any]:

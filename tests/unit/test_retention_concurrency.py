@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.models import ErasureRecord, RetentionKind, RetentionProgress, Role
 from marketplace.privacy import retention
+from tests.factories import SENTINEL, TEN_YEARS, holding, later, person
 from tests.support import run_together
-from tests.unit.test_retention import SENTINEL, TEN_YEARS, holding, later, person
 
 PEOPLE = 6
 

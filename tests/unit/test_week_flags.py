@@ -14,9 +14,8 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import flags as hour_flags
 from marketplace.models import Notification, WeekFlag
+from tests.factories import MONDAY, ladder_job, paid_placement
 from tests.support import assert_refused_by_database
-from tests.unit.test_hour_records import MONDAY, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
 
 QUESTION = "Var hun der torsdag?"
 

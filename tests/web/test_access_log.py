@@ -25,9 +25,8 @@ from marketplace.models import (
 )
 from marketplace.privacy import access_log, disclosure
 from marketplace.privacy.access_log import PER_PAGE, purpose_of
+from tests.factories import MONDAY, confirm, ladder_job, new_candidate, paid_placement
 from tests.html_forms import text_of
-from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
-from tests.unit.test_ladder_steps import ladder_job, new_candidate
 
 NAME = "Zyxwvu Qwertyson"
 START, END = MONDAY - timedelta(days=7), MONDAY + timedelta(days=6)

@@ -37,17 +37,19 @@ from marketplace.models import (
 from marketplace.placements import ladder as placements
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import PUBLIC, allowed_roles_of
-from tests.html_forms import FormReader, PageForm, text_of
-from tests.support import CSRF_FIELD, valid_cvr
-from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
-from tests.unit.test_ladder_steps import (
+from tests.factories import (
+    MONDAY,
     accepted_proposal,
     at_trial,
+    confirm,
     in_days,
     ladder_job,
     new_candidate,
+    paid_placement,
     praktik_terms,
 )
+from tests.html_forms import FormReader, PageForm, text_of
+from tests.support import CSRF_FIELD, valid_cvr
 
 # C0 controls (NUL, bell, backspace, vertical tab, escape, unit separator), DEL and a C1 one.
 CONTROLS = "\x00\x07\x08\x0b\x1b\x1f\x7f\x85"

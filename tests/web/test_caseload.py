@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from werkzeug.test import TestResponse
 
 from marketplace.caseload.candidates import NO_CPR, STALE_MESSAGE, CandidateData, create_candidate
@@ -50,6 +50,8 @@ from tests.html_forms import (
     press,
     text_of,
 )
+from tests.pages import annas_form, fill
+from tests.pages import candidate_counts as counts
 from tests.support import csrf_token_from
 
 CHOOSE_COLLEAGUE = _l("Choose a colleague from your jobcentre.")
@@ -99,11 +101,6 @@ def send(
     return client.post(url, data=data)
 
 
-def fill(client: FlaskClient, url: str, **changes: object) -> TestResponse:
-    """Open the page, fill in its form and post it."""
-    return send(client, url, read_form(client.get(url)), **changes)
-
-
 # ---------------------------------------------------------------------------------------------
 # What the user reads
 
@@ -133,13 +130,6 @@ def listed(response: TestResponse) -> list[int]:
 
 # ---------------------------------------------------------------------------------------------
 # The database
-
-
-def counts() -> tuple[int, int]:
-    return (
-        db.session.scalar(select(func.count(Candidate.id))),
-        db.session.scalar(select(func.count(CandidateIdentity.candidate_id))),
-    )
 
 
 def newest() -> Candidate:
@@ -262,39 +252,6 @@ def make_candidate() -> Callable[..., Candidate]:
         return candidate
 
     return make
-
-
-def annas_form(**changes: object) -> dict[str, object]:
-    """Every field of the form, as a consultant fills it in with the citizen."""
-    values: dict[str, object] = {
-        "full_name": "Anna Østergaard",
-        "phone": "20 30 40 50",
-        "email": "anna@example.dk",
-        "case_reference": "SAG-2024-0117",
-        "job_goal": "Lager eller rengøring, gerne om formiddagen.",
-        "wished_categories": [str(CATEGORY_BITS["cleaning"]), str(CATEGORY_BITS["warehouse"])],
-        "tasks_can_do": "Fylde hylder\nGøre rent\n",
-        "hours_min": "2,5",
-        "hours_max": "6",
-        "available_weekdays": [str(int(Weekday.MON)), str(int(Weekday.WED))],
-        "available_times": "Efter kl. 9",
-        "municipality": "760",
-        "postcode": "6900",
-        "languages": "Arabisk, lidt engelsk",
-        "danish_level": "good",
-        "driving_licence": True,
-        "earlier_work": "Opvasker på Skjern Kro, 2015-2017.",
-        "no_heavy_lifting": True,
-        "lifting_max_kg": "10",
-        "no_long_standing": True,
-        "max_hours_per_day": "3,5",
-        "needs_quiet_surroundings": True,
-        "no_early_mornings": True,
-        "other_limitations": "Korte pauser hver time.",
-        "consultant_note": "Vil gerne starte med snusepraktik.",
-    }
-    values.update(changes)
-    return values
 
 
 # ---------------------------------------------------------------------------------------------

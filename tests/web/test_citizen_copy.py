@@ -27,9 +27,8 @@ from marketplace.models import (
 )
 from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
+from tests.factories import MONDAY, confirm, ladder_job, new_candidate, start_paid, today
 from tests.html_forms import text_of
-from tests.unit.test_hour_records import MONDAY, confirm, start_paid
-from tests.unit.test_ladder_steps import ladder_job, new_candidate, today
 
 # One sentinel per part of the copy: each must come back, in the JSON and on the page.
 SENTINELS = {

@@ -96,7 +96,7 @@ def test_a_pseudonymised_case_still_opens_on_both_sides_with_nothing_of_the_pers
 ):
     from marketplace.models import Placement
     from marketplace.privacy import retention
-    from tests.unit.test_retention import SENTINEL, later, whole_case
+    from tests.factories import SENTINEL, later, whole_case
 
     case = whole_case(make_job, consultant, employer)
     placement_id = db.session.scalar(select(Placement.id).where(Placement.candidate_id == case.id))

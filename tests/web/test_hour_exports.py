@@ -22,9 +22,8 @@ from marketplace.models import (
     Role,
 )
 from marketplace.privacy import disclosure
+from tests.factories import MONDAY, confirm, ladder_job, paid_placement
 from tests.html_forms import error_ids
-from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
 
 START, END = MONDAY - timedelta(days=7), MONDAY + timedelta(days=6)
 

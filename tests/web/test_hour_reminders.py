@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import pytest
 from flask import Flask, current_app
 from flask.testing import FlaskClient
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, ngettext
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
 from markupsafe import escape
@@ -48,31 +48,28 @@ from marketplace.models import (
 from marketplace.notifications import delivery
 from marketplace.notifications.kinds import KINDS
 from marketplace.notifications.links import subject_link
+from tests.factories import ladder_job, paid_placement
 from tests.html_forms import PageForm, text_of
-from tests.support import csrf_token_from
-from tests.unit.test_hour_records import paid_placement
-from tests.unit.test_ladder_steps import ladder_job
-from tests.web.test_hours_web import (
+from tests.pages import (
     THU,
     TUE,
     WEEK,
-    colleague,
-    company,
     confirm_planned,
     confirmations,
+    da_text,
+    danish,
     error_beside,
     everything,
+    filled,
+    followed,
     form_to,
-    job,
     name_of,
-    paid,
-    placement,
     records,
+    send,
 )
-from tests.web.test_placements_web import da_text, filled, followed, send
+from tests.support import csrf_token_from
 
 # The fixtures of the hours pages, found by pytest under these names.
-HOURS_FIXTURES = (colleague, company, job, paid, placement)
 
 THIS_MONDAY = hours.week_start_of(local_today())
 LAST_WEEK = THIS_MONDAY - timedelta(weeks=1)
@@ -133,20 +130,6 @@ def link_of(reminder: HourReminder) -> str:
 
 def week_no(day: date) -> int:
     return day.isocalendar().week
-
-
-def danish(message: object) -> str:
-    """A message (a msgid or a lazy string) as a Danish user reads it in the page; it must
-    not be the English text."""
-
-    def shown(locale: str) -> str:
-        with force_locale(locale):
-            text = gettext(message) if isinstance(message, str) else str(message)
-            return str(escape(text))
-
-    danish_text, english = shown("da"), shown("en")
-    assert danish_text != english, f"no Danish translation of {english!r}"
-    return danish_text
 
 
 def link_form(browser: FlaskClient, link: str) -> PageForm:

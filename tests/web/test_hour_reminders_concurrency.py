@@ -30,12 +30,10 @@ from marketplace.extensions import db
 from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.ledger import week_start_of
 from marketplace.models import HourRecord, HourReminder, Notification, User, WeekConfirmation
+from tests.factories import MONDAY, ladder_job, paid_placement
 from tests.html_forms import text_of
+from tests.pages import danish, form_to
 from tests.support import run_together
-from tests.unit.test_hour_records import MONDAY, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
-from tests.web.test_hour_reminders import danish
-from tests.web.test_hours_web import form_to
 
 HOLD = 0.5  # seconds the first writer keeps its transaction open
 

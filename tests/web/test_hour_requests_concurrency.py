@@ -41,10 +41,9 @@ from marketplace.models import (
 )
 from marketplace.placements import ladder as placements
 from marketplace.placements.steps import hours_change
+from tests.factories import MONDAY, ladder_job, paid_placement
+from tests.pages import confirming
 from tests.support import run_together, write_when_ready
-from tests.unit.test_hour_records import MONDAY, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
-from tests.web.test_hours_concurrency import confirming
 
 WEEK = MONDAY + timedelta(days=7)  # two weeks ago: not confirmed yet
 HOLD = 0.8  # how long the first writer keeps its transaction open

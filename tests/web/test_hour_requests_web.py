@@ -41,10 +41,17 @@ from marketplace.placements import ladder as placements
 from marketplace.placements.ladder import STALE_MESSAGE
 from marketplace.placements.steps import hours_change
 from marketplace.proposals import lifecycle as proposals
+from tests.factories import (
+    MONDAY,
+    confirm,
+    ladder_job,
+    new_candidate,
+    paid_placement,
+    paid_terms,
+    today,
+)
 from tests.html_forms import da, error_ids, field_error, text_of
-from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
-from tests.unit.test_ladder_steps import ladder_job, new_candidate, paid_terms, today
-from tests.web.test_placements_web import (
+from tests.pages import (
     JUNK,
     button,
     counts,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -25,30 +24,10 @@ from sqlalchemy import func, select
 from marketplace.agreements.terms import versions_of
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
-from marketplace.models import HourRecord, Placement, User, WeekConfirmation
+from marketplace.models import HourRecord, User, WeekConfirmation
+from tests.factories import MONDAY, ladder_job, paid_placement
+from tests.pages import confirming
 from tests.support import run_together, write_when_ready
-from tests.unit.test_hour_records import MONDAY, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
-
-
-def confirming(
-    placement_id: int, user_id: int, week: date = MONDAY
-) -> Callable[[], Callable[[], str]]:
-    """A writer for write_when_ready: loads the week's planned hours, then confirms them."""
-
-    def load() -> Callable[[], str]:
-        placement = db.session.get(Placement, placement_id)
-        user = db.session.get(User, user_id)
-        versions = versions_of(placement_id)
-        entries = hours.planned(placement, versions, week)
-
-        def confirm() -> str:
-            hours.confirm_week(placement, user, week, entries, versions)
-            return "confirmed"
-
-        return confirm
-
-    return load
 
 
 @pytest.mark.usefixtures("postgresql")

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from werkzeug.test import TestResponse
@@ -29,20 +28,31 @@ from marketplace.hours import ledger as hours
 from marketplace.models import (
     HourKind,
     HourRecord,
-    Job,
     Notification,
     Placement,
     User,
-    WeekConfirmation,
     WeekFlag,
 )
+from tests.factories import ladder_job
 from tests.html_forms import PageForm, text_of
-from tests.unit.test_hour_records import MONDAY, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
-from tests.web.test_placements_web import da_text, filled, followed, forms_of, send
+from tests.pages import (
+    THU,
+    TUE,
+    WEEK,
+    confirm_planned,
+    confirmations,
+    da_text,
+    error_beside,
+    everything,
+    filled,
+    followed,
+    form_to,
+    forms_of,
+    name_of,
+    records,
+    send,
+)
 
-WEEK = MONDAY
-TUE, THU = WEEK + timedelta(days=1), WEEK + timedelta(days=3)
 CONFIRM_URL = "/company/hours/confirm"
 
 
@@ -50,47 +60,9 @@ CONFIRM_URL = "/company/hours/confirm"
 
 
 @pytest.fixture
-def job(make_job: Callable[..., Job], employer: User) -> Job:
-    return ladder_job(make_job, employer)
-
-
-@pytest.fixture
-def paid(job: Job, consultant: User, employer: User) -> Callable[..., Placement]:
-    counter = iter(range(1, 1000))
-
-    def make(of_job: Job | None = None) -> Placement:
-        placement = paid_placement(of_job or job, consultant, employer, f"Person {next(counter)}")
-        db.session.flush()
-        return placement
-
-    return make
-
-
-@pytest.fixture
-def placement(paid: Callable[..., Placement]) -> Placement:
-    return paid()
-
-
-@pytest.fixture
-def company(app: Flask, employer: User, login: Callable[..., Any]) -> FlaskClient:
-    browser = app.test_client()
-    login(employer, via=browser)
-    return browser
-
-
-@pytest.fixture
-def colleague(employer: User, make_user: Callable[..., User]) -> User:
-    return make_user(employer.organisation, name="Kollega Karen")
-
-
-@pytest.fixture
 def jobcentre(client: FlaskClient, consultant: User, login: Callable[..., Any]) -> FlaskClient:
     login(consultant)
     return client
-
-
-def name_of(placement: Placement, day: date, kind: str = "paid") -> str:
-    return f"h-{placement.id}-{kind}-{day.isoformat()}"
 
 
 def week_page(browser: FlaskClient, week: date = WEEK) -> TestResponse:
@@ -111,50 +83,6 @@ def consultant_page(browser: FlaskClient, placement: Placement) -> TestResponse:
     return response
 
 
-def form_to(response: TestResponse, ending: str) -> PageForm:
-    found = [f for f in forms_of(response) if (f.action or "").endswith(ending)]
-    assert len(found) == 1, [f.action for f in forms_of(response)]
-    return found[0]
-
-
-def records(placement: Placement) -> list[tuple[date, str, int, Decimal]]:
-    db.session.expire_all()
-    return [
-        (r.work_date, r.kind, r.revision, Decimal(r.hours))
-        for r in db.session.scalars(
-            select(HourRecord)
-            .where(HourRecord.placement_id == placement.id)
-            .order_by(HourRecord.work_date, HourRecord.kind, HourRecord.revision)
-        )
-    ]
-
-
-def confirmations(placement: Placement) -> list[WeekConfirmation]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            select(WeekConfirmation).where(WeekConfirmation.placement_id == placement.id)
-        )
-    )
-
-
-def everything() -> tuple[int, int, int]:
-    db.session.expire_all()
-    return (
-        db.session.scalar(select(func.count(WeekConfirmation.id))),
-        db.session.scalar(select(func.count(HourRecord.id))),
-        db.session.scalar(select(func.count(WeekFlag.id))),
-    )
-
-
-def error_beside(response: TestResponse, input_name: str) -> str:
-    page = text_of(response)
-    marker = f'id="{input_name}-error"'
-    assert marker in page, f"no error shown beside {input_name}"
-    start = page.index(marker)
-    return page[start : page.index("</td>", start)]
-
-
 def field_message(response: TestResponse, field: str) -> str:
     page = text_of(response)
     marker = f'id="{field}-error"'
@@ -165,12 +93,6 @@ def field_message(response: TestResponse, field: str) -> str:
 
 def error_ids(response: TestResponse) -> list[str]:
     return re.findall(r'class="field__error" id="([^"]+)-error"', text_of(response))
-
-
-def confirm_planned(placement: Placement, user: User, week: date = WEEK) -> None:
-    versions = versions_of(placement.id)
-    hours.confirm_week(placement, user, week, hours.planned(placement, versions, week), versions)
-    db.session.flush()
 
 
 def flash_text(response: TestResponse) -> str:

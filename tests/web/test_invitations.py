@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import Invitation, User
+from tests.pages import invite, link_in
 from tests.support import assert_refused_by_database, csrf_token_from, submit
 
 NEW_PASSWORD = "pakkelinjen om fredagen"
@@ -25,25 +26,6 @@ def sent_mails(outbox) -> list[Message]:
 def text_of(mail: Message) -> str:
     part = mail.get_body(preferencelist=("plain",)) if hasattr(mail, "get_body") else mail
     return part.get_payload(decode=True).decode()
-
-
-def invite(client, email="kollega@test.example", role="employer", locale="da"):
-    return submit(
-        client, "/team", {"name": "Ny Kollega", "email": email, "role": role, "locale": locale}
-    )
-
-
-def link_in(outbox) -> str:
-    from email import policy
-
-    mails = [
-        message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox.glob("*.eml")
-    ]
-    assert len(mails) == 1
-    body = mails[0].get_body(preferencelist=("plain",)).get_content()
-    found = re.search(r"http://localhost(/invitation/\S+)", body)
-    assert found, body
-    return found.group(1)
 
 
 def accept(newcomer, link: str, name: str, password: str = NEW_PASSWORD):

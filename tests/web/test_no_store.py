@@ -12,9 +12,8 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.hours import reminders as hour_reminders
 from marketplace.models import HourReminder
-from tests.unit.test_hour_records import MONDAY, confirm, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
-from tests.web.test_invitations import invite, link_in
+from tests.factories import MONDAY, confirm, ladder_job, paid_placement
+from tests.pages import invite, link_in
 
 START, END = MONDAY - timedelta(days=7), MONDAY + timedelta(days=6)
 

@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale, format_date
-from flask_babel import gettext as babel_gettext
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
@@ -37,7 +36,6 @@ from marketplace.models import (
     EndReason,
     Job,
     LadderRules,
-    Notification,
     Phase,
     Placement,
     PlacementStep,
@@ -55,7 +53,23 @@ from marketplace.placements.steps import ENDED_MESSAGE, StepTerms
 from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.labels import PHASE_LABELS, PURPOSE_LABELS
-from tests.html_forms import FormReader, PageForm, da, error_ids, field_error, text_of
+from tests.html_forms import PageForm, da, error_ids, field_error, text_of
+from tests.pages import (
+    JUNK,
+    button,
+    counts,
+    da_date,
+    error_flashes,
+    filled,
+    flashed_after,
+    followed,
+    forms_of,
+    kept,
+    kinds_for,
+    main_form,
+    sections_of,
+    send,
+)
 from tests.support import csrf_token_from, submit
 
 NAME, PHONE = "Zyxwvu Qwertyson", "98 76 54 32"
@@ -69,17 +83,6 @@ def in_days(days: int) -> date:
 
 def iso(days: int) -> str:
     return in_days(days).isoformat()
-
-
-def da_text(message: str) -> str:
-    """A template's own text as a Danish user reads it (translated when the catalog has it)."""
-    with force_locale("da"):
-        return da(babel_gettext(message))
-
-
-def da_date(day: date) -> str:
-    with force_locale("da"):
-        return format_date(day, "medium")
 
 
 # -- Building blocks ----------------------------------------------------------------------
@@ -224,89 +227,6 @@ def agree(app: Flask, step: PlacementStep, by: User) -> PlacementTerms:
 def fresh(placement: Placement) -> Placement:
     db.session.expire_all()
     return db.session.get(Placement, placement.id)
-
-
-# -- Reading and sending forms ------------------------------------------------------------
-
-
-def forms_of(response: TestResponse) -> list[PageForm]:
-    reader = FormReader()
-    reader.feed(text_of(response))
-    return reader.forms
-
-
-def main_form(response: TestResponse) -> PageForm:
-    """The page's own form: posted to the page itself and carrying the placement's version."""
-    found = [f for f in forms_of(response) if f.action is None and "version" in f.values]
-    assert len(found) == 1, [f.action for f in forms_of(response)]
-    return found[0]
-
-
-def button(response: TestResponse, action: str) -> PageForm:
-    """The form of a button on the timeline whose address ends in `action`."""
-    found = [f for f in forms_of(response) if (f.action or "").endswith(action)]
-    assert found, f"no button for {action}: {[f.action for f in forms_of(response)]}"
-    return found[0]
-
-
-def filled(form: PageForm, **changes: str | list[str] | None) -> dict[str, list[str]]:
-    values = dict(form.values)
-    for name, value in changes.items():
-        if value is None:
-            values.pop(name, None)
-        else:
-            values[name] = value if isinstance(value, list) else [value]
-    return values
-
-
-def send(browser: FlaskClient, url: str, values: dict[str, list[str]]) -> TestResponse:
-    return browser.post(url, data=values)
-
-
-def followed(browser: FlaskClient, response: TestResponse) -> TestResponse:
-    assert response.status_code == 302, text_of(response)[:3000]
-    return browser.get(response.headers["Location"])
-
-
-def kept(response: TestResponse, sent: dict[str, list[str]]) -> None:
-    """The re-shown form holds what was typed, field by field (the token aside)."""
-    shown = main_form(response).values
-    for name, value in sent.items():
-        if name != "csrf_token":
-            assert shown.get(name) == value, (name, shown.get(name), value)
-
-
-@dataclass
-class Counts:
-    steps: int
-    terms: int
-    version: int
-    phase: str
-
-
-def counts(placement: Placement) -> Counts:
-    db.session.expire_all()
-    found = db.session.get(Placement, placement.id)
-    return Counts(
-        steps=db.session.scalar(
-            select(func.count(PlacementStep.id)).where(PlacementStep.placement_id == found.id)
-        ),
-        terms=db.session.scalar(
-            select(func.count(PlacementTerms.id)).where(PlacementTerms.placement_id == found.id)
-        ),
-        version=found.version,
-        phase=found.phase,
-    )
-
-
-def kinds_for(user: User) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Notification.kind)
-            .where(Notification.recipient_id == user.id)
-            .order_by(Notification.id)
-        )
-    )
 
 
 # -- The journey --------------------------------------------------------------------------
@@ -635,16 +555,6 @@ def test_praktik_and_paid_hours_together_above_37_hours_are_refused_beside_the_h
 
 
 # -- Stale forms, ended placements --------------------------------------------------------
-
-
-def error_flashes(response: TestResponse) -> list[str]:
-    return re.findall(r'<p class="flash flash--error">(.*?)</p>', text_of(response), re.S)
-
-
-def flashed_after(browser: FlaskClient, response: TestResponse, message: Any) -> None:
-    assert response.status_code == 302, text_of(response)[:2000]
-    page = browser.get(response.headers["Location"])
-    assert any(da(message) in flash for flash in error_flashes(page)), text_of(page)[:4000]
 
 
 def test_a_praktik_form_opened_before_the_company_offered_paid_hours_saves_nothing(
@@ -1130,12 +1040,6 @@ def rows_of(html: str, prefix: str) -> dict[int, str]:
     return found
 
 
-def sections_of(html: str) -> dict[str, str]:
-    return dict(
-        re.findall(r'<section[^>]*aria-labelledby="([^"]+)"[^>]*>(.*?)</section>', html, re.S)
-    )
-
-
 def ids_in(html: str, prefix: str) -> set[int]:
     return {int(n) for n in re.findall(rf'href="{re.escape(prefix)}(\d+)"', html)}
 
@@ -1342,31 +1246,6 @@ def test_a_trial_visit_that_begins_tomorrow_is_listed_as_a_trial_visit(
 
 
 # -- No input gives a 500 -----------------------------------------------------------------
-
-
-JUNK: list[str | list[str] | None] = [
-    None,  # the field left out
-    "",
-    "   ",
-    "abc",
-    "-1",
-    "0",
-    "0,5",
-    "2,5,5",
-    "1e999999999",
-    "-1e-999999999",
-    "NaN",
-    "Infinity",
-    "99999999999999999999",
-    "9" * 300,
-    "x\x00y",
-    "١٢",
-    "2024-13-45",
-    "0001-01-01",
-    "9999-12-31",
-    "x" * 5000,
-    ["1", "1", "999"],
-]
 
 
 @dataclass

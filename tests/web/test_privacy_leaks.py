@@ -42,11 +42,10 @@ from marketplace.privacy.disclosure import pseudonym_code
 from marketplace.privacy.screening import NO_HEALTH
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import PUBLIC, allowed_roles_of
+from tests.factories import MONDAY, confirm, ladder_job, paid_terms
 from tests.html_forms import error_ids
+from tests.pages import fill
 from tests.support import submit
-from tests.unit.test_hour_records import MONDAY, confirm
-from tests.unit.test_ladder_steps import ladder_job, paid_terms
-from tests.web.test_caseload import fill
 
 NAME = "Sentinelname Leakcheckson"
 PHONE = "71 72 73 74"

@@ -36,8 +36,9 @@ from marketplace.privacy import screening as privacy
 from marketplace.privacy.screening import NO_HEALTH, NO_IDENTITY
 from marketplace.proposals import lifecycle as proposals
 from tests.html_forms import da, error_ids, field_error, text_of
+from tests.pages import annas_form, fill
+from tests.pages import candidate_counts as counts
 from tests.support import submit
-from tests.web.test_caseload import annas_form, counts, fill
 
 HEALTH = "Har PTSD og depression, tager Cipralex"
 PROFILE_TEXTS = list(privacy.PROFILE_TEXTS)

@@ -24,9 +24,8 @@ from marketplace.extensions import db
 from marketplace.hours import flags as hour_flags
 from marketplace.hours import ledger as hours
 from marketplace.models import Notification, Placement, User, WeekFlag
+from tests.factories import MONDAY, ladder_job, paid_placement
 from tests.support import run_together, write_when_ready
-from tests.unit.test_hour_records import MONDAY, paid_placement
-from tests.unit.test_ladder_steps import ladder_job
 
 
 def flagging(placement_id: int, user_id: int, comment: str) -> Callable[[], Callable[[], int]]:

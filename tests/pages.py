@@ -1,0 +1,412 @@
+"""Reading and posting pages through the test client, defined once for every test module.
+
+Forms of a page:
+- forms_of, main_form, button, form_to: the forms of a page; the page's own form; the form
+  of a button (or any form) whose address ends in a given text.
+- filled, send, followed, kept: a form's values with some changed, posted; a redirect
+  followed; the re-shown form holding what was typed.
+- read_form, post_form, fill: a page's form as a browser sends it, posted with some fields
+  changed (fill does both: open the page, fill in its form, post it).
+- annas_form: every field of the new-candidate form, as a consultant fills it in.
+- JUNK: values no field should take (each must be refused without a 500).
+
+What the user reads:
+- da_text, da_date, danish: a text (or a date) as a Danish user reads it.
+- error_flashes, flashed_after, error_beside: error messages flashed, or shown by a field.
+- sections_of: the page's sections by the id of their heading.
+- name_of: the input name of a day's hours on the hours pages.
+- link_in: the invitation link of the one mail in the outbox.
+
+What the database holds after a request:
+- counts (a placement's steps, terms, version, phase), candidate_counts (the candidates and
+  their identities), kinds_for (a user's notifications), records, confirmations, everything
+  (the hours written).
+
+Writers:
+- invite: the team page's invitation of a colleague, posted.
+- confirm_planned: a week confirmed as planned, straight through the domain.
+- confirming: a writer for tests.support.write_when_ready that confirms a week.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from email import message_from_bytes
+from typing import Any
+
+from flask.testing import FlaskClient
+from flask_babel import force_locale, format_date, gettext
+from markupsafe import escape
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
+
+from marketplace.agreements.terms import versions_of
+from marketplace.extensions import db
+from marketplace.hours import ledger as hours
+from marketplace.models import (
+    CATEGORY_BITS,
+    Candidate,
+    CandidateIdentity,
+    HourRecord,
+    Notification,
+    Placement,
+    PlacementStep,
+    PlacementTerms,
+    User,
+    WeekConfirmation,
+    Weekday,
+    WeekFlag,
+)
+from tests.factories import MONDAY
+from tests.html_forms import FormReader, PageForm, da, text_of
+from tests.support import submit
+
+# The hours pages show the week of MONDAY (three weeks ago), with paid hours on TUE and THU.
+WEEK = MONDAY
+TUE, THU = WEEK + timedelta(days=1), WEEK + timedelta(days=3)
+
+JUNK: list[str | list[str] | None] = [
+    None,  # the field left out
+    "",
+    "   ",
+    "abc",
+    "-1",
+    "0",
+    "0,5",
+    "2,5,5",
+    "1e999999999",
+    "-1e-999999999",
+    "NaN",
+    "Infinity",
+    "99999999999999999999",
+    "9" * 300,
+    "x\x00y",
+    "١٢",
+    "2024-13-45",
+    "0001-01-01",
+    "9999-12-31",
+    "x" * 5000,
+    ["1", "1", "999"],
+]
+
+
+# -- What the user reads ------------------------------------------------------------------
+
+
+def da_text(message: str) -> str:
+    """A template's own text as a Danish user reads it (translated when the catalog has it)."""
+    with force_locale("da"):
+        return da(gettext(message))
+
+
+def da_date(day: date) -> str:
+    with force_locale("da"):
+        return format_date(day, "medium")
+
+
+def danish(message: object) -> str:
+    """A message (a msgid or a lazy string) as a Danish user reads it in the page; it must
+    not be the English text."""
+
+    def shown(locale: str) -> str:
+        with force_locale(locale):
+            text = gettext(message) if isinstance(message, str) else str(message)
+            return str(escape(text))
+
+    danish_text, english = shown("da"), shown("en")
+    assert danish_text != english, f"no Danish translation of {english!r}"
+    return danish_text
+
+
+def error_flashes(response: TestResponse) -> list[str]:
+    return re.findall(r'<p class="flash flash--error">(.*?)</p>', text_of(response), re.S)
+
+
+def flashed_after(browser: FlaskClient, response: TestResponse, message: Any) -> None:
+    """The redirect leads to a page that flashes `message` as an error."""
+    assert response.status_code == 302, text_of(response)[:2000]
+    page = browser.get(response.headers["Location"])
+    assert any(da(message) in flash for flash in error_flashes(page)), text_of(page)[:4000]
+
+
+def error_beside(response: TestResponse, input_name: str) -> str:
+    """The error shown beside an input of a table (up to the end of its cell)."""
+    page = text_of(response)
+    marker = f'id="{input_name}-error"'
+    assert marker in page, f"no error shown beside {input_name}"
+    start = page.index(marker)
+    return page[start : page.index("</td>", start)]
+
+
+def sections_of(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<section[^>]*aria-labelledby="([^"]+)"[^>]*>(.*?)</section>', html, re.S)
+    )
+
+
+def name_of(placement: Placement, day: date, kind: str = "paid") -> str:
+    """The name of the input of a day's hours on the hours pages."""
+    return f"h-{placement.id}-{kind}-{day.isoformat()}"
+
+
+def link_in(outbox) -> str:
+    """The invitation link (its path) in the one mail of the outbox."""
+    from email import policy
+
+    mails = [
+        message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox.glob("*.eml")
+    ]
+    assert len(mails) == 1
+    body = mails[0].get_body(preferencelist=("plain",)).get_content()
+    found = re.search(r"http://localhost(/invitation/\S+)", body)
+    assert found, body
+    return found.group(1)
+
+
+# -- Reading and sending forms ------------------------------------------------------------
+
+
+def forms_of(response: TestResponse) -> list[PageForm]:
+    reader = FormReader()
+    reader.feed(text_of(response))
+    return reader.forms
+
+
+def main_form(response: TestResponse) -> PageForm:
+    """The page's own form: posted to the page itself and carrying the placement's version."""
+    found = [f for f in forms_of(response) if f.action is None and "version" in f.values]
+    assert len(found) == 1, [f.action for f in forms_of(response)]
+    return found[0]
+
+
+def button(response: TestResponse, action: str) -> PageForm:
+    """The form of a button on the timeline whose address ends in `action`."""
+    found = [f for f in forms_of(response) if (f.action or "").endswith(action)]
+    assert found, f"no button for {action}: {[f.action for f in forms_of(response)]}"
+    return found[0]
+
+
+def form_to(response: TestResponse, ending: str) -> PageForm:
+    """The one form of the page whose address ends in `ending`."""
+    found = [f for f in forms_of(response) if (f.action or "").endswith(ending)]
+    assert len(found) == 1, [f.action for f in forms_of(response)]
+    return found[0]
+
+
+def filled(form: PageForm, **changes: str | list[str] | None) -> dict[str, list[str]]:
+    """The form's values with `changes` (None leaves a field out)."""
+    values = dict(form.values)
+    for name, value in changes.items():
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value if isinstance(value, list) else [value]
+    return values
+
+
+def send(browser: FlaskClient, url: str, values: dict[str, list[str]]) -> TestResponse:
+    return browser.post(url, data=values)
+
+
+def followed(browser: FlaskClient, response: TestResponse) -> TestResponse:
+    assert response.status_code == 302, text_of(response)[:3000]
+    return browser.get(response.headers["Location"])
+
+
+def kept(response: TestResponse, sent: dict[str, list[str]]) -> None:
+    """The re-shown form holds what was typed, field by field (the token aside)."""
+    shown = main_form(response).values
+    for name, value in sent.items():
+        if name != "csrf_token":
+            assert shown.get(name) == value, (name, shown.get(name), value)
+
+
+def _forms_shown(response: TestResponse) -> list[PageForm]:
+    """The forms of a page that must have been shown (200)."""
+    assert response.status_code == 200, response.status_code
+    reader = FormReader()
+    reader.feed(response.get_data(as_text=True))
+    reader.close()
+    return reader.forms
+
+
+def read_form(response: TestResponse, action: str | None = None) -> dict[str, list[str]]:
+    """The form posting to `action` (by default the page's own form), as a browser sends it."""
+    found = [form for form in _forms_shown(response) if form.action == action]
+    assert len(found) == 1, f"expected exactly one form posting to {action or 'the page'}"
+    return found[0].values
+
+
+def post_form(
+    client: FlaskClient, url: str, values: dict[str, list[str]], **changes: object
+) -> TestResponse:
+    """Change some fields of a form read earlier and post everything (None or False leaves
+    a field out, True ticks a box, a list gives several values)."""
+    data = {name: list(value) for name, value in values.items()}
+    for name, value in changes.items():
+        if value is None or value is False:
+            data.pop(name, None)  # an unticked box, or a field left out
+        elif value is True:
+            data[name] = ["y"]
+        elif isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = [str(value)]
+    return client.post(url, data=data)
+
+
+def fill(client: FlaskClient, url: str, **changes: object) -> TestResponse:
+    """Open the page, fill in its form and post it."""
+    return post_form(client, url, read_form(client.get(url)), **changes)
+
+
+def annas_form(**changes: object) -> dict[str, object]:
+    """Every field of the new-candidate form, as a consultant fills it in with the citizen."""
+    values: dict[str, object] = {
+        "full_name": "Anna Østergaard",
+        "phone": "20 30 40 50",
+        "email": "anna@example.dk",
+        "case_reference": "SAG-2024-0117",
+        "job_goal": "Lager eller rengøring, gerne om formiddagen.",
+        "wished_categories": [str(CATEGORY_BITS["cleaning"]), str(CATEGORY_BITS["warehouse"])],
+        "tasks_can_do": "Fylde hylder\nGøre rent\n",
+        "hours_min": "2,5",
+        "hours_max": "6",
+        "available_weekdays": [str(int(Weekday.MON)), str(int(Weekday.WED))],
+        "available_times": "Efter kl. 9",
+        "municipality": "760",
+        "postcode": "6900",
+        "languages": "Arabisk, lidt engelsk",
+        "danish_level": "good",
+        "driving_licence": True,
+        "earlier_work": "Opvasker på Skjern Kro, 2015-2017.",
+        "no_heavy_lifting": True,
+        "lifting_max_kg": "10",
+        "no_long_standing": True,
+        "max_hours_per_day": "3,5",
+        "needs_quiet_surroundings": True,
+        "no_early_mornings": True,
+        "other_limitations": "Korte pauser hver time.",
+        "consultant_note": "Vil gerne starte med snusepraktik.",
+    }
+    values.update(changes)
+    return values
+
+
+def invite(client, email="kollega@test.example", role="employer", locale="da"):
+    """The team page's form inviting a new colleague, posted."""
+    return submit(
+        client, "/team", {"name": "Ny Kollega", "email": email, "role": role, "locale": locale}
+    )
+
+
+# -- What the database holds ----------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    steps: int
+    terms: int
+    version: int
+    phase: str
+
+
+def counts(placement: Placement) -> Counts:
+    """The placement's steps, terms versions, version and phase, read afresh."""
+    db.session.expire_all()
+    found = db.session.get(Placement, placement.id)
+    return Counts(
+        steps=db.session.scalar(
+            select(func.count(PlacementStep.id)).where(PlacementStep.placement_id == found.id)
+        ),
+        terms=db.session.scalar(
+            select(func.count(PlacementTerms.id)).where(PlacementTerms.placement_id == found.id)
+        ),
+        version=found.version,
+        phase=found.phase,
+    )
+
+
+def candidate_counts() -> tuple[int, int]:
+    """How many candidates and candidate identities the database holds."""
+    return (
+        db.session.scalar(select(func.count(Candidate.id))),
+        db.session.scalar(select(func.count(CandidateIdentity.candidate_id))),
+    )
+
+
+def kinds_for(user: User) -> list[str]:
+    """The kinds of the user's notifications, in order."""
+    return list(
+        db.session.scalars(
+            select(Notification.kind)
+            .where(Notification.recipient_id == user.id)
+            .order_by(Notification.id)
+        )
+    )
+
+
+def records(placement: Placement) -> list[tuple[date, str, int, Decimal]]:
+    """(day, kind, revision, hours) of every hour record of the placement, read afresh."""
+    db.session.expire_all()
+    return [
+        (r.work_date, r.kind, r.revision, Decimal(r.hours))
+        for r in db.session.scalars(
+            select(HourRecord)
+            .where(HourRecord.placement_id == placement.id)
+            .order_by(HourRecord.work_date, HourRecord.kind, HourRecord.revision)
+        )
+    ]
+
+
+def confirmations(placement: Placement) -> list[WeekConfirmation]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(WeekConfirmation).where(WeekConfirmation.placement_id == placement.id)
+        )
+    )
+
+
+def everything() -> tuple[int, int, int]:
+    """How many week confirmations, hour records and week flags the database holds."""
+    db.session.expire_all()
+    return (
+        db.session.scalar(select(func.count(WeekConfirmation.id))),
+        db.session.scalar(select(func.count(HourRecord.id))),
+        db.session.scalar(select(func.count(WeekFlag.id))),
+    )
+
+
+# -- Writers --------------------------------------------------------------------------------
+
+
+def confirm_planned(placement: Placement, user: User, week: date = WEEK) -> None:
+    """The week confirmed by `user` as planned, straight through the domain."""
+    versions = versions_of(placement.id)
+    hours.confirm_week(placement, user, week, hours.planned(placement, versions, week), versions)
+    db.session.flush()
+
+
+def confirming(
+    placement_id: int, user_id: int, week: date = MONDAY
+) -> Callable[[], Callable[[], str]]:
+    """A writer for write_when_ready: loads the week's planned hours, then confirms them."""
+
+    def load() -> Callable[[], str]:
+        placement = db.session.get(Placement, placement_id)
+        user = db.session.get(User, user_id)
+        versions = versions_of(placement_id)
+        entries = hours.planned(placement, versions, week)
+
+        def confirm() -> str:
+            hours.confirm_week(placement, user, week, entries, versions)
+            return "confirmed"
+
+        return confirm
+
+    return load
