@@ -1,0 +1,104 @@
+"""The one table of periodic work (marketplace.tasks.PERIODIC): `flask cron` schedules every
+scheduled row, `flask sweep` offers an option per row besides the sweep, and the sweep runs
+the rows marked to run with it, each on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+import pytest
+from flask import Flask
+
+from marketplace import tasks
+from marketplace.tasks import Periodic
+
+
+class RecordingScheduler:
+    made: ClassVar[list[RecordingScheduler]] = []
+
+    def __init__(self, connection: Any) -> None:
+        self.registered: list[tuple[Callable[..., Any], str, dict[str, Any]]] = []
+        self.started = False
+        RecordingScheduler.made.append(self)
+
+    def register(self, func: Callable[..., Any], queue_name: str, **when: Any) -> None:
+        self.registered.append((func, queue_name, when))
+
+    def start(self) -> None:
+        self.started = True
+
+
+def test_flask_cron_schedules_every_scheduled_row_from_its_setting(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rq.cron
+
+    RecordingScheduler.made = []
+    monkeypatch.setitem(app.config, "DIGEST_CRON", "1 2 * * *")
+    with monkeypatch.context() as patch:
+        patch.setattr(rq.cron, "CronScheduler", RecordingScheduler)
+        patch.setattr("marketplace.queue.redis_connection", lambda: "redis")
+        result = app.test_cli_runner().invoke(args=["cron"])
+    assert result.exit_code == 0, result.output
+    [scheduler] = RecordingScheduler.made
+    assert scheduler.started
+    queue = app.config["RQ_QUEUE"]
+    assert scheduler.registered == [
+        (tasks.sweep, queue, {"interval": app.config["SWEEP_INTERVAL_SECONDS"]}),
+        (tasks.send_digests, queue, {"cron": "1 2 * * *"}),
+        (tasks.send_hour_reminders, queue, {"cron": app.config["HOURS_REMINDER_CRON"]}),
+        (tasks.apply_retention, queue, {"cron": app.config["RETENTION_CRON"]}),
+    ]
+
+
+def test_every_scheduled_row_names_a_setting_that_exists(app: Flask) -> None:
+    for work in tasks.scheduled():
+        setting = work.every or work.cron
+        assert setting in app.config, work.name
+
+
+def test_flask_sweep_offers_an_option_per_scheduled_row_besides_the_sweep(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["sweep", "--help"])
+    assert result.exit_code == 0, result.output
+    for option in ("--digests", "--hour-reminders", "--retention"):
+        assert option in result.output
+    assert "--sweep" not in result.output
+
+
+def test_the_sweep_runs_each_row_marked_for_it_and_one_failure_stops_none(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+
+    def first(now: datetime) -> int:
+        ran.append("first")
+        return 2
+
+    def broken(now: datetime) -> int:
+        ran.append("broken")
+        raise RuntimeError("a reminder with a bug")
+
+    def last(now: datetime) -> int:
+        ran.append("last")
+        return 1
+
+    monkeypatch.setattr(
+        tasks,
+        "PERIODIC",
+        (
+            Periodic("first", first, each_sweep=True),
+            Periodic("digests", tasks.send_digests, cron="DIGEST_CRON"),
+            Periodic("broken", broken, each_sweep=True),
+            Periodic("last", last, each_sweep=True),
+        ),
+    )
+    report = tasks.sweep()
+    assert ran == ["first", "broken", "last"]
+    assert report["reminders"] == 3
+
+
+def test_the_reminders_of_proposals_and_placements_run_with_the_sweep() -> None:
+    with_sweep = {work.name for work in tasks.PERIODIC if work.each_sweep}
+    assert with_sweep == {"proposal-reminders", "placement-reminders"}
