@@ -94,8 +94,8 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         # by the next, and the reminder's unique key keeps it to one message per employer.
         "HOURS_REMINDER_CRON": env.get("HOURS_REMINDER_CRON", "0 6-11 * * 1"),
         "HOURS_LINK_MAX_AGE": timedelta(days=int(env.get("HOURS_LINK_DAYS", "10"))),
-        # Retention (marketplace.privacy.retention): daily at night; people per batch, batches per rule
-        # and run (a backlog larger than both is finished by the following nights).
+        # Retention (marketplace.privacy.retention): daily at night; people per batch, batches
+        # per rule and run (a backlog larger than both is finished by the following nights).
         "RETENTION_CRON": env.get("RETENTION_CRON", "30 1 * * *"),
         "RETENTION_BATCH_SIZE": int(env.get("RETENTION_BATCH_SIZE", "200")),
         "RETENTION_MAX_BATCHES": int(env.get("RETENTION_MAX_BATCHES", "50")),

@@ -8,6 +8,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from marketplace.extensions import db
+
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy issue BEGIN itself (below): pysqlite's own transaction handling
@@ -33,8 +35,6 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 def configure_engine(app: Flask) -> None:
-    from marketplace.extensions import db
-
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
         from pathlib import Path

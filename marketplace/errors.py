@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from marketplace.extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -65,8 +67,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:
         # Roll back so a failed request can never leave half of its writes behind.
-        from marketplace.extensions import db
-
         db.session.rollback()
         log.exception("unhandled error", exc_info=error)
         return render_error(InternalServerError.code)

@@ -18,6 +18,8 @@ from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from marketplace.extensions import db
+
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "smajob_tasks_after_commit"
@@ -47,8 +49,6 @@ def get_queue() -> Any:
 
 def enqueue_after_commit(func: Callable[..., Any], *args: Any) -> None:
     """Run `func(*args)` once the current transaction has committed."""
-    from marketplace.extensions import db
-
     db.session.info.setdefault(PENDING_KEY, []).append((func, args))
 
 
@@ -79,8 +79,6 @@ def run_inprocess_tasks() -> int:
                 func(*args)
             except Exception:  # a task's failure must never reach the user's request
                 log.exception("in-process task %s%r failed", func.__name__, args)
-                from marketplace.extensions import db
-
                 db.session.rollback()
     return ran
 

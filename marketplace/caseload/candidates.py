@@ -130,7 +130,7 @@ def create_candidate(consultant: User, data: CandidateData) -> Candidate:
 
 
 def identity_of(candidate: Candidate) -> CandidateIdentity:
-    """For the jobcentre's own pages only; companies go through marketplace.privacy.disclosure.disclosure."""
+    """For the jobcentre's own pages only; companies go through privacy.disclosure."""
     found = db.session.get(CandidateIdentity, candidate.id)
     assert found is not None, "every candidate is created with an identity row"
     return found

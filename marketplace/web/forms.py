@@ -23,6 +23,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.models import Municipality
+from marketplace.web.labels import WEEKDAY_LABELS
 
 # WTForms builds some messages itself (a number that is not a number, an unknown choice);
 # they are looked up in our catalog, so they are listed here for the extractor.
@@ -199,9 +202,6 @@ def show_domain_error(form: Form, error: DomainError) -> None:
 
 
 def municipality_choices() -> list[SelectChoice]:
-    from marketplace.extensions import db
-    from marketplace.models import Municipality
-
     rows = db.session.execute(
         select(Municipality.code, Municipality.name).order_by(Municipality.name)
     )
@@ -213,8 +213,6 @@ def municipality_choices() -> list[SelectChoice]:
 
 def weekday_choices() -> list[SelectChoice]:
     """One checkbox per weekday, Monday first, valued by the day's bit."""
-    from marketplace.web.labels import WEEKDAY_LABELS
-
     return [SelectChoice(str(int(day)), label) for day, label in WEEKDAY_LABELS.items()]
 
 
