@@ -6,23 +6,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.hours import reminders as hour_reminders
 from marketplace.models import HourReminder
-from tests.factories import MONDAY, confirm, ladder_job, paid_placement
+from tests.factories import MONDAY, confirm
 from tests.pages import invite, link_in
 
+# The shared `placement` (tests/conftest.py): paid hours Tuesday and Thursday since MONDAY.
 START, END = MONDAY - timedelta(days=7), MONDAY + timedelta(days=6)
-
-
-@pytest.fixture
-def placement(make_job, employer, consultant):
-    found = paid_placement(ladder_job(make_job, employer), consultant, employer)
-    db.session.flush()
-    return found
 
 
 def test_every_kind_of_response_to_a_logged_in_user_is_not_stored(

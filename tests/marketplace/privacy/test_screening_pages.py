@@ -1,7 +1,7 @@
 """The screening where consultants type: the candidate form, the propose form, and what the
 jobcentre writes in a placement. A refused text is told beside its field, stays typed, and
 nothing is saved. A text held only by the jobcentre (the note) is not screened for health or
-identity; a CPR number is refused everywhere (tests/web/test_caseload.py).
+identity; a CPR number is refused everywhere (tests/candidates/test_caseload_create.py).
 """
 
 from __future__ import annotations
@@ -162,7 +162,9 @@ def test_a_pitch_about_work_is_sent(client, consultant, login, person, employer,
 
 
 @pytest.fixture
-def placement(consultant, employer, person, make_job):
+def trial_placement(consultant, employer, person, make_job):
+    """Mads at his trial visit on a job that also offers praktik (not the shared `placement`,
+    which is paid hours since MONDAY)."""
     job = make_job(employer.organisation, employer)
     job.offers_praktik = True
     proposal = proposals.propose(job, person, consultant, "Stabil og glad for lager.")
@@ -201,86 +203,98 @@ def praktik(placement, **changes):
     ],
 )
 def test_a_praktik_agreement_from_the_jobcentre_is_screened(
-    consultant, placement, changes, field, message
+    consultant, trial_placement, changes, field, message
 ):
     with pytest.raises(DomainError) as refused:
         placements.propose_step(
-            placement,
+            trial_placement,
             consultant,
             StepKind.PRAKTIK,
-            praktik(placement, **changes),
-            placement.version,
+            praktik(trial_placement, **changes),
+            trial_placement.version,
         )
     assert (refused.value.field, refused.value.message) == (field, message)
     assert db.session.scalar(select(func.count(PlacementStep.id))) == 0
 
 
-def test_after_consent_the_name_may_be_written_but_health_never(consultant, employer, placement):
-    disclosure.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
+def test_after_consent_the_name_may_be_written_but_health_never(
+    consultant, employer, trial_placement
+):
+    disclosure.record_consent(trial_placement.proposal, consultant, ConsentMethod.IN_PERSON)
     with pytest.raises(DomainError) as refused:
         placements.propose_step(
-            placement,
+            trial_placement,
             consultant,
             StepKind.PRAKTIK,
-            praktik(placement, special_reason="Mads er i behandling for stress"),
-            placement.version,
+            praktik(trial_placement, special_reason="Mads er i behandling for stress"),
+            trial_placement.version,
         )
     assert refused.value.message == NO_HEALTH
     step = placements.propose_step(
-        placement,
+        trial_placement,
         consultant,
         StepKind.PRAKTIK,
-        praktik(placement, tasks=("Mads åbner om morgenen",)),
-        placement.version,
+        praktik(trial_placement, tasks=("Mads åbner om morgenen",)),
+        trial_placement.version,
     )
     assert step.tasks == ["Mads åbner om morgenen"]
 
 
 def test_the_jobcentres_answer_and_end_note_are_screened_the_companys_are_not(
-    consultant, employer, placement
+    consultant, employer, trial_placement
 ):
     terms = placements.propose_step(
-        placement, consultant, StepKind.PRAKTIK, praktik(placement), placement.version
+        trial_placement,
+        consultant,
+        StepKind.PRAKTIK,
+        praktik(trial_placement),
+        trial_placement.version,
     )
     # The company's note goes to the jobcentre, which knows the person: not screened.
-    placements.refuse_step(terms, employer, "Mads skal møde kl. 7", placement.version)
+    placements.refuse_step(terms, employer, "Mads skal møde kl. 7", trial_placement.version)
     again = placements.propose_step(
-        placement, consultant, StepKind.PRAKTIK, praktik(placement), placement.version
+        trial_placement,
+        consultant,
+        StepKind.PRAKTIK,
+        praktik(trial_placement),
+        trial_placement.version,
     )
-    placements.accept_step(again, employer, placement.version)
+    placements.accept_step(again, employer, trial_placement.version)
     offer = placements.propose_step(
-        placement,
+        trial_placement,
         employer,
         StepKind.PAID,
-        praktik(placement, hourly_wage=placement.job.agreement_wage + 10, end_on=None),
-        placement.version,
+        praktik(trial_placement, hourly_wage=trial_placement.job.agreement_wage + 10, end_on=None),
+        trial_placement.version,
     )
     with pytest.raises(DomainError) as refused:
-        placements.refuse_step(offer, consultant, "Han er sygemeldt lige nu", placement.version)
+        placements.refuse_step(
+            offer, consultant, "Han er sygemeldt lige nu", trial_placement.version
+        )
     assert (refused.value.field, refused.value.message) == ("note", NO_HEALTH)
     with pytest.raises(DomainError) as refused:
         placements.end(
-            placement,
+            trial_placement,
             consultant,
             placements.EndReason.OTHER,
             "Indlagt på psykiatrisk afdeling",
             local_today(),
-            placement.version,
+            trial_placement.version,
         )
     assert (refused.value.field, refused.value.message) == ("note", NO_HEALTH)
 
 
-def test_a_week_flag_is_screened(consultant, placement):
+def test_a_week_flag_is_screened(consultant, trial_placement):
     monday = week_start_of(local_today())
     for comment, message in (
         ("Var han syg torsdag?", NO_HEALTH),
         ("Ring til Mads om torsdag", NO_IDENTITY),
     ):
         with pytest.raises(DomainError) as refused:
-            hour_flags.flag_week(placement, consultant, monday, comment)
+            hour_flags.flag_week(trial_placement, consultant, monday, comment)
         assert (refused.value.field, refused.value.message) == ("comment", message)
     assert db.session.scalar(select(func.count(WeekFlag.id))) == 0
-    hour_flags.flag_week(placement, consultant, monday, "Var han der torsdag?")
+    hour_flags.flag_week(trial_placement, consultant, monday, "Var han der torsdag?")
     assert db.session.scalar(select(func.count(WeekFlag.id))) == 1
 
 
@@ -289,13 +303,13 @@ def test_a_week_flag_is_screened(consultant, placement):
 
 
 def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_them(
-    app, consultant, other_consultant, person, placement
+    app, consultant, other_consultant, person, trial_placement
 ):
     # Written before the screening existed (or by a second writer): straight into the rows.
     person.other_limitations = "Har PTSD og depression"
     person.tasks_can_do = ["Fylde hylder", "Mads er god til kasse"]
     person.consultant_note = "Har PTSD (the note is the jobcentre's own: not listed)"
-    placement.proposal.pitch = "Har haft en depression"
+    trial_placement.proposal.pitch = "Har haft en depression"
     elsewhere = create_candidate(
         other_consultant,
         CandidateData(
@@ -309,7 +323,7 @@ def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_th
     )
     elsewhere.earlier_work = "Sygemeldt siden 2023, CPR 010203-1234"
     db.session.flush()
-    before = (person.other_limitations, placement.proposal.pitch, elsewhere.earlier_work)
+    before = (person.other_limitations, trial_placement.proposal.pitch, elsewhere.earlier_work)
 
     result = app.test_cli_runner().invoke(args=["privacy-screen"])
     assert result.exit_code == 0, result.output
@@ -319,7 +333,7 @@ def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_th
     assert (
         f"candidate={person.id}\tjobcentre={mine}\tfield=other_limitations\tproblem=health" in lines
     )
-    pitch = f"field=proposal {placement.proposal.id}: pitch\tproblem=health"
+    pitch = f"field=proposal {trial_placement.proposal.id}: pitch\tproblem=health"
     assert f"candidate={person.id}\tjobcentre={mine}\t{pitch}" in lines
     theirs = other_consultant.organisation.name
     assert f"candidate={elsewhere.id}\tjobcentre={theirs}\tfield=earlier_work\tproblem=cpr" in lines
@@ -335,7 +349,11 @@ def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_th
     assert "1 stored texts fail" in only.output
 
     db.session.expire_all()
-    assert (person.other_limitations, placement.proposal.pitch, elsewhere.earlier_work) == before
+    assert (
+        person.other_limitations,
+        trial_placement.proposal.pitch,
+        elsewhere.earlier_work,
+    ) == before
 
     unknown = app.test_cli_runner().invoke(args=["privacy-screen", "--jobcentre", "9999"])
     assert unknown.exit_code != 0
