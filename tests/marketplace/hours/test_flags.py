@@ -20,13 +20,6 @@ from tests.support import assert_refused_by_database
 QUESTION = "Var hun der torsdag?"
 
 
-@pytest.fixture
-def placement(make_job, employer, consultant):
-    found = paid_placement(ladder_job(make_job, employer), consultant, employer)
-    db.session.flush()
-    return found
-
-
 def flags() -> list[WeekFlag]:
     return list(db.session.scalars(select(WeekFlag).order_by(WeekFlag.id)))
 

@@ -5,18 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-
 from marketplace.agreements.terms import versions_of
 from marketplace.hours import ledger as hours
 from marketplace.hours.progress import progression
 from marketplace.models import HourKind
-from tests.factories import MONDAY, confirm, ladder_job, paid_placement, today
-
-
-@pytest.fixture
-def placement(make_job, employer, consultant):
-    return paid_placement(ladder_job(make_job, employer), consultant, employer)
+from tests.factories import MONDAY, confirm, today
 
 
 def test_each_week_from_the_first_paid_week_shows_agreed_and_confirmed(placement, employer):

@@ -13,17 +13,7 @@ from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.hours import tallies as hour_tallies
 from marketplace.models import HourKind, HourRule
-from tests.factories import MONDAY, confirm, ladder_job, paid_placement, today
-
-
-@pytest.fixture
-def job(make_job, employer):
-    return ladder_job(make_job, employer)
-
-
-@pytest.fixture
-def placement(job, consultant, employer):
-    return paid_placement(job, consultant, employer)
+from tests.factories import MONDAY, confirm, today
 
 
 def employment_requirement(tallies):

@@ -39,7 +39,9 @@ def add_candidate(consultant):
 
 
 @pytest.fixture
-def job(employer, make_job):
+def trial_job(employer, make_job):
+    """A job as make_job makes it (a trial visit only), not the shared job that offers every
+    step."""
     return make_job(employer.organisation, employer)
 
 
@@ -87,19 +89,19 @@ def test_lifting_within_what_the_person_can_is_no_conflict(
     assert ranked(job, consultant) == [can.id]
 
 
-def test_ranking_follows_kind_of_work_hours_days_and_area(job, consultant, add_candidate):
+def test_ranking_follows_kind_of_work_hours_days_and_area(trial_job, consultant, add_candidate):
     best = add_candidate()
     no_category = add_candidate(wished_categories=CATEGORY_BITS["kitchen"])
     far_away = add_candidate(municipality_code=101, postcode="1000")
     wrong_days = add_candidate(available_weekdays=int(Weekday.MON))
-    assert ranked(job, consultant) == [best.id, far_away.id, wrong_days.id, no_category.id]
-    _, _, match = matching.candidates_for_job(job, consultant.organisation_id)[0]
+    assert ranked(trial_job, consultant) == [best.id, far_away.id, wrong_days.id, no_category.id]
+    _, _, match = matching.candidates_for_job(trial_job, consultant.organisation_id)[0]
     assert match.score == 100
     assert "ønsker den slags arbejde" in match.reasons  # Danish, the default language
 
 
 def test_only_active_candidates_of_the_own_jobcentre(
-    job, consultant, add_candidate, make_jobcentre, make_user
+    trial_job, consultant, add_candidate, make_jobcentre, make_user
 ):
     from marketplace.caseload.candidates import set_status
     from marketplace.models import CandidateStatus
@@ -119,7 +121,7 @@ def test_only_active_candidates_of_the_own_jobcentre(
             postcode="6900",
         ),
     )
-    assert ranked(job, consultant) == [mine.id]
+    assert ranked(trial_job, consultant) == [mine.id]
 
 
 def test_only_published_jobs_are_offered(employer, make_job, add_candidate):
@@ -131,16 +133,16 @@ def test_only_published_jobs_are_offered(employer, make_job, add_candidate):
 
 
 def test_matching_is_one_query_however_many_candidates(
-    job, consultant, add_candidate, count_queries
+    trial_job, consultant, add_candidate, count_queries
 ):
     for _ in range(3):
         add_candidate()
     with count_queries() as few:
-        matching.candidates_for_job(job, consultant.organisation_id)
+        matching.candidates_for_job(trial_job, consultant.organisation_id)
     for _ in range(25):
         add_candidate()
     with count_queries() as many:
-        found = matching.candidates_for_job(job, consultant.organisation_id)
+        found = matching.candidates_for_job(trial_job, consultant.organisation_id)
     assert few.count == many.count == 1
     assert len(found) == 20
 

@@ -5,7 +5,6 @@ once, however often the sweep runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
 
 import pytest
@@ -33,7 +32,6 @@ from tests.factories import (
     agree_praktik,
     at_trial,
     in_days,
-    ladder_job,
     paid_terms,
     praktik_terms,
     rules_data,
@@ -60,18 +58,11 @@ def received(placement: Placement) -> list[tuple[int, str]]:
 
 
 @pytest.fixture
-def job(make_job: Callable[..., Job], employer: User) -> Job:
-    return ladder_job(make_job, employer)
-
-
-@pytest.fixture
-def proposal(job: Job, consultant: User, employer: User) -> Proposal:
-    return accepted_proposal(job, consultant, employer)
-
-
-@pytest.fixture
-def in_praktik(proposal: Proposal, job: Job, consultant: User, employer: User) -> Placement:
-    """A praktik from day 1 to day 28."""
+def praktik_from_tomorrow(
+    proposal: Proposal, job: Job, consultant: User, employer: User
+) -> Placement:
+    """A praktik from day 1 to day 28, begun as praktik (the shared in_praktik begins with a
+    trial visit and its praktik on day 6)."""
     placement = placements.start(proposal, employer, Phase.PRAKTIK, in_days(1))
     agree_praktik(placement, consultant, employer, praktik_terms(job, in_days(1), days=28))
     return placement
@@ -139,34 +130,38 @@ def test_an_ended_or_pending_placement_gets_no_ending_reminder(employer, consult
     assert received(pending) == []
 
 
-def test_a_praktik_ending_within_five_days_tells_both_sides_once(in_praktik, consultant, employer):
+def test_a_praktik_ending_within_five_days_tells_both_sides_once(
+    praktik_from_tomorrow, consultant, employer
+):
     assert placement_reminders(noon(in_days(22))) == 0  # ends on day 28
     assert placement_reminders(noon(in_days(23))) == 1
     assert placement_reminders(noon(in_days(24))) == 0
     assert placement_reminders(noon(in_days(28))) == 0
-    assert received(in_praktik) == sorted(
+    assert received(praktik_from_tomorrow) == sorted(
         [(employer.id, "praktik_ending"), (consultant.id, "praktik_ending")]
     )
 
 
 def test_an_extended_praktik_is_reminded_again_before_its_new_end(
-    in_praktik, job, consultant, employer
+    praktik_from_tomorrow, job, consultant, employer
 ):
     assert placement_reminders(noon(in_days(25))) == 1
-    agree_praktik(in_praktik, consultant, employer, praktik_terms(job, in_days(29), days=14))
+    agree_praktik(
+        praktik_from_tomorrow, consultant, employer, praktik_terms(job, in_days(29), days=14)
+    )
     assert placement_reminders(noon(in_days(26))) == 0  # the agreed extension follows
     assert placement_reminders(noon(in_days(40))) == 1  # it ends on day 42
-    assert received(in_praktik) == sorted(
+    assert received(praktik_from_tomorrow) == sorted(
         [(employer.id, "praktik_ending"), (consultant.id, "praktik_ending")] * 2
     )
 
 
 def test_a_praktik_followed_by_agreed_paid_hours_gets_no_ending_reminder(
-    in_praktik, job, consultant, employer
+    praktik_from_tomorrow, job, consultant, employer
 ):
-    agree_paid(in_praktik, employer, consultant, paid_terms(job, in_days(29)))
+    agree_paid(praktik_from_tomorrow, employer, consultant, paid_terms(job, in_days(29)))
     assert placement_reminders(noon(in_days(25))) == 0
-    assert received(in_praktik) == []
+    assert received(praktik_from_tomorrow) == []
 
 
 # --- A long praktik without paid hours ------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The screening of text a company can see (marketplace.privacy): health words, the person's
-identity and CPR numbers.
+"""The screening of text a company can see (marketplace.privacy.screening): health words,
+the person's identity and CPR numbers.
 
 The sentences are the kind a consultant writes in a profile, a pitch or a placement. Health
 sentences must be refused however the word is inflected or compounded; sentences about what
