@@ -6,7 +6,8 @@ Forms of a page:
 - filled, send, followed, kept: a form's values with some changed, posted; a redirect
   followed; the re-shown form holding what was typed.
 - read_form, post_form, fill: a page's form as a browser sends it, posted with some fields
-  changed (fill does both: open the page, fill in its form, post it).
+  changed and a submit button pressed (fill does both: open the page, fill in its form, post
+  it).
 - annas_form: every field of the new-candidate form, as a consultant fills it in.
 - JUNK: values no field should take (each must be refused without a 500).
 
@@ -16,11 +17,14 @@ What the user reads:
 - sections_of: the page's sections by the id of their heading.
 - name_of: the input name of a day's hours on the hours pages.
 - link_in: the invitation link of the one mail in the outbox.
+- section, job_status_line: a <section> of the page by its id; a job's status line.
+- form_date: a date some days from today, as a date field holds it.
 
 What the database holds after a request:
 - counts (a placement's steps, terms, version, phase), candidate_counts (the candidates and
   their identities), kinds_for (a user's notifications), records, confirmations, everything
-  (the hours written).
+  (the hours written); job_count, workplace_count, newest_job; fresh (any row as the
+  database has it now).
 
 Writers:
 - invite: the team page's invitation of a colleague, posted.
@@ -45,6 +49,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from marketplace.agreements.terms import versions_of
+from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.models import (
@@ -52,6 +57,7 @@ from marketplace.models import (
     Candidate,
     CandidateIdentity,
     HourRecord,
+    Job,
     Notification,
     Placement,
     PlacementStep,
@@ -60,6 +66,7 @@ from marketplace.models import (
     WeekConfirmation,
     Weekday,
     WeekFlag,
+    Workplace,
 )
 from tests.factories import MONDAY
 from tests.html_forms import FormReader, PageForm, da, text_of
@@ -242,10 +249,15 @@ def read_form(response: TestResponse, action: str | None = None) -> dict[str, li
 
 
 def post_form(
-    client: FlaskClient, url: str, values: dict[str, list[str]], **changes: object
+    client: FlaskClient,
+    url: str,
+    values: dict[str, list[str]],
+    button: str | None = None,
+    **changes: object,
 ) -> TestResponse:
-    """Change some fields of a form read earlier and post everything (None or False leaves
-    a field out, True ticks a box, a list gives several values)."""
+    """Change some fields of a form read earlier, press `button` (the submit button of that
+    name, if given) and post everything (None or False leaves a field out, True ticks a box,
+    a list gives several values)."""
     data = {name: list(value) for name, value in values.items()}
     for name, value in changes.items():
         if value is None or value is False:
@@ -256,12 +268,16 @@ def post_form(
             data[name] = [str(item) for item in value]
         else:
             data[name] = [str(value)]
+    if button:
+        data[button] = ["1"]
     return client.post(url, data=data)
 
 
-def fill(client: FlaskClient, url: str, **changes: object) -> TestResponse:
-    """Open the page, fill in its form and post it."""
-    return post_form(client, url, read_form(client.get(url)), **changes)
+def fill(
+    client: FlaskClient, url: str, button: str | None = None, **changes: object
+) -> TestResponse:
+    """Open the page, fill in its form, press `button` (if given) and post it."""
+    return post_form(client, url, read_form(client.get(url)), button, **changes)
 
 
 def annas_form(**changes: object) -> dict[str, object]:
@@ -410,3 +426,44 @@ def confirming(
         return confirm
 
     return load
+
+
+# -- The company's own pages (tests/employers/test_routes_*.py) ---------------------------
+
+
+def section(response: TestResponse, element_id: str) -> str:
+    """The <section> of the page with id `element_id`."""
+    page = text_of(response)
+    start = page.index(f'id="{element_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def job_status_line(response: TestResponse) -> str:
+    """The line that says a job's status (published, draft, closed) on its page."""
+    page = text_of(response)
+    start = page.index('class="status status--')
+    return page[start : page.index("</p>", start)]
+
+
+def job_count() -> int:
+    return db.session.scalar(select(func.count(Job.id)))
+
+
+def workplace_count() -> int:
+    return db.session.scalar(select(func.count(Workplace.id)))
+
+
+def fresh(row: Any) -> Any:
+    """The row as the database has it now (routes write through their own session)."""
+    db.session.expire_all()
+    return db.session.get(type(row), row.id)
+
+
+def newest_job() -> Job:
+    db.session.expire_all()
+    return db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+
+
+def form_date(days: int) -> str:
+    """The date `days` from today, as a date field holds it."""
+    return (local_today() + timedelta(days=days)).isoformat()
