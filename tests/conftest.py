@@ -21,9 +21,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 from app import create_app
 from marketplace.extensions import db, limiter
 from marketplace.models import (
+    Candidate,
     Company,
     Job,
     Jobcentre,
+    Phase,
     Placement,
     Role,
     User,
@@ -317,3 +319,48 @@ def company(app: Flask, employer: User, login: Callable[..., Any]) -> FlaskClien
 def colleague(employer: User, make_user: Callable[..., User]) -> User:
     """Another employer of the same company."""
     return make_user(employer.organisation, name="Kollega Karen")
+
+
+@pytest.fixture
+def jobcentre(client: FlaskClient, consultant: User, login: Callable[..., Any]) -> FlaskClient:
+    """The consultant's browser (`client`, logged in)."""
+    login(consultant)
+    return client
+
+
+@pytest.fixture
+def rules_admin(app: Flask, admin: User, login: Callable[..., Any]) -> FlaskClient:
+    """The jobcentre admin's browser (the ladder rules are theirs to set)."""
+    browser = app.test_client()
+    login(admin, via=browser)
+    return browser
+
+
+# The placement pages: a candidate with a phone number, and placements at a trial visit.
+
+
+@pytest.fixture
+def person(consultant: User) -> Candidate:
+    """factories.candidate_with_phone: CANDIDATE_NAME, with CANDIDATE_PHONE."""
+    return factories.candidate_with_phone(consultant)
+
+
+@pytest.fixture
+def place(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..., Placement]:
+    """Makes placements (factories.start_placement) on `job` unless given another: at a trial
+    visit from tomorrow, or with praktik first (pending), optionally with consent in force;
+    `by` is the employer who accepts."""
+
+    def make(
+        candidate: Candidate | None = None,
+        first: Phase = Phase.TRIAL,
+        consent: bool = False,
+        of_job: Job | None = None,
+        by: User | None = None,
+        start: int = 1,
+    ) -> Placement:
+        return factories.start_placement(
+            app, of_job or job, consultant, by or employer, candidate, first, consent, start
+        )
+
+    return make

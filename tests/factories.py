@@ -28,6 +28,12 @@ Retention:
 - whole_case: a closed candidate with the sentinel in every text the case reaches.
 - later, TEN_YEARS: a moment past the retention periods (five years, ten years).
 - holding: every (table, column, value) of the database that holds one of the needles.
+
+Placements through the pages:
+- candidate_with_phone, CANDIDATE_NAME, CANDIDATE_PHONE: a candidate with a name and phone
+  number no page shows by accident.
+- start_placement: a placement at a trial visit (or praktik first), made in a request.
+- propose_praktik, offer_paid, agree: a step proposed, or accepted, in a request.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import func, insert, inspect, select, text
 
 from marketplace.agreements.rules import RulesData
@@ -599,3 +606,81 @@ def holding(*needles: str) -> list[tuple[str, str, str]]:
         for table, column, value in every_value()
         if any(n in value or n in value.replace(" ", "") for n in (*needles, *digits))
     ]
+
+
+# --- Placements through the pages -----------------------------------------------------------
+
+# A name and phone number no page shows by accident: the placement and access tests search
+# every page for them (the company reads a pseudonym until the person consents).
+CANDIDATE_NAME, CANDIDATE_PHONE = "Zyxwvu Qwertyson", "98 76 54 32"
+
+
+def candidate_with_phone(
+    consultant: User, full_name: str = CANDIDATE_NAME, phone: str = CANDIDATE_PHONE
+) -> Candidate:
+    """A candidate for shop work with a phone number (new_candidate has none)."""
+    return create_candidate(
+        consultant,
+        CandidateData(
+            full_name=full_name,
+            phone=phone,
+            job_goal="Butik om morgenen",
+            hours_min=Decimal(3),
+            hours_max=Decimal(20),
+            municipality_code=760,
+            postcode="6900",
+            wished_categories=CATEGORY_BITS["retail"],
+            available_weekdays=DAYS,
+            danish_level="fluent",
+        ),
+    )
+
+
+def start_placement(
+    app: Flask,
+    job: Job,
+    consultant: User,
+    employer: User,
+    candidate: Candidate | None = None,
+    first: Phase = Phase.TRIAL,
+    consent: bool = False,
+    start: int = 1,
+) -> Placement:
+    """A placement made by the domain functions, in a request as the pages make it: at a
+    trial visit `start` days from today (two days long), or with praktik first (pending);
+    with consent in force if asked."""
+    with app.test_request_context():
+        proposal = proposals.propose(
+            job, candidate or candidate_with_phone(consultant), consultant, "God til hylder."
+        )
+        proposals.accept(proposal, employer, in_days(start))
+        placement = placements.start(proposal, employer, first, in_days(start), in_days(start + 1))
+        if consent:
+            disclosure.record_consent(proposal, consultant, ConsentMethod.PHONE)
+    db.session.flush()
+    return placement
+
+
+def propose_praktik(app: Flask, placement: Placement, by: User, terms: StepTerms) -> PlacementStep:
+    """A praktik agreement proposed by `by`, in a request."""
+    with app.test_request_context():
+        step = placements.propose_step(placement, by, StepKind.PRAKTIK, terms, placement.version)
+    db.session.flush()
+    return step
+
+
+def offer_paid(app: Flask, placement: Placement, by: User, terms: StepTerms) -> PlacementStep:
+    """Paid hours offered by `by`, in a request."""
+    with app.test_request_context():
+        step = placements.propose_step(placement, by, StepKind.PAID, terms, placement.version)
+    db.session.flush()
+    return step
+
+
+def agree(app: Flask, step: PlacementStep, by: User) -> PlacementTerms:
+    """The step accepted by `by`, in a request."""
+    with app.test_request_context():
+        placement = db.session.get(Placement, step.placement_id)
+        terms = placements.accept_step(step, by, placement.version)
+    db.session.flush()
+    return terms
