@@ -6,15 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from candidates import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
 from marketplace.caseload import candidates
 from marketplace.clock import local_today
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.hours import tallies as hour_tallies
 from marketplace.jobs import matching
 from marketplace.models import AccessPurpose, AccessSeen, Candidate, CandidateStatus, Role
@@ -22,9 +19,10 @@ from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
-from marketplace.web.forms import EmptyForm, municipality_choices, show_domain_error
+from marketplace.web.forms import EmptyForm, municipality_choices
 from marketplace.web.labels import CANDIDATE_STATUS_LABELS
 from marketplace.web.pagination import page_arg
+from marketplace.web.transactions import saving
 
 STAFF = (Role.CONSULTANT, Role.ADMIN)
 ALL = "all"
@@ -137,13 +135,9 @@ def new_candidate() -> ResponseReturnValue:
     if request.method == "GET":
         form.municipality.data = current_user.organisation.municipality_code
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             candidate = candidates.create_candidate(current_user, _data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The candidate is added to your caseload."), "success")
             return redirect(url_for("candidates.candidate", candidate_id=candidate.id))
     return render_template("candidates/candidate_form.html", form=form, candidate=None)
@@ -190,20 +184,12 @@ def edit_candidate(candidate_id: int) -> ResponseReturnValue:
         access_log.record([found.id], AccessSeen.PROFILE)  # the form holds the identity
     if form.validate_on_submit():
         try:
-            candidates.update_candidate(
-                found, _data(form), seen_version=int(form.version.data or 0)
-            )
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        except StaleDataError:
-            db.session.rollback()
-            form.form_errors.append(str(candidates.STALE_MESSAGE))
+            seen = int(form.version.data or 0)
         except ValueError:
-            db.session.rollback()
             abort(400)
-        else:
+        with saving(form, stale=candidates.STALE_MESSAGE) as saved:
+            candidates.update_candidate(found, _data(form), seen_version=seen)
+        if saved:
             flash(_("The candidate is saved."), "success")
             return redirect(url_for("candidates.candidate", candidate_id=found.id))
     return render_template("candidates/candidate_form.html", form=form, candidate=found)
@@ -215,12 +201,16 @@ def set_candidate_status(candidate_id: int, status: str) -> ResponseReturnValue:
     found = _own(candidate_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    candidates.set_status(found, CandidateStatus(status))
-    db.session.commit()
-    flash(
-        _("The candidate's status is now: %(status)s.", status=CANDIDATE_STATUS_LABELS[status]),
-        "success",
-    )
+    with saving() as saved:
+        candidates.set_status(found, CandidateStatus(status))
+    if saved:
+        flash(
+            _(
+                "The candidate's status is now: %(status)s.",
+                status=CANDIDATE_STATUS_LABELS[status],
+            ),
+            "success",
+        )
     return redirect(url_for("candidates.candidate", candidate_id=found.id))
 
 
@@ -236,7 +226,8 @@ def hand_over(candidate_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("Choose a colleague from your jobcentre."), "error")
         return redirect(url_for("candidates.candidate", candidate_id=found.id))
-    colleague = candidates.hand_over(found, form.consultant.data)
-    db.session.commit()
-    flash(_("%(name)s is now responsible for the candidate.", name=colleague.name), "success")
+    with saving() as saved:
+        colleague = candidates.hand_over(found, form.consultant.data)
+    if saved:
+        flash(_("%(name)s is now responsible for the candidate.", name=colleague.name), "success")
     return redirect(url_for("candidates.candidate", candidate_id=found.id))

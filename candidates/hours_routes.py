@@ -12,8 +12,6 @@ from flask_login import current_user
 
 from candidates import bp
 from candidates.placement_routes import own_placement, person_name
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.hours import exports as hour_exports
 from marketplace.hours import flags as hour_flags
 from marketplace.hours.export_pages import export
@@ -23,9 +21,11 @@ from marketplace.hours.weeks import PlacementWeek, weeks_for
 from marketplace.models import AccessPurpose, AccessSeen, Role
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
+from marketplace.web import transactions
 from marketplace.web.access import roles
 from marketplace.web.forms import EmptyForm
 from marketplace.web.labels import hour_kinds
+from marketplace.web.transactions import saving
 
 
 def _render(week: PlacementWeek, comment: str = "", error: str = "") -> str:
@@ -62,12 +62,10 @@ def flag_week(placement_id: int) -> ResponseReturnValue:
     comment = form.comment.data or ""
     if not form.validate_on_submit():
         return _render(week, comment), 400
-    try:
+    with saving(quiet=True) as saved:  # the message goes beside the comment, below
         hour_flags.flag_week(found, current_user, week.week_start, comment)
-    except DomainError as error:
-        db.session.rollback()
-        return _render(week, comment, str(error.message))
-    db.session.commit()
+    if saved.error is not None:
+        return _render(week, comment, str(saved.error.message))
     flash(_("The company is asked about this week."), "success")
     return redirect(
         url_for("candidates.placement_hours", placement_id=found.id, week=week.week_start)
@@ -86,7 +84,7 @@ def export_hours() -> ResponseReturnValue:
         # Everyone in the file is logged (an INSERT per batch), committed before the first byte.
         held = hour_exports.candidate_ids_in_jobcentre_csv(jobcentre_id, start, end)
         access_log.record(held, AccessSeen.EXPORT_CASE)
-        db.session.commit()
+        transactions.commit_served()
         return hour_exports.jobcentre_csv(jobcentre_id, start, end, header, hour_kinds())
 
     return export(_("Export the jobcentre's hours"), "jobcenter-timer", rows)

@@ -1,7 +1,7 @@
 """The jobcentre's side of placements: the overview by phase (the consultant's home),
 proposing a praktik agreement, and the admin's ladder rules. The timeline, answers,
 withdrawing, ending and the printable agreement are the routes both sides share
-(marketplace.placement_pages)."""
+(marketplace.placements.pages)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.terms import latest_terms
 from marketplace.caseload.candidates import identity_of, names_of
 from marketplace.clock import local_today
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, Side, StepKind
 from marketplace.placements import ladder as placements
 from marketplace.placements import pages as placement_pages
@@ -28,7 +26,7 @@ from marketplace.placements.timeline import by_phase, for_jobcentre
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.web.access import roles
-from marketplace.web.forms import show_domain_error
+from marketplace.web.transactions import saving
 
 
 def person_name(placement: Placement) -> str:
@@ -143,13 +141,9 @@ def ladder_rules_page() -> ResponseReturnValue:
             max_hours_per_week=form.max_hours_per_week.data,
             employees_per_praktik=form.employees_per_praktik.data,
         )
-        try:
+        with saving(form) as saved:
             ladder_rules.update_rules(current_user.organisation_id, data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The rules are saved. They apply to every step from now on."), "success")
             return redirect(url_for("candidates.ladder_rules_page"))
     return render_template("candidates/ladder_rules.html", form=form, rules=rules)

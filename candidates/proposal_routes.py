@@ -12,7 +12,6 @@ from candidates import bp
 from candidates.caseload import STAFF
 from candidates.proposal_forms import CONSENT_METHOD_LABELS, ConsentForm, ProposeForm
 from marketplace.caseload import candidates
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.jobs import board as jobboard
 from marketplace.models import (
@@ -27,7 +26,8 @@ from marketplace.privacy import access_log, disclosure
 from marketplace.privacy.access_log import purpose
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
-from marketplace.web.forms import EmptyForm, show_domain_error
+from marketplace.web.forms import EmptyForm
+from marketplace.web.transactions import saving
 
 
 def _own_proposal(proposal_id: int) -> Proposal:
@@ -44,13 +44,9 @@ def propose(job_id: int, candidate_id: int) -> ResponseReturnValue:
     candidate = get_own_or_404(Candidate, candidate_id, owner_column=Candidate.jobcentre_id)
     form = ProposeForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             proposal = proposals.propose(job, candidate, current_user, form.pitch.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The candidate is proposed. The company is told."), "success")
             return redirect(url_for("candidates.proposal", proposal_id=proposal.id))
     access_log.record([candidate.id], AccessSeen.NAME)
@@ -85,15 +81,11 @@ def record_consent(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     form = ConsentForm()
     if form.validate_on_submit():
-        try:
+        with saving() as saved:  # a refusal is flashed above the page
             disclosure.record_consent(
                 found, current_user, ConsentMethod(form.method.data), form.note.data or ""
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Consent is recorded. The company now sees name and phone."), "success")
             return redirect(url_for("candidates.proposal", proposal_id=found.id))
     return render_template(
@@ -113,13 +105,9 @@ def withdraw_consent(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with saving() as saved:
         disclosure.withdraw_consent(found, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    if saved:
         flash(_("Consent is withdrawn. The company sees the pseudonym again."), "success")
     return redirect(url_for("candidates.proposal", proposal_id=found.id))
 
@@ -130,12 +118,8 @@ def withdraw_proposal(proposal_id: int) -> ResponseReturnValue:
     found = _own_proposal(proposal_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with saving() as saved:
         proposals.withdraw(found)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    if saved:
         flash(_("The proposal is withdrawn."), "success")
     return redirect(url_for("candidates.proposal", proposal_id=found.id))

@@ -47,10 +47,10 @@ from marketplace.web.access import get_own_or_404, public, roles
 from marketplace.web.forms import (
     EmptyForm,
     municipality_choices,
-    show_domain_error,
     strip_control_characters,
 )
 from marketplace.web.navigation import home_url, safe_next
+from marketplace.web.transactions import saving
 
 bp = Blueprint("auth", __name__)
 
@@ -131,11 +131,12 @@ def login() -> ResponseReturnValue:
                 )
             )
         else:
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-            _begin_login(user)
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or home_url(user))
+            with saving(form) as saved:
+                if needs_rehash(user.password_hash):
+                    user.password_hash = hash_password(form.password.data)
+                _begin_login(user)
+            if saved:
+                return redirect(safe_next(request.args.get("next")) or home_url(user))
     return render_template("accounts/login.html", form=form)
 
 
@@ -145,8 +146,8 @@ def logout() -> ResponseReturnValue:
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    sessions.end_session(current_user.session_token)
-    db.session.commit()
+    with saving():
+        sessions.end_session(current_user.session_token)
     logout_user()
     locale = session.get("locale")
     session.clear()
@@ -177,14 +178,10 @@ def signup() -> ResponseReturnValue:
             email=form.email.data,
             locale=session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"],
         )
-        try:
+        with saving(form) as saved:
             request_signup(data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
+        if saved:
             # The same answer whether or not the address has an account (see signup.py).
-            db.session.commit()
             session["signup_email"] = data.email.strip().lower()
             return redirect(url_for("auth.signup_sent"))
     return render_template("accounts/signup.html", form=form)
@@ -217,17 +214,14 @@ def signup_confirm(token: str) -> ResponseReturnValue:
     form = SignupPasswordForm()
     form.own_words = data.own_words
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             user = register_company(data, form.password.data)
-        except SignupLinkUnusable as error:
-            db.session.rollback()
-            return render_template("accounts/signup_unusable.html", message=error.message), 410
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
             _begin_login(user)
-            db.session.commit()
+        if isinstance(saved.error, SignupLinkUnusable):
+            return render_template(
+                "accounts/signup_unusable.html", message=saved.error.message
+            ), 410
+        if saved:
             flash(_("Welcome! Your company is registered."), "success")
             return redirect(home_url(user))
     return render_template("accounts/signup_confirm.html", form=form, signup=data)
@@ -242,7 +236,7 @@ def team_page() -> ResponseReturnValue:
     if len(allowed) == 1 and request.method == "GET":
         form.role.data = allowed[0].value
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             invitation = invitations.invite(
                 current_user,
                 form.email.data,
@@ -250,11 +244,7 @@ def team_page() -> ResponseReturnValue:
                 Role(form.role.data),
                 form.locale.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("auth.team_page"))
     return render_template(
@@ -274,9 +264,10 @@ def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
     invitation = get_own_or_404(Invitation, invitation_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    invitations.revoke(invitation)
-    db.session.commit()
-    flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
+    with saving() as saved:
+        invitations.revoke(invitation)
+    if saved:
+        flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
     return redirect(url_for("auth.team_page"))
 
 
@@ -286,18 +277,15 @@ def set_member_active(user_id: int, action: str) -> ResponseReturnValue:
     member = get_own_or_404(User, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with saving() as saved:
         team.set_active(current_user, member, active=action == "reactivate")
-    except DomainError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("auth.team_page"))
-    db.session.commit()
-    flash(
-        _("%(name)s can log in again.", name=member.name)
-        if member.active
-        else _("%(name)s can no longer log in.", name=member.name),
-        "success",
-    )
+    if saved:
+        flash(
+            _("%(name)s can log in again.", name=member.name)
+            if member.active
+            else _("%(name)s can no longer log in.", name=member.name),
+            "success",
+        )
     return redirect(url_for("auth.team_page"))
 
 
@@ -317,17 +305,14 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     if request.method == "GET":
         form.name.data = invitation.name
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             user = invitations.accept(invitation, form.name.data, form.password.data)
-        except invitations.InvitationUnusable as error:
-            db.session.rollback()
-            return render_template("accounts/invitation_unusable.html", message=error.message), 410
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
             _begin_login(user)
-            db.session.commit()
+        if isinstance(saved.error, invitations.InvitationUnusable):
+            return render_template(
+                "accounts/invitation_unusable.html", message=saved.error.message
+            ), 410
+        if saved:
             flash(_("Welcome to Småjob, %(name)s.", name=user.name), "success")
             return redirect(home_url(user))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
@@ -345,14 +330,11 @@ def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     form.own_words = account.own_words(current_user)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             account.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            g.wrong_current_password = isinstance(error, account.WrongCurrentPassword)
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.error is not None:
+            g.wrong_current_password = isinstance(saved.error, account.WrongCurrentPassword)
+        if saved:
             flash(
                 _("Your password is changed. Any other place you were logged in is logged out."),
                 "success",

@@ -18,6 +18,7 @@ from marketplace.web.access import ALL_ROLES, roles
 from marketplace.web.forms import EmptyForm, Form
 from marketplace.web.navigation import safe_next
 from marketplace.web.pagination import page_arg
+from marketplace.web.transactions import saving
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
 
@@ -89,8 +90,8 @@ def open_item(notification_id: int) -> ResponseReturnValue:
     """Follow a notification: it is read from then on, and the user lands on its subject."""
     notification = _own_or_404(notification_id)
     if notification.read_at is None:
-        notification.read_at = utcnow()
-        db.session.commit()
+        with saving():
+            notification.read_at = utcnow()
     link = KINDS[notification.kind].link(notification)
     return redirect(safe_next(link) or url_for("inbox.index"))
 
@@ -102,8 +103,8 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         abort(400)
     if notification.read_at is None:
-        notification.read_at = utcnow()
-        db.session.commit()
+        with saving():
+            notification.read_at = utcnow()
     return redirect(url_for("inbox.index"))
 
 
@@ -112,13 +113,14 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
 def mark_all_read() -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         abort(400)
-    db.session.execute(
-        update(Notification)
-        .where(Notification.recipient_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    db.session.commit()
-    flash(_("All notifications are marked as read."), "success")
+    with saving() as saved:
+        db.session.execute(
+            update(Notification)
+            .where(Notification.recipient_id == current_user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+    if saved:
+        flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -127,10 +129,11 @@ def mark_all_read() -> ResponseReturnValue:
 def settings() -> ResponseReturnValue:
     form = PreferenceForm(email_preference=current_user.email_preference)
     if form.validate_on_submit():
-        current_user.email_preference = form.email_preference.data
-        db.session.commit()
-        flash(_("Your e-mail settings are saved."), "success")
-        return redirect(url_for("inbox.settings"))
+        with saving(form) as saved:
+            current_user.email_preference = form.email_preference.data
+        if saved:
+            flash(_("Your e-mail settings are saved."), "success")
+            return redirect(url_for("inbox.settings"))
     return render_template("notifications/settings.html", form=form)
 
 
