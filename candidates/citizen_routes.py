@@ -1,5 +1,5 @@
 """The citizen's copy of their data, for the consultant to hand over: one printable page and
-one JSON file with everything held about the person (marketplace.citizen_copy). Only the
+one JSON file with everything held about the person (marketplace.privacy.citizen_copy). Only the
 candidate's own jobcentre; making either is logged under the citizen's request."""
 
 from __future__ import annotations
