@@ -14,6 +14,8 @@ The ladder (a placement's steps):
 - at_trial: the accepted proposal's placement, begun as a trial visit.
 - agree_praktik, agree_paid: a praktik (or paid hours) proposed by one side and accepted.
 - notices, step_count: the notifications about a placement, and how many steps it has.
+- hours_requests, terms_count: how many requests to change the hours, and terms versions.
+- refused_field: an action refused (for a field) that saves nothing.
 - rules_data: a jobcentre's ladder rules as data, the defaults with some changed.
 
 Hours:
@@ -45,6 +47,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, insert, inspect, select, text
 
@@ -52,6 +55,7 @@ from marketplace.agreements.rules import RulesData
 from marketplace.agreements.terms import latest_terms, versions_of
 from marketplace.caseload.candidates import CandidateData, create_candidate, set_status
 from marketplace.clock import LOCAL_TZ, local_today, utcnow
+from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import flags as hour_flags
 from marketplace.hours import ledger as hours
@@ -91,6 +95,7 @@ from tests.support import valid_cvr
 
 PASSWORD = "correct horse battery staple"
 DAYS = int(Weekday.TUE | Weekday.THU)
+MON_WED_FRI = int(Weekday.MON | Weekday.WED | Weekday.FRI)
 
 
 # --- Organisations and people ---------------------------------------------------------------
@@ -339,6 +344,32 @@ def step_count(placement: Placement) -> int:
     return db.session.scalar(
         select(func.count(PlacementStep.id)).where(PlacementStep.placement_id == placement.id)
     )
+
+
+def hours_requests(placement: Placement) -> int:
+    """How many requests to change the hours the placement has had."""
+    return db.session.scalar(
+        select(func.count(PlacementStep.id)).where(
+            PlacementStep.placement_id == placement.id, PlacementStep.kind == "hours"
+        )
+    )
+
+
+def terms_count(placement: Placement) -> int:
+    return db.session.scalar(
+        select(func.count(PlacementTerms.id)).where(PlacementTerms.placement_id == placement.id)
+    )
+
+
+def refused_field(action: Callable[[], object], field: str | None) -> DomainError:
+    """The action is refused (for the field named) and saves nothing, as the route rolls
+    back: the step count and the terms are what they were."""
+    savepoint = db.session.begin_nested()
+    with pytest.raises(DomainError) as refused:
+        action()
+    savepoint.rollback()
+    assert refused.value.field == field, refused.value.message
+    return refused.value
 
 
 # --- Hours ----------------------------------------------------------------------------------
