@@ -5,14 +5,11 @@ once, however often the sweep runs.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 import pytest
 from sqlalchemy import select
 
 from marketplace import tasks
 from marketplace.agreements.rules import update_rules
-from marketplace.clock import LOCAL_TZ
 from marketplace.extensions import db
 from marketplace.models import (
     Job,
@@ -32,15 +29,11 @@ from tests.factories import (
     agree_praktik,
     at_trial,
     in_days,
+    noon,
     paid_terms,
     praktik_terms,
     rules_data,
 )
-
-
-def noon(day: date) -> datetime:
-    """The sweep's time on a local day."""
-    return datetime.combine(day, time(12), tzinfo=LOCAL_TZ)
 
 
 def received(placement: Placement) -> list[tuple[int, str]]:
