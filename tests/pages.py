@@ -19,12 +19,15 @@ What the user reads:
 - link_in: the invitation link of the one mail in the outbox.
 - section, job_status_line: a <section> of the page by its id; a job's status line.
 - form_date: a date some days from today, as a date field holds it.
+- options_of, flashes, candidate_status_line, listed_candidates: a <select>'s values, the
+  flashed messages, a candidate's status line, the candidates listed in the caseload.
 
 What the database holds after a request:
 - counts (a placement's steps, terms, version, phase), candidate_counts (the candidates and
   their identities), kinds_for (a user's notifications), records, confirmations, everything
   (the hours written); job_count, workplace_count, newest_job; fresh (any row as the
-  database has it now).
+  database has it now); newest_candidate, fresh_candidate, candidate_state (what a refused
+  request must leave), stored_candidate_text (both candidate tables as a dump shows them).
 
 Writers:
 - invite: the team page's invitation of a colleague, posted.
@@ -46,6 +49,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, format_date, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 from werkzeug.test import TestResponse
 
 from marketplace.agreements.terms import versions_of
@@ -467,3 +471,79 @@ def newest_job() -> Job:
 def form_date(days: int) -> str:
     """The date `days` from today, as a date field holds it."""
     return (local_today() + timedelta(days=days)).isoformat()
+
+
+# -- The caseload's pages (tests/candidates/test_caseload_*.py) ---------------------------
+
+
+def options_of(response: TestResponse, select_name: str) -> list[str]:
+    """The values offered by a <select> on the page."""
+    page = response.get_data(as_text=True)
+    start = page.index(f'name="{select_name}"')
+    block = page[start : page.index("</select>", start)]
+    return re.findall(r'<option[^>]*value="([^"]*)"', block)
+
+
+def flashes(response: TestResponse) -> str:
+    """The flashed messages at the top of the page, as one text ("" when there are none)."""
+    page = text_of(response)
+    if 'class="flashes"' not in page:
+        return ""
+    start = page.index('class="flashes"')
+    return page[start : page.index("</div>", start)]
+
+
+def candidate_status_line(response: TestResponse) -> str:
+    """The line that says a candidate's status and who is responsible, on its page."""
+    page = text_of(response)
+    start = page.index('<p class="status">')
+    return page[start : page.index("</p>", start)]
+
+
+CANDIDATE_LINK = re.compile(r'<td><a href="/candidates/(\d+)">')
+
+
+def listed_candidates(response: TestResponse) -> list[int]:
+    """The candidate ids in the caseload table, in the order shown."""
+    assert response.status_code == 200, response.status_code
+    return [int(found) for found in CANDIDATE_LINK.findall(text_of(response))]
+
+
+def newest_candidate() -> Candidate:
+    db.session.expire_all()
+    return db.session.scalars(select(Candidate).order_by(Candidate.id.desc())).first()
+
+
+def fresh_candidate(candidate: Candidate) -> tuple[Candidate, CandidateIdentity]:
+    """The rows as the database has them now (routes write through their own session)."""
+    db.session.expire_all()
+    return (
+        db.session.get(Candidate, candidate.id),
+        db.session.get(CandidateIdentity, candidate.id),
+    )
+
+
+def candidate_state(candidate: Candidate) -> tuple[object, ...]:
+    """What a refused request must leave as it was: the candidate, its identity, the counts."""
+    found, identity = fresh_candidate(candidate)
+    return (
+        found.status,
+        found.consultant_id,
+        found.version,
+        found.job_goal,
+        found.hours_min,
+        found.hours_max,
+        found.consultant_note,
+        identity.full_name,
+        identity.phone,
+        candidate_counts(),
+    )
+
+
+def stored_candidate_text() -> list[str]:
+    """Every value of both candidate tables, as text: what a database dump would show."""
+    values = []
+    for table in ("candidates", "candidate_identities"):
+        for row in db.session.execute(sql_text(f"SELECT * FROM {table}")):
+            values += [str(value) for value in row]
+    return values

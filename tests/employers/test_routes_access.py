@@ -15,10 +15,7 @@ from marketplace.extensions import db
 from marketplace.models import Job, JobStatus, Workplace
 from marketplace.web.access import PUBLIC
 from tests.html_forms import text_of
-from tests.pages import (
-    job_count,
-    read_form,
-)
+from tests.pages import job_count, read_form
 from tests.support import csrf_token_from
 
 # ---------------------------------------------------------------------------------------------

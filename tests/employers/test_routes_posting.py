@@ -19,15 +19,7 @@ from marketplace.extensions import db
 from marketplace.models import Job, JobStatus
 from marketplace.web.labels import STATUS_LABELS
 from tests.html_forms import da, error_ids, error_summary, field_error, text_of
-from tests.pages import (
-    fill,
-    form_date,
-    job_count,
-    job_status_line,
-    newest_job,
-    read_form,
-    section,
-)
+from tests.pages import fill, form_date, job_count, job_status_line, newest_job, read_form, section
 
 
 def hannes_job(**changes: object) -> dict[str, object]:

@@ -18,13 +18,7 @@ from marketplace.companies.profiles import P_NUMBER_TAKEN
 from marketplace.extensions import db
 from marketplace.models import Workplace
 from tests.html_forms import da, error_ids, field_error, text_of
-from tests.pages import (
-    fill,
-    fresh,
-    post_form,
-    read_form,
-    workplace_count,
-)
+from tests.pages import fill, fresh, post_form, read_form, workplace_count
 
 # ---------------------------------------------------------------------------------------------
 # 1. The company profile
