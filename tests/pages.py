@@ -21,6 +21,7 @@ What the user reads:
 - form_date: a date some days from today, as a date field holds it.
 - options_of, flashes, candidate_status_line, listed_candidates: a <select>'s values, the
   flashed messages, a candidate's status line, the candidates listed in the caseload.
+- GOOD_RULES, ladder_rules_form: the ladder rules form, its fields at their defaults.
 
 What the database holds after a request:
 - counts (a placement's steps, terms, version, phase), candidate_counts (the candidates and
@@ -547,3 +548,22 @@ def stored_candidate_text() -> list[str]:
         for row in db.session.execute(sql_text(f"SELECT * FROM {table}")):
             values += [str(value) for value in row]
     return values
+
+
+# -- The jobcentre's ladder rules (/jobcentre/rules) ---------------------------------------
+
+# Every field of the ladder rules form, each at its default.
+GOOD_RULES = {
+    "trial_max_days": "14",
+    "praktik_max_weeks": "13",
+    "praktik_extended_max_weeks": "26",
+    "max_hours_per_week": "37",
+    "employees_per_praktik": "5",
+}
+
+
+def ladder_rules_form(response: TestResponse) -> PageForm:
+    """The ladder rules form of the page (posted to the page itself, without a version)."""
+    found = [f for f in forms_of(response) if f.action is None and "trial_max_days" in f.values]
+    assert len(found) == 1
+    return found[0]
