@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -24,12 +23,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from marketplace.caseload.candidates import CandidateData, create_candidate
 from marketplace.clock import local_today
 from marketplace.companies import staff
 from marketplace.extensions import db
 from marketplace.models import (
-    CATEGORY_BITS,
     AccessLogEntry,
     AccessSeen,
     Candidate,
@@ -41,14 +38,15 @@ from marketplace.models import (
     Proposal,
     Role,
     User,
-    Weekday,
 )
 from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import SEEN_LABELS
 from marketplace.proposals import lifecycle as proposals
+from tests.factories import CANDIDATE_NAME, CANDIDATE_PHONE, candidate_with_phone
 from tests.support import csrf_token_from
 
-NAME, PHONE = "Zyxwvu Qwertyson", "98 76 54 32"
+# The shared `person` (tests/conftest.py) carries a name and phone no page may show before consent.
+NAME, PHONE = CANDIDATE_NAME, CANDIDATE_PHONE
 COMPANY, JOBCENTRE = "company", "jobcentre"
 HOMES = {Role.EMPLOYER.value: "/company/", Role.CONSULTANT.value: "/placements"}
 HOMES[Role.ADMIN.value] = HOMES[Role.CONSULTANT.value]
@@ -118,29 +116,6 @@ LIST_ROUTES = {("employers.proposal_list", "GET")}
 
 
 # -- Building blocks ----------------------------------------------------------------------
-
-
-def a_candidate(consultant: User, full_name: str = NAME, phone: str = PHONE) -> Candidate:
-    return create_candidate(
-        consultant,
-        CandidateData(
-            full_name=full_name,
-            phone=phone,
-            job_goal="Butik om morgenen",
-            hours_min=Decimal(3),
-            hours_max=Decimal(8),
-            municipality_code=760,
-            postcode="6900",
-            wished_categories=CATEGORY_BITS["retail"],
-            available_weekdays=int(Weekday.TUE | Weekday.THU),
-            danish_level="fluent",
-        ),
-    )
-
-
-@pytest.fixture
-def person(consultant: User) -> Candidate:
-    return a_candidate(consultant)
 
 
 @pytest.fixture
@@ -353,7 +328,7 @@ def test_a_company_never_sees_another_companys_proposals_in_its_list(
     make_job,
     make_proposal,
 ):
-    second = a_candidate(consultant, "Qqq Anden Person", "")
+    second = candidate_with_phone(consultant, "Qqq Anden Person", "")
     theirs_job = make_job(other_employer.organisation, other_employer, title="Kasse hos Andet")
     mine = {
         make_proposal(trial_job, person, "consented").id,
@@ -416,7 +391,7 @@ def test_the_list_pages_run_as_many_queries_for_15_proposals_as_for_2(
             proposer = make_user(consultant.organisation, Role.CONSULTANT)
             # Not the proposer's own candidate: a row's candidate.consultant (loaded with
             # it) would otherwise hand the proposer over without a query.
-            who = person if side == JOBCENTRE else a_candidate(consultant, f"Navn {n}", "")
+            who = person if side == JOBCENTRE else candidate_with_phone(consultant, f"Navn {n}", "")
             proposal = make_proposal(jobs[n], who, STATES[n % len(STATES)], by=proposer)
             if disclosure.consent_in_force(proposal):
                 # The consultant's page lists who saw the name: let that list grow too.

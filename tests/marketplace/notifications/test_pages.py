@@ -17,7 +17,7 @@ from sqlalchemy import select
 from marketplace import queue
 from marketplace.clock import utcnow
 from marketplace.extensions import db
-from marketplace.models import Company, Jobcentre, Notification, Role, User
+from marketplace.models import Jobcentre, Notification, Role, User
 from marketplace.notifications.kinds import KINDS, Kind, register_kind
 from marketplace.notifications.outbox import notify
 from tests.accounts import finish_signup, mails, plain_text, signup_form, signup_link
@@ -79,16 +79,6 @@ def checked_preference(client: FlaskClient) -> list[str]:
 @pytest.fixture
 def second_client(app) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture
-def colleague(employer: User, make_user: Callable[..., User]) -> User:
-    return make_user(employer.organisation, name="Kollega Karlsen")
-
-
-@pytest.fixture
-def outsider(make_company: Callable[..., Company], make_user: Callable[..., User]) -> User:
-    return make_user(make_company("Mølgaard Gartneri"), name="Per Udenfor")
 
 
 @pytest.fixture
@@ -208,7 +198,8 @@ def test_marking_as_read_needs_the_csrf_token(client, employer, login, which):
 # -- someone else's notification ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["colleague", "outsider"])
+# The shared colleague (same company) and other_employer (another company), tests/conftest.py.
+@pytest.mark.parametrize("who", ["colleague", "other_employer"], ids=["colleague", "outsider"])
 def test_someone_elses_notification_is_missing_and_stays_unread(
     request, client, second_client, employer, login, who
 ):
