@@ -114,7 +114,8 @@ def test_an_edit_with_a_health_sentence_keeps_the_saved_text(client, consultant,
 
 
 @pytest.fixture
-def person(consultant):
+def mads(consultant):
+    """Mads Kirk, the candidate whose placement the jobcentre writes in."""
     return create_candidate(
         consultant,
         CandidateData(
@@ -136,11 +137,11 @@ def person(consultant):
     ["Har haft en depression, men er stabil nu.", "Tidligere alkoholmisbrug, ædru i to år."],
 )
 def test_the_propose_form_refuses_a_health_pitch_and_keeps_it(
-    client, consultant, login, person, employer, make_job, pitch
+    client, consultant, login, mads, employer, make_job, pitch
 ):
     job = make_job(employer.organisation, employer)
     login(consultant)
-    response = submit(client, f"/jobs/{job.id}/propose/{person.id}", {"pitch": pitch})
+    response = submit(client, f"/jobs/{job.id}/propose/{mads.id}", {"pitch": pitch})
     assert response.status_code == 200
     assert error_ids(response) == ["pitch"]
     assert da(NO_HEALTH) in field_error(response, "pitch")
@@ -148,11 +149,11 @@ def test_the_propose_form_refuses_a_health_pitch_and_keeps_it(
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
 
 
-def test_a_pitch_about_work_is_sent(client, consultant, login, person, employer, make_job):
+def test_a_pitch_about_work_is_sent(client, consultant, login, mads, employer, make_job):
     job = make_job(employer.organisation, employer)
     login(consultant)
     pitch = "Kan ikke løfte over 10 kg, har brug for korte pauser, har kørekort."
-    response = submit(client, f"/jobs/{job.id}/propose/{person.id}", {"pitch": pitch})
+    response = submit(client, f"/jobs/{job.id}/propose/{mads.id}", {"pitch": pitch})
     assert response.status_code == 302
     assert db.session.scalar(select(Proposal.pitch)) == pitch
 
@@ -162,12 +163,12 @@ def test_a_pitch_about_work_is_sent(client, consultant, login, person, employer,
 
 
 @pytest.fixture
-def trial_placement(consultant, employer, person, make_job):
+def trial_placement(consultant, employer, mads, make_job):
     """Mads at his trial visit on a job that also offers praktik (not the shared `placement`,
     which is paid hours since MONDAY)."""
     job = make_job(employer.organisation, employer)
     job.offers_praktik = True
-    proposal = proposals.propose(job, person, consultant, "Stabil og glad for lager.")
+    proposal = proposals.propose(job, mads, consultant, "Stabil og glad for lager.")
     start = local_today() + timedelta(days=3)
     proposals.accept(proposal, employer, start)
     return placements.start(proposal, employer, Phase.TRIAL, start)
@@ -303,12 +304,12 @@ def test_a_week_flag_is_screened(consultant, trial_placement):
 
 
 def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_them(
-    app, consultant, other_consultant, person, trial_placement
+    app, consultant, other_consultant, mads, trial_placement
 ):
     # Written before the screening existed (or by a second writer): straight into the rows.
-    person.other_limitations = "Har PTSD og depression"
-    person.tasks_can_do = ["Fylde hylder", "Mads er god til kasse"]
-    person.consultant_note = "Har PTSD (the note is the jobcentre's own: not listed)"
+    mads.other_limitations = "Har PTSD og depression"
+    mads.tasks_can_do = ["Fylde hylder", "Mads er god til kasse"]
+    mads.consultant_note = "Har PTSD (the note is the jobcentre's own: not listed)"
     trial_placement.proposal.pitch = "Har haft en depression"
     elsewhere = create_candidate(
         other_consultant,
@@ -323,18 +324,18 @@ def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_th
     )
     elsewhere.earlier_work = "Sygemeldt siden 2023, CPR 010203-1234"
     db.session.flush()
-    before = (person.other_limitations, trial_placement.proposal.pitch, elsewhere.earlier_work)
+    before = (mads.other_limitations, trial_placement.proposal.pitch, elsewhere.earlier_work)
 
     result = app.test_cli_runner().invoke(args=["privacy-screen"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     mine = consultant.organisation.name
-    assert f"candidate={person.id}\tjobcentre={mine}\tfield=tasks_can_do\tproblem=name" in lines
+    assert f"candidate={mads.id}\tjobcentre={mine}\tfield=tasks_can_do\tproblem=name" in lines
     assert (
-        f"candidate={person.id}\tjobcentre={mine}\tfield=other_limitations\tproblem=health" in lines
+        f"candidate={mads.id}\tjobcentre={mine}\tfield=other_limitations\tproblem=health" in lines
     )
     pitch = f"field=proposal {trial_placement.proposal.id}: pitch\tproblem=health"
-    assert f"candidate={person.id}\tjobcentre={mine}\t{pitch}" in lines
+    assert f"candidate={mads.id}\tjobcentre={mine}\t{pitch}" in lines
     theirs = other_consultant.organisation.name
     assert f"candidate={elsewhere.id}\tjobcentre={theirs}\tfield=earlier_work\tproblem=cpr" in lines
     assert lines[-1] == "4 stored texts fail the screening."
@@ -350,7 +351,7 @@ def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_th
 
     db.session.expire_all()
     assert (
-        person.other_limitations,
+        mads.other_limitations,
         trial_placement.proposal.pitch,
         elsewhere.earlier_work,
     ) == before
@@ -360,7 +361,7 @@ def test_the_command_lists_stored_texts_that_fail_without_showing_or_changing_th
     assert "no jobcentre has this code" in unknown.output
 
 
-def test_the_command_says_so_when_nothing_fails(app, person):
+def test_the_command_says_so_when_nothing_fails(app, mads):
     result = app.test_cli_runner().invoke(args=["privacy-screen"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "No stored text fails."

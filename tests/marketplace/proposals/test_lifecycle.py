@@ -35,7 +35,8 @@ SENTINELS = ["Zyxwvu", "Qwertyson", "98 76 54 32", "98765432", EMAIL, REF, NOTE,
 
 
 @pytest.fixture
-def person(consultant):
+def sentinel_person(consultant):
+    """A candidate whose every identity field is a sentinel (not the shared `person`)."""
     return create_candidate(
         consultant,
         CandidateData(
@@ -79,10 +80,19 @@ def company_pages(client, proposal_id: int) -> str:
 
 
 def test_journey_anonymous_until_consent_then_name_for_that_company_only(
-    app, client, consultant, employer, person, trial_job, login, make_company, make_user, outbox
+    app,
+    client,
+    consultant,
+    employer,
+    sentinel_person,
+    trial_job,
+    login,
+    make_company,
+    make_user,
+    outbox,
 ):
     login(consultant)
-    assert propose(client, trial_job, person).status_code == 302
+    assert propose(client, trial_job, sentinel_person).status_code == 302
     proposal = db.session.scalar(select(Proposal))
 
     company = app.test_client()
@@ -141,7 +151,7 @@ def test_journey_anonymous_until_consent_then_name_for_that_company_only(
     assert NAME not in company_pages(stranger, proposal.id)
 
     # The consultant sees who saw the identity.
-    assert employer.name in client.get(f"/candidates/{person.id}").get_data(as_text=True)
+    assert employer.name in client.get(f"/candidates/{sentinel_person.id}").get_data(as_text=True)
 
     # Withdrawn: the pseudonym again.
     submit(
@@ -155,32 +165,34 @@ def test_journey_anonymous_until_consent_then_name_for_that_company_only(
     ["Zyxwvu er god", "ring 98765432", "zyx@secret.example", "CASE-SENTINEL-77", "cpr 010203-1234"],
 )
 def test_a_pitch_that_reveals_identity_is_refused(
-    client, consultant, person, trial_job, login, leak
+    client, consultant, sentinel_person, trial_job, login, leak
 ):
     login(consultant)
-    response = propose(client, trial_job, person, pitch=f"Fin kandidat. {leak}")
+    response = propose(client, trial_job, sentinel_person, pitch=f"Fin kandidat. {leak}")
     assert response.status_code == 200
     assert 'id="pitch-error"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
 
 
-def test_a_double_submit_creates_one_proposal(client, consultant, person, trial_job, login):
+def test_a_double_submit_creates_one_proposal(
+    client, consultant, sentinel_person, trial_job, login
+):
     login(consultant)
-    page = client.get(f"/jobs/{trial_job.id}/propose/{person.id}")
+    page = client.get(f"/jobs/{trial_job.id}/propose/{sentinel_person.id}")
     token = csrf_token_from(page)
     for _ in range(2):
         client.post(
-            f"/jobs/{trial_job.id}/propose/{person.id}",
+            f"/jobs/{trial_job.id}/propose/{sentinel_person.id}",
             data={"pitch": "God til butik.", "csrf_token": token},
         )
     assert db.session.scalar(select(func.count(Proposal.id))) == 1
 
 
 def test_decline_with_a_reason_reaches_the_consultant(
-    app, client, consultant, employer, person, trial_job, login
+    app, client, consultant, employer, sentinel_person, trial_job, login
 ):
     login(consultant)
-    propose(client, trial_job, person)
+    propose(client, trial_job, sentinel_person)
     proposal = db.session.scalar(select(Proposal))
     company = app.test_client()
     login(employer, via=company)
@@ -210,12 +222,12 @@ def test_decline_with_a_reason_reaches_the_consultant(
 
 
 def test_unanswered_proposals_are_reminded_once_then_expire(
-    app, client, consultant, employer, person, trial_job, login
+    app, client, consultant, employer, sentinel_person, trial_job, login
 ):
     from marketplace.clock import utcnow
 
     login(consultant)
-    propose(client, trial_job, person)
+    propose(client, trial_job, sentinel_person)
     proposal = db.session.scalar(select(Proposal))
     proposal.created_at = utcnow() - timedelta(days=4)
     db.session.commit()
@@ -233,27 +245,29 @@ def test_unanswered_proposals_are_reminded_once_then_expire(
     assert "proposal_expired" in db.session.scalars(select(Notification.kind)).all()
 
 
-def test_pseudonyms_differ_between_companies_and_stay_stable(app, person, employer, make_company):
+def test_pseudonyms_differ_between_companies_and_stay_stable(
+    app, sentinel_person, employer, make_company
+):
     from marketplace.privacy.disclosure import pseudonym_code
 
     other = make_company(name="Andet")
     with app.test_request_context():
-        mine = pseudonym_code(person.id, employer.organisation_id)
-        assert mine == pseudonym_code(person.id, employer.organisation_id)
-        assert mine != pseudonym_code(person.id, other.id)
+        mine = pseudonym_code(sentinel_person.id, employer.organisation_id)
+        assert mine == pseudonym_code(sentinel_person.id, employer.organisation_id)
+        assert mine != pseudonym_code(sentinel_person.id, other.id)
 
 
 def test_consultants_of_another_jobcentre_get_404(
-    app, client, consultant, person, trial_job, login, make_jobcentre, make_user
+    app, client, consultant, sentinel_person, trial_job, login, make_jobcentre, make_user
 ):
     login(consultant)
-    propose(client, trial_job, person)
+    propose(client, trial_job, sentinel_person)
     proposal = db.session.scalar(select(Proposal))
     outsider = make_user(make_jobcentre(municipality_code=657))
     other = app.test_client()
     login(outsider, via=other)
     assert other.get(f"/proposals/{proposal.id}").status_code == 404
-    assert other.get(f"/jobs/{trial_job.id}/propose/{person.id}").status_code == 404
+    assert other.get(f"/jobs/{trial_job.id}/propose/{sentinel_person.id}").status_code == 404
     token = csrf_token_from(other.get("/caseload"))
     for path in (
         f"/proposals/{proposal.id}/consent",
@@ -266,10 +280,10 @@ def test_consultants_of_another_jobcentre_get_404(
 
 
 def test_the_company_job_list_counts_proposals(
-    app, client, consultant, employer, person, trial_job, login
+    app, client, consultant, employer, sentinel_person, trial_job, login
 ):
     login(consultant)
-    propose(client, trial_job, person)
+    propose(client, trial_job, sentinel_person)
     company = app.test_client()
     login(employer, via=company)
     page = company.get("/company/jobs").get_data(as_text=True)
