@@ -2,7 +2,9 @@
 paid hours, all under the hours agreed now, the consultant's timeline suggests it and the
 sweep tells the consultant once per level of hours.
 
-The helpers and placements are those of test_hour_requests.
+The helpers (ask, answer, paid_since, confirm_weeks, due, more_hours_notices) are those of
+the hour-request tests, in tests.factories; the placement is the shared one (paid hours
+Tuesday and Thursday since factories.MONDAY).
 """
 
 from __future__ import annotations
