@@ -22,6 +22,8 @@ What the user reads:
 - options_of, flashes, candidate_status_line, listed_candidates: a <select>'s values, the
   flashed messages, a candidate's status line, the candidates listed in the caseload.
 - GOOD_RULES, ladder_rules_form: the ladder rules form, its fields at their defaults.
+- timeline_url, hours_request_url: a placement's timeline and its hours request form,
+  on either side.
 
 What the database holds after a request:
 - counts (a placement's steps, terms, version, phase), candidate_counts (the candidates and
@@ -567,3 +569,17 @@ def ladder_rules_form(response: TestResponse) -> PageForm:
     found = [f for f in forms_of(response) if f.action is None and "trial_max_days" in f.values]
     assert len(found) == 1
     return found[0]
+
+
+# -- A placement's timeline (the shared placement pages) ------------------------------------
+
+
+def timeline_url(placement: Placement, side: str) -> str:
+    """The placement's timeline, on the company's side or the jobcentre's."""
+    prefix = "/company/placements" if side == "company" else "/placements"
+    return f"{prefix}/{placement.id}"
+
+
+def hours_request_url(placement: Placement, side: str = "company") -> str:
+    """The form asking to change the paid hours, on either side."""
+    return f"{timeline_url(placement, side)}/hours-request"

@@ -1,24 +1,22 @@
-"""Requests to change the paid hours through HTTP, with CSRF on: either side opens the form
-from the timeline (pre-filled with next Monday, or the day after the last confirmed week, and
-the hours agreed now), the other side accepts with an optional comment or declines with one.
-A refused form says why beside the field and keeps what was typed; a stale one saves nothing.
-After four confirmed weeks at the planned hours the consultant's timeline suggests asking for
-more.
+"""Requests to change the paid hours through HTTP, on the shared placement pages, with CSRF
+on: either side opens the form from the timeline (pre-filled with next Monday, or the day
+after the last confirmed week, and the hours agreed now), the other side accepts with an
+optional comment or declines with one. A refused form says why beside the field and keeps
+what was typed; a stale one saves nothing. The nudge to ask for more hours and the timeline's
+queries are in test_pages_hours_request_nudge.py.
 
-The placements have paid hours Tuesday and Thursday (3 + 3) since a Monday three weeks ago
-(tests.unit.test_hour_records.paid_placement). Messages are compared in Danish.
+The placement is the shared one: paid hours Tuesday and Thursday (3 + 3) since MONDAY, three
+weeks ago (tests.factories.paid_placement). Requests made straight through the domain
+(tests.factories.ask) are for 10 hours a week from next Monday. Messages are compared in
+Danish.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_babel import gettext as babel_gettext
 from sqlalchemy import select
@@ -28,7 +26,6 @@ from marketplace.agreements.terms import latest_terms, versions_of
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.models import (
-    Job,
     Phase,
     Placement,
     PlacementStep,
@@ -39,14 +36,14 @@ from marketplace.models import (
 )
 from marketplace.placements import ladder as placements
 from marketplace.placements.ladder import STALE_MESSAGE
-from marketplace.placements.steps import hours_change
 from marketplace.proposals import lifecycle as proposals
 from tests.factories import (
     MONDAY,
+    NEXT_MONDAY,
+    THIS_WEEK,
+    ask,
     confirm,
-    ladder_job,
     new_candidate,
-    paid_placement,
     paid_terms,
     today,
 )
@@ -62,61 +59,17 @@ from tests.pages import (
     flashed_after,
     followed,
     forms_of,
+    hours_request_url,
     kept,
     kinds_for,
     main_form,
     sections_of,
     send,
+    timeline_url,
 )
 
-THIS_WEEK = hours.week_start_of(today())
-NEXT_MONDAY = THIS_WEEK + timedelta(days=7)
 TUE, THU = str(int(Weekday.TUE)), str(int(Weekday.THU))
 MON, WED, FRI = str(int(Weekday.MON)), str(int(Weekday.WED)), str(int(Weekday.FRI))
-NUDGE = (
-    "%(name)s has worked at least the planned paid hours in each of the last four weeks."
-    " Ask the company for more hours?"
-)
-
-
-# -- Fixtures and helpers -----------------------------------------------------------------
-
-
-@pytest.fixture
-def job(make_job: Callable[..., Job], employer: User) -> Job:
-    return ladder_job(make_job, employer)
-
-
-@pytest.fixture
-def placement(job: Job, consultant: User, employer: User) -> Placement:
-    found = paid_placement(job, consultant, employer)
-    db.session.flush()
-    return found
-
-
-@pytest.fixture
-def company(app: Flask, employer: User, login: Callable[..., Any]) -> FlaskClient:
-    browser = app.test_client()
-    login(employer, via=browser)
-    return browser
-
-
-@pytest.fixture
-def jobcentre(client: FlaskClient, consultant: User, login: Callable[..., Any]) -> FlaskClient:
-    login(consultant)
-    return client
-
-
-def timeline_url(placement: Placement, side: str) -> str:
-    return (
-        f"/company/placements/{placement.id}"
-        if side == "company"
-        else (f"/placements/{placement.id}")
-    )
-
-
-def request_url(placement: Placement, side: str = "company") -> str:
-    return f"{timeline_url(placement, side)}/hours-request"
 
 
 def step_url(placement: Placement, step: PlacementStep, side: str, action: str) -> str:
@@ -134,19 +87,6 @@ def waiting_request(placement: Placement) -> PlacementStep | None:
     )
 
 
-def ask(placement: Placement, user: User, start: date, hours_a_week: str = "10") -> PlacementStep:
-    current = latest_terms(placement.id)
-    step = placements.propose_step(
-        placement,
-        user,
-        StepKind.HOURS,
-        hours_change(current, start, Decimal(hours_a_week), int(Weekday.TUE), "Mere travlt"),
-        placement.version,
-    )
-    db.session.flush()
-    return step
-
-
 def section(response: TestResponse, title: str) -> str:
     return sections_of(text_of(response))[title]
 
@@ -154,12 +94,6 @@ def section(response: TestResponse, title: str) -> str:
 def hours_text(value: str) -> str:
     with force_locale("da"):
         return da(babel_gettext("%(hours)s hours a week", hours=value))
-
-
-def nudge_text() -> str:
-    """The nudge's words after the person's name, as a Danish consultant reads them."""
-    with force_locale("da"):
-        return da(babel_gettext(NUDGE, name="\x00").split("\x00")[1])
 
 
 def confirm_this_week(placement: Placement, employer: User) -> None:
@@ -177,10 +111,10 @@ def test_the_employer_asks_and_the_consultant_accepts_with_a_comment(
     app, company, jobcentre, placement, consultant, employer
 ):
     timeline = company.get(timeline_url(placement, "company"))
-    assert f'href="{request_url(placement)}"' in text_of(timeline)
+    assert f'href="{hours_request_url(placement)}"' in text_of(timeline)
     assert da_text("Ask to change the paid hours") in text_of(timeline)
 
-    page = company.get(request_url(placement))
+    page = company.get(hours_request_url(placement))
     assert page.status_code == 200
     form = main_form(page)
     assert form.values["start_on"] == [NEXT_MONDAY.isoformat()]
@@ -191,7 +125,7 @@ def test_the_employer_asks_and_the_consultant_accepts_with_a_comment(
 
     sent = send(
         company,
-        request_url(placement),
+        hours_request_url(placement),
         filled(form, hours="10,5", weekdays=[MON, WED, FRI], reason="Travlt i julen"),
     )
     assert sent.headers["Location"] == timeline_url(placement, "company")
@@ -213,7 +147,7 @@ def test_the_employer_asks_and_the_consultant_accepts_with_a_comment(
     mine = company.get(timeline_url(placement, "company"))
     assert button(mine, f"/steps/{step.id}/withdraw")
     assert not [f for f in forms_of(mine) if (f.action or "").endswith("/accept")]
-    assert f'href="{request_url(placement)}"' not in text_of(mine)
+    assert f'href="{hours_request_url(placement)}"' not in text_of(mine)
 
     # The consultant reads it on the timeline and answers in one form.
     theirs = jobcentre.get(timeline_url(placement, "jobcentre"))
@@ -223,7 +157,7 @@ def test_the_employer_asks_and_the_consultant_accepts_with_a_comment(
     refuse = step_url(placement, step, "jobcentre", "refuse")
     assert f'formaction="{refuse}"' in page
     assert da_text("Comment (needed to decline)") in page
-    assert f'href="{request_url(placement, "jobcentre")}"' not in page
+    assert f'href="{hours_request_url(placement, "jobcentre")}"' not in page
     form = button(theirs, f"/steps/{step.id}/accept")
     assert "note" in form.values
 
@@ -261,11 +195,11 @@ def test_the_consultant_asks_from_a_past_day_and_the_terms_now_change_at_once(
     confirm(placement, employer, MONDAY)
     db.session.flush()
     day_after = MONDAY + timedelta(days=7)
-    form = main_form(jobcentre.get(request_url(placement, "jobcentre")))
+    form = main_form(jobcentre.get(hours_request_url(placement, "jobcentre")))
     assert form.values["start_on"] == [NEXT_MONDAY.isoformat()]
     sent = send(
         jobcentre,
-        request_url(placement, "jobcentre"),
+        hours_request_url(placement, "jobcentre"),
         filled(form, start_on=day_after.isoformat(), hours="8", reason="Hun arbejder mere"),
     )
     assert sent.status_code == 302
@@ -301,16 +235,16 @@ def test_the_form_starts_next_monday_whichever_weeks_are_confirmed(
 ):
     """Only a week that has begun can be confirmed, so the day after the last confirmed
     week is next Monday at the latest; the form says up to when the hours are confirmed."""
-    page = company.get(request_url(placement))
+    page = company.get(hours_request_url(placement))
     assert main_form(page).values["start_on"] == [NEXT_MONDAY.isoformat()]
     assert confirmed_up_to(MONDAY + timedelta(days=20)) not in text_of(page)
     confirm(placement, employer, MONDAY + timedelta(days=14))  # last week
     db.session.flush()
-    page = company.get(request_url(placement))
+    page = company.get(hours_request_url(placement))
     assert main_form(page).values["start_on"] == [NEXT_MONDAY.isoformat()]
     assert confirmed_up_to(MONDAY + timedelta(days=20)) in text_of(page)
     confirm_this_week(placement, employer)
-    page = company.get(request_url(placement))
+    page = company.get(hours_request_url(placement))
     assert main_form(page).values["start_on"] == [NEXT_MONDAY.isoformat()]
     assert confirmed_up_to(THIS_WEEK + timedelta(days=6)) in text_of(page)
 
@@ -342,7 +276,7 @@ def test_declining_without_a_comment_says_so_beside_it_and_saves_nothing(
     assert kinds_for(employer)[-1] == "hours_declined"
     assert "Ikke før januar" in text_of(company.get(timeline_url(placement, "company")))
     # The employer may ask again.
-    assert f'href="{request_url(placement)}"' in text_of(
+    assert f'href="{hours_request_url(placement)}"' in text_of(
         company.get(timeline_url(placement, "company"))
     )
 
@@ -395,10 +329,10 @@ def test_bad_input_is_refused_beside_the_field_and_kept(app, company, placement,
     changes = {k: days.get(v, v) if isinstance(v, str) else v for k, v in changes.items()}
     before = counts(placement)
     values = filled(
-        main_form(company.get(request_url(placement))),
+        main_form(company.get(hours_request_url(placement))),
         **{"hours": "10", "reason": "Travlt i julen", **changes},
     )
-    response = send(company, request_url(placement), values)
+    response = send(company, hours_request_url(placement), values)
     assert response.status_code == 200
     assert error_ids(response) == [field]
     assert 'class="error-summary"' in text_of(response)
@@ -417,9 +351,9 @@ def test_the_same_form_with_good_values_is_sent(app, company, placement, employe
     confirm(placement, employer, MONDAY)
     db.session.flush()
     values = filled(
-        main_form(company.get(request_url(placement))), hours="10", reason="Travlt i julen"
+        main_form(company.get(hours_request_url(placement))), hours="10", reason="Travlt i julen"
     )
-    assert send(company, request_url(placement), values).status_code == 302
+    assert send(company, hours_request_url(placement), values).status_code == 302
     assert waiting_request(placement).hours == Decimal(10)
 
 
@@ -431,7 +365,9 @@ def test_junk_in_the_request_form_is_never_a_500(app, company, placement, employ
             placements.withdraw_step(waiting, employer, found.version)
             db.session.flush()
         return filled(
-            main_form(company.get(request_url(placement))), hours="10", reason="Travlt i julen"
+            main_form(company.get(hours_request_url(placement))),
+            hours="10",
+            reason="Travlt i julen",
         )
 
     current = fresh_form()
@@ -443,7 +379,7 @@ def test_junk_in_the_request_form_is_never_a_500(app, company, placement, employ
                 values.pop(name)
             else:
                 values[name] = junk if isinstance(junk, list) else [junk]
-            response = company.post(request_url(placement), data=values)
+            response = company.post(hours_request_url(placement), data=values)
             if response.status_code >= 500:
                 errors.append((name, junk if junk is None or len(junk) < 40 else "long"))
             if response.status_code == 302:
@@ -457,17 +393,17 @@ def test_junk_in_the_request_form_is_never_a_500(app, company, placement, employ
 def test_a_request_form_opened_before_the_other_side_asked_saves_nothing(
     app, company, jobcentre, placement
 ):
-    opened = main_form(company.get(request_url(placement)))
+    opened = main_form(company.get(hours_request_url(placement)))
     theirs = filled(
-        main_form(jobcentre.get(request_url(placement, "jobcentre"))),
+        main_form(jobcentre.get(hours_request_url(placement, "jobcentre"))),
         hours="8",
         reason="Hun vil gerne have mere",
     )
-    assert send(jobcentre, request_url(placement, "jobcentre"), theirs).status_code == 302
+    assert send(jobcentre, hours_request_url(placement, "jobcentre"), theirs).status_code == 302
     between = counts(placement)
 
     response = send(
-        company, request_url(placement), filled(opened, hours="10", reason="Travlt i julen")
+        company, hours_request_url(placement), filled(opened, hours="10", reason="Travlt i julen")
     )
     flashed_after(company, response, STALE_MESSAGE)
     assert counts(placement) == between
@@ -508,9 +444,9 @@ def test_no_request_form_before_paid_hours_are_agreed(
     pending = placements.start(proposal, employer, Phase.PAID, THIS_WEEK + timedelta(days=8))
     db.session.flush()
     timeline = text_of(company.get(timeline_url(pending, "company")))
-    assert f'href="{request_url(pending)}"' not in timeline
+    assert f'href="{hours_request_url(pending)}"' not in timeline
     for browser, side in ((company, "company"), (jobcentre, "jobcentre")):
-        response = browser.get(request_url(pending, side))
+        response = browser.get(hours_request_url(pending, side))
         assert response.status_code == 302
         assert error_flashes(followed(browser, response))
     before = counts(pending)
@@ -523,105 +459,3 @@ def test_no_request_form_before_paid_hours_are_agreed(
     )
     db.session.flush()
     assert counts(pending).steps == before.steps + 1  # the control: paid hours may be offered
-
-
-# -- The nudge ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def six_weeks_paid(job: Job, consultant: User, employer: User) -> Placement:
-    """Paid hours 3 + 3 since six weeks ago; no week confirmed yet."""
-    since = THIS_WEEK - timedelta(weeks=6)
-    proposal = proposals.propose(job, new_candidate(consultant, "Eva Fisk"), consultant, "God.")
-    proposals.accept(proposal, employer, THIS_WEEK + timedelta(days=7))
-    began = since - timedelta(days=7)
-    found = placements.start(proposal, employer, Phase.PAID, began, today=began)
-    step = placements.propose_step(
-        found,
-        employer,
-        StepKind.PAID,
-        paid_terms(job, since, hours="6", weekdays=int(Weekday.TUE | Weekday.THU)),
-        found.version,
-        today=began,
-    )
-    placements.accept_step(step, consultant, found.version, today=began)
-    db.session.flush()
-    return found
-
-
-def test_the_consultant_is_nudged_after_four_weeks_at_the_planned_hours(
-    app, company, jobcentre, six_weeks_paid, employer
-):
-    placement = six_weeks_paid
-    for n in (4, 3, 2):
-        confirm(placement, employer, THIS_WEEK - timedelta(weeks=n))
-    db.session.flush()
-    assert nudge_text() not in text_of(jobcentre.get(timeline_url(placement, "jobcentre")))
-
-    confirm(placement, employer, THIS_WEEK - timedelta(weeks=1))
-    db.session.flush()
-    page = text_of(jobcentre.get(timeline_url(placement, "jobcentre")))
-    assert nudge_text() in page
-    with force_locale("da"):
-        assert da(babel_gettext(NUDGE, name="Eva Fisk")) in page
-    assert f'class="button button--primary" href="{request_url(placement, "jobcentre")}"' in page
-    assert nudge_text() not in text_of(company.get(timeline_url(placement, "company")))
-
-    # While a request waits, the timeline shows the request instead.
-    ask(placement, employer, NEXT_MONDAY)
-    assert nudge_text() not in text_of(jobcentre.get(timeline_url(placement, "jobcentre")))
-
-
-def test_no_nudge_when_a_week_was_below_the_plan(app, jobcentre, six_weeks_paid, employer):
-    placement = six_weeks_paid
-    for n in (4, 3, 2, 1):
-        monday = THIS_WEEK - timedelta(weeks=n)
-        entries = hours.planned(placement, versions_of(placement.id), monday)
-        if n == 3:
-            entries = {key: value - Decimal("0.5") for key, value in entries.items()}
-        confirm(placement, employer, monday, entries=entries)
-    db.session.flush()
-    assert nudge_text() not in text_of(jobcentre.get(timeline_url(placement, "jobcentre")))
-
-
-# -- Queries ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("side", ["company", "jobcentre"])
-def test_the_timeline_costs_the_same_queries_at_1_and_5_earlier_requests(
-    app, request, job, consultant, employer, make_user, count_queries, side
-):
-    """Each earlier request is asked and answered by people of their own, and some became
-    terms versions: a lazy load per request cannot hide behind the identity map."""
-    browser = request.getfixturevalue("company" if side == "company" else "jobcentre")
-    outcomes = ["declined", "withdrawn", "accepted"]
-
-    def with_requests(name: str, earlier: int) -> Placement:
-        found = paid_placement(job, consultant, employer, name)
-        for n in range(earlier):
-            colleague = make_user(employer.organisation, name=f"Kollega {name} {n}")
-            other = make_user(consultant.organisation, name=f"Rådgiver {name} {n}")
-            asker, answerer = (colleague, other) if n % 2 else (other, colleague)
-            step = ask(found, asker, NEXT_MONDAY + timedelta(weeks=n), str(7 + n))
-            outcome = outcomes[n % len(outcomes)]
-            if outcome == "declined":
-                placements.refuse_step(step, answerer, f"Nej {n}", found.version)
-            elif outcome == "withdrawn":
-                placements.withdraw_step(step, asker, found.version)
-            else:
-                placements.accept_step(step, answerer, found.version, note=f"Ja {n}")
-        ask(found, make_user(employer.organisation), NEXT_MONDAY + timedelta(weeks=9), "20")
-        db.session.flush()
-        return found
-
-    few, many = with_requests("Få", 1), with_requests("Mange", 5)
-    assert len(versions_of(many.id)) > len(versions_of(few.id))
-    browser.get(timeline_url(few, side))  # warm up: first-request work is not what we measure
-    counted = {}
-    for label, found in (("few", few), ("many", many)):
-        with count_queries() as queries:
-            page = browser.get(timeline_url(found, side))
-        assert page.status_code == 200
-        assert da_text("Accept the new hours") in text_of(page) or side == "company"
-        counted[label] = queries
-    assert counted["many"].count == counted["few"].count, "\n".join(counted["many"].statements)
