@@ -24,6 +24,7 @@ What the user reads:
 - GOOD_RULES, ladder_rules_form: the ladder rules form, its fields at their defaults.
 - timeline_url, hours_request_url: a placement's timeline and its hours request form,
   on either side.
+- hours_week_page, placement_hours_page, consultant_hours_page: the hours pages of a week.
 
 What the database holds after a request:
 - counts (a placement's steps, terms, version, phase), candidate_counts (the candidates and
@@ -583,3 +584,29 @@ def timeline_url(placement: Placement, side: str) -> str:
 def hours_request_url(placement: Placement, side: str = "company") -> str:
     """The form asking to change the paid hours, on either side."""
     return f"{timeline_url(placement, side)}/hours-request"
+
+
+# -- The hours pages (the week of MONDAY by default) ----------------------------------------
+
+
+def hours_week_page(browser: FlaskClient, week: date = WEEK) -> TestResponse:
+    """The company's week of all its placements."""
+    response = browser.get(f"/company/hours?week={week.isoformat()}")
+    assert response.status_code == 200
+    return response
+
+
+def placement_hours_page(
+    browser: FlaskClient, placement: Placement, week: date = WEEK
+) -> TestResponse:
+    """The company's week of one placement."""
+    response = browser.get(f"/company/placements/{placement.id}/hours?week={week.isoformat()}")
+    assert response.status_code == 200
+    return response
+
+
+def consultant_hours_page(browser: FlaskClient, placement: Placement) -> TestResponse:
+    """The jobcentre's week of one placement."""
+    response = browser.get(f"/placements/{placement.id}/hours?week={WEEK.isoformat()}")
+    assert response.status_code == 200
+    return response
