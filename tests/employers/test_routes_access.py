@@ -42,7 +42,7 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
         if not rule.rule.startswith("/company"):
             continue
         if getattr(app.view_functions[rule.endpoint], "allowed_roles", None) is PUBLIC:
-            continue  # the hours reminder's signed link: test_hours_link_routes.py
+            continue  # the hours reminder's signed link: the hour reminder tests
         path = (
             rule.rule.replace("<id:job_id>", "{job}")
             .replace("<id:workplace_id>", "{workplace}")
@@ -62,7 +62,7 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
 def test_every_company_route_with_an_id_is_checked_below(app):
     # Proposal and placement routes have their own access tests (test_proposal_routes.py,
     # tests/marketplace/placements/test_pages_access*.py); the hours reminder and its signed
-    # link theirs (tests/marketplace/hours/test_reminders*.py, test_hours_link_routes.py).
+    # link theirs (the hour reminder tests, tests/marketplace/hours/test_reminders*.py).
     own_tests = ("{proposal}", "{placement}", "{reminder}", "{token}")
     with_ids = [
         (m, p) for m, p in company_routes(app) if "{" in p and not any(k in p for k in own_tests)

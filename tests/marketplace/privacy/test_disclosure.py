@@ -154,7 +154,7 @@ def company_get_urls(app, user, setting) -> list[str]:
             urls += [rule.rule.replace("<id:notification_id>", str(n)) for n in notifications]
             continue
         if "token" in arguments:
-            continue  # invitation and hours links: test_hours_link_routes checks the latter
+            continue  # invitation and hours links: the hour reminder tests check the latter
         if "reminder_id" in arguments:
             continue  # only redirects to the hours page, which is checked here
         for placement_id in (setting["placement"].id, setting["hired"].id):
