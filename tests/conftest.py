@@ -23,6 +23,7 @@ from marketplace.extensions import db, limiter
 from marketplace.models import (
     Candidate,
     Company,
+    HourReminder,
     Job,
     Jobcentre,
     Phase,
@@ -364,3 +365,11 @@ def place(app: Flask, consultant: User, employer: User, job: Job) -> Callable[..
         )
 
     return make
+
+
+@pytest.fixture
+def hour_reminder(placement: Placement, employer: User) -> HourReminder:
+    """This week's hours reminder to the employer: the shared placement's three past weeks
+    (factories.WAITING_WEEKS) wait, the oldest opens the link."""
+    assert factories.remind() == 1
+    return factories.the_hour_reminder(employer)

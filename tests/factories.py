@@ -36,6 +36,12 @@ Placements through the pages:
   number no page shows by accident.
 - start_placement: a placement at a trial visit (or praktik first), made in a request.
 - propose_praktik, offer_paid, agree: a step proposed, or accepted, in a request.
+
+The weekly hours reminder:
+- WAITING_WEEKS: the shared placement's past weeks waiting for confirmation.
+- remind, at_hour: the reminders sent (this Monday at 6, or at a given moment).
+- hour_reminders_of, the_hour_reminder, hours_waiting_notices: a user's reminders, the one
+  reminder, the notifications of hours waiting.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +65,7 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import flags as hour_flags
 from marketplace.hours import ledger as hours
+from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.more_hours import worked_planned
 from marketplace.models import (
     CATEGORY_BITS,
@@ -69,6 +76,7 @@ from marketplace.models import (
     DeclineReason,
     EndReason,
     HourKind,
+    HourReminder,
     Job,
     Jobcentre,
     JobStatus,
@@ -715,3 +723,51 @@ def agree(app: Flask, step: PlacementStep, by: User) -> PlacementTerms:
         terms = placements.accept_step(step, by, placement.version)
     db.session.flush()
     return terms
+
+
+# --- The weekly hours reminder --------------------------------------------------------------
+
+# The past weeks of the shared placement (paid since MONDAY) that wait for confirmation.
+WAITING_WEEKS = [MONDAY, MONDAY + timedelta(weeks=1), MONDAY + timedelta(weeks=2)]
+
+
+def at_hour(monday: date, hour: int, days: int = 0) -> datetime:
+    """A moment of the week of `monday`, local time, as the task receives it (UTC)."""
+    return datetime.combine(monday + timedelta(days=days), time(hour), LOCAL_TZ).astimezone(UTC)
+
+
+def remind(now: datetime | None = None) -> int:
+    """The weekly hours reminders sent as on this Monday at 6 (or at `now`); how many."""
+    written = hour_reminders.send_hour_reminders(now or at_hour(THIS_WEEK, 6))
+    db.session.flush()
+    return written
+
+
+def hour_reminders_of(user: User) -> list[HourReminder]:
+    """The user's hours reminders, by the week they were sent for."""
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(HourReminder)
+            .where(HourReminder.user_id == user.id)
+            .order_by(HourReminder.sent_for_week)
+        )
+    )
+
+
+def the_hour_reminder(user: User) -> HourReminder:
+    """The user's one hours reminder."""
+    [reminder] = hour_reminders_of(user)
+    return reminder
+
+
+def hours_waiting_notices(user: User) -> list[Notification]:
+    """The user's notifications of hours waiting (the reminder's), in order."""
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.recipient_id == user.id, Notification.kind == "hours_waiting")
+            .order_by(Notification.id)
+        )
+    )

@@ -25,6 +25,7 @@ What the user reads:
 - timeline_url, hours_request_url: a placement's timeline and its hours request form,
   on either side.
 - hours_week_page, placement_hours_page, consultant_hours_page: the hours pages of a week.
+- week_no, link_form: a week's number; the form an hours reminder's link opens.
 
 What the database holds after a request:
 - counts (a placement's steps, terms, version, phase), candidate_counts (the candidates and
@@ -610,3 +611,15 @@ def consultant_hours_page(browser: FlaskClient, placement: Placement) -> TestRes
     response = browser.get(f"/placements/{placement.id}/hours?week={WEEK.isoformat()}")
     assert response.status_code == 200
     return response
+
+
+def week_no(day: date) -> int:
+    """The number of the week of `day`, as the pages and mails name a week."""
+    return day.isocalendar().week
+
+
+def link_form(browser: FlaskClient, link: str) -> PageForm:
+    """The form of the page an hours reminder's link opens (posted to the link)."""
+    page = browser.get(link)
+    assert page.status_code == 200, text_of(page)[:2000]
+    return form_to(page, link)
