@@ -2,7 +2,7 @@
 per employer; with two different questions, one is asked and the other is told to wait.
 
 Two writers need two connections that see committed data, so the placement is committed to
-a scratch database of this test's own and two threads flag it (as in test_hours_concurrency).
+a scratch database of this test's own and two threads flag it (as in test_ledger_concurrency).
 Skipped on SQLite locally (it serialises every write); failing in CI without PostgreSQL.
 """
 

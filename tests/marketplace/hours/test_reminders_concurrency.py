@@ -5,8 +5,9 @@ a run can overlap the next): each employer gets one reminder and one notificatio
 browsers post the same link at the same moment: the week is confirmed once, the link is
 spent once, and the second is told the link is used.
 
-As in tests/web/test_hours_concurrency.py, the data is committed to a scratch database of
-the test's own and each writer runs in its own thread, app context and database session.
+As in tests/marketplace/hours/test_ledger_concurrency.py, the data is committed to a scratch
+database of the test's own and each writer runs in its own thread, app context and database
+session.
 SQLite has no concurrent writers, so the tests need PostgreSQL (TEST_DATABASE_URL); locally
 they are skipped without one, in CI (CI=true) they fail.
 """
