@@ -21,22 +21,17 @@ from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.models import (
     Job,
-    Phase,
     Placement,
-    StepKind,
     User,
-    Weekday,
 )
 from marketplace.placements import ladder as placements
-from marketplace.proposals import lifecycle as proposals
 from tests.factories import (
     NEXT_MONDAY,
     THIS_WEEK,
     ask,
     confirm,
-    new_candidate,
     paid_placement,
-    paid_terms,
+    paid_since,
 )
 from tests.html_forms import da, text_of
 from tests.pages import (
@@ -62,21 +57,8 @@ def nudge_text() -> str:
 
 @pytest.fixture
 def six_weeks_paid(job: Job, consultant: User, employer: User) -> Placement:
-    """Paid hours 3 + 3 since six weeks ago; no week confirmed yet."""
-    since = THIS_WEEK - timedelta(weeks=6)
-    proposal = proposals.propose(job, new_candidate(consultant, "Eva Fisk"), consultant, "God.")
-    proposals.accept(proposal, employer, THIS_WEEK + timedelta(days=7))
-    began = since - timedelta(days=7)
-    found = placements.start(proposal, employer, Phase.PAID, began, today=began)
-    step = placements.propose_step(
-        found,
-        employer,
-        StepKind.PAID,
-        paid_terms(job, since, hours="6", weekdays=int(Weekday.TUE | Weekday.THU)),
-        found.version,
-        today=began,
-    )
-    placements.accept_step(step, consultant, found.version, today=began)
+    """Paid hours 3 + 3 since six weeks ago (factories.paid_since); no week confirmed yet."""
+    found = paid_since(job, consultant, employer, THIS_WEEK - timedelta(weeks=6), "Eva Fisk")
     db.session.flush()
     return found
 
