@@ -15,6 +15,7 @@ What the user reads:
 - da_text, da_date, danish: a text (or a date) as a Danish user reads it.
 - error_flashes, flashed_after, error_beside: error messages flashed, or shown by a field.
 - sections_of: the page's sections by the id of their heading.
+- ids_in: the ids of the rows a page links with a prefix (the placements it lists).
 - name_of: the input name of a day's hours on the hours pages.
 - link_in: the invitation link of the one mail in the outbox.
 - section, job_status_line: a <section> of the page by its id; a job's status line.
@@ -181,6 +182,11 @@ def link_in(outbox) -> str:
     found = re.search(r"http://localhost(/invitation/\S+)", body)
     assert found, body
     return found.group(1)
+
+
+def ids_in(html: str, prefix: str) -> set[int]:
+    """The ids of the rows linked as `prefix` + id on the page (placements in a list)."""
+    return {int(n) for n in re.findall(rf'href="{re.escape(prefix)}(\d+)"', html)}
 
 
 # -- Reading and sending forms ------------------------------------------------------------

@@ -8,7 +8,6 @@ their own jobcentre's ladder rules. After a refusal the database is as before
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +28,7 @@ from marketplace.models import (
 from marketplace.placements import ladder as placements
 from marketplace.proposals import lifecycle as proposals
 from tests.factories import candidate_with_phone, in_days
+from tests.pages import ids_in
 from tests.placement_access import (
     COMPANY,
     HOMES,
@@ -236,10 +236,6 @@ def test_another_companys_hours_reminder_is_404_and_nothing_changes(
 # -- Lists and the ladder rules -----------------------------------------------------------
 
 
-def placement_ids_in(html: str, prefix: str) -> set[int]:
-    return {int(n) for n in re.findall(rf'href="{re.escape(prefix)}(\d+)"', html)}
-
-
 def test_a_company_lists_only_its_own_placements(
     app, client, login, consultant, employer, other_employer, build, make_job
 ):
@@ -258,11 +254,11 @@ def test_a_company_lists_only_its_own_placements(
     for page in ("/company/placements", "/company/"):
         response = client.get(page)
         html = response.get_data(as_text=True)
-        assert placement_ids_in(html, "/company/placements/") == {theirs.id}, page
+        assert ids_in(html, "/company/placements/") == {theirs.id}, page
         assert_nothing_revealed(response)
 
         html = ours.get(page).get_data(as_text=True)
-        assert placement_ids_in(html, "/company/placements/") == mine, page
+        assert ids_in(html, "/company/placements/") == mine, page
         assert "Kasse hos Andet" not in html
 
 
@@ -276,11 +272,11 @@ def test_a_jobcentre_lists_only_its_own_placements(
         login(stranger, via=theirs)
         page = theirs.get(f"/placements{show}")
         assert page.status_code == 200
-        assert placement_ids_in(page.get_data(as_text=True), "/placements/") == set()
+        assert ids_in(page.get_data(as_text=True), "/placements/") == set()
         assert_nothing_revealed(page)
     login(built.placement.candidate.consultant)
     page = client.get(f"/placements{show}").get_data(as_text=True)
-    assert placement_ids_in(page, "/placements/") == {built.placement.id}
+    assert ids_in(page, "/placements/") == {built.placement.id}
 
 
 def test_an_admin_changes_only_the_rules_of_their_own_jobcentre(

@@ -37,6 +37,7 @@ from tests.pages import (
     button,
     filled,
     form_date,
+    ids_in,
     sections_of,
     send,
 )
@@ -52,10 +53,6 @@ def rows_of(html: str, prefix: str) -> dict[int, str]:
         if link:
             found[int(link.group(1))] = row
     return found
-
-
-def ids_in(html: str, prefix: str) -> set[int]:
-    return {int(n) for n in re.findall(rf'href="{re.escape(prefix)}(\d+)"', html)}
 
 
 @pytest.fixture
