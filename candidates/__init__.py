@@ -1,10 +1,6 @@
 """The jobcentre side: pages for consultants and jobcentre admins."""
 
-from flask import Blueprint
-
-bp = Blueprint("candidates", __name__)
-
-from candidates import (  # noqa: E402, F401  (they attach to bp)
+from candidates import (  # noqa: F401  (importing them attaches their views to bp)
     caseload,
     citizen_routes,
     hours_routes,
@@ -13,3 +9,6 @@ from candidates import (  # noqa: E402, F401  (they attach to bp)
     retention_routes,
     routes,
 )
+from candidates.blueprint import bp
+
+__all__ = ["bp"]

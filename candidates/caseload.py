@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from candidates import bp
+from candidates.blueprint import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
 from marketplace.caseload import candidates
 from marketplace.clock import local_today

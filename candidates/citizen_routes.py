@@ -10,7 +10,7 @@ from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from candidates import bp
+from candidates.blueprint import bp
 from candidates.caseload import STAFF, _own
 from candidates.proposal_forms import CONSENT_METHOD_LABELS
 from marketplace.clock import utcnow

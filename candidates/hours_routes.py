@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from candidates import bp
+from candidates.blueprint import bp
 from candidates.placement_routes import own_placement, person_name
 from marketplace.hours import exports as hour_exports
 from marketplace.hours import flags as hour_flags

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from candidates import bp
+from candidates.blueprint import bp
 from candidates.placement_forms import LadderRulesForm, PraktikAgreementForm
 from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.terms import latest_terms

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from candidates import bp
+from candidates.blueprint import bp
 from candidates.caseload import STAFF
 from candidates.proposal_forms import CONSENT_METHOD_LABELS, ConsentForm, ProposeForm
 from marketplace.caseload import candidates

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from candidates import bp
+from candidates.blueprint import bp
 from marketplace.clock import LOCAL_TZ, utcnow
 from marketplace.models import RetentionAction, RetentionKind, Role
 from marketplace.privacy import retention

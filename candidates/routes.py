@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import ColumnElement, func, or_, select
 
-from candidates import bp
+from candidates.blueprint import bp
 from candidates.forms import JobBoardForm
 from marketplace import queue
 from marketplace.accounts import invitations, team

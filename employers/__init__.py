@@ -1,7 +1,12 @@
 """The company side: pages for employers."""
 
-from flask import Blueprint
+from employers import (  # noqa: F401  (importing them attaches their views to bp)
+    hours_link_routes,
+    hours_routes,
+    placement_routes,
+    proposal_routes,
+    routes,
+)
+from employers.blueprint import bp
 
-bp = Blueprint("employers", __name__, url_prefix="/company")
-
-from employers import hours_link_routes, hours_routes, placement_routes, proposal_routes, routes  # noqa: E402, F401  (they attach to bp)
+__all__ = ["bp"]

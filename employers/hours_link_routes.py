@@ -15,7 +15,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 
-from employers import bp
+from employers.blueprint import bp
 from marketplace.clock import local_today, utcnow
 from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.forms import ConfirmWeeksForm, input_name

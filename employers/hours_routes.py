@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from employers import bp
+from employers.blueprint import bp
 from employers.placement_routes import own_placement
 from marketplace.hours import exports as hour_exports
 from marketplace.hours import flags as hour_flags

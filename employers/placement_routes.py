@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from employers import bp
+from employers.blueprint import bp
 from employers.placement_forms import PaidOfferForm
 from marketplace.agreements.terms import latest_terms
 from marketplace.clock import local_today

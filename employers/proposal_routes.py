@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from employers import bp
+from employers.blueprint import bp
 from employers.proposal_forms import AcceptForm, DeclineForm
 from marketplace.clock import local_today
 from marketplace.extensions import db

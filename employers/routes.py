@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from employers import bp
+from employers.blueprint import bp
 from employers.forms import CloseJobForm, CompanyProfileForm, JobForm, WorkplaceForm
 from marketplace import clock
 from marketplace.accounts import team
