@@ -8,10 +8,14 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from marketplace import queue, tasks
 from marketplace.accounts.passwords import hash_password, password_problem
 from marketplace.accounts.signup import email_taken
+from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
 from marketplace.models import Jobcentre, Municipality, OrgKind, Role, User
+from marketplace.privacy.report import stored_problems
+from marketplace.queue import get_queue, redis_connection
 
 
 @click.command("create-admin")
@@ -66,7 +70,6 @@ def create_admin(municipality_code: int, email: str, name: str, password: str) -
 )
 def seed_demo_command(allow_non_sqlite: bool) -> None:
     """Load the demo town (idempotent: a second run adds nothing)."""
-    from marketplace.demo.town import seed_demo
 
     if db.engine.dialect.name != "sqlite" and not allow_non_sqlite:
         raise click.UsageError("demo data is for the local SQLite database; see --allow-non-sqlite")
@@ -85,8 +88,6 @@ def worker_command(burst: bool) -> None:
     """
     from rq.worker import SimpleWorker
 
-    from marketplace.queue import get_queue, redis_connection
-
     connection = redis_connection()
     if connection is None:
         raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
@@ -99,9 +100,6 @@ def cron_command() -> None:
     (the sweep every minute, the digests once a day, the hours reminders on Monday mornings,
     retention every night)."""
     from rq.cron import CronScheduler
-
-    from marketplace import tasks
-    from marketplace.queue import redis_connection
 
     connection = redis_connection()
     if connection is None:
@@ -120,7 +118,6 @@ def cron_command() -> None:
 def _sweep_options(command: Callable[..., None]) -> Callable[..., None]:
     """An option per scheduled row of the table besides the sweep: --digests, --hour-reminders,
     --retention."""
-    from marketplace import tasks
 
     for work in reversed(tasks.scheduled()):
         if work.run is not tasks.sweep:
@@ -137,7 +134,6 @@ def _sweep_options(command: Callable[..., None]) -> Callable[..., None]:
 @_sweep_options
 def sweep_command(**also: bool) -> None:
     """One pass of the periodic sweep; with Redis it hands the work to the workers."""
-    from marketplace import queue, tasks
 
     report = tasks.sweep()
     for work in tasks.scheduled():
@@ -158,7 +154,6 @@ def privacy_screen_command(municipality_code: int | None) -> None:
     """List stored texts a company can read that fail the screening of health words and
     identity (and CPR numbers anywhere), for the jobcentre to clean. Changes nothing and
     never prints the text itself."""
-    from marketplace.privacy.report import stored_problems
 
     jobcentre_id = None
     if municipality_code is not None:

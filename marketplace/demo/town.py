@@ -37,12 +37,14 @@ from marketplace.models import (
     CandidateStatus,
     CloseReason,
     Company,
+    DeclineReason,
     Job,
     Jobcentre,
     OrgKind,
     User,
     Workplace,
 )
+from marketplace.proposals import lifecycle as proposals
 
 
 def _ensure_workplace(company: Company) -> tuple[Workplace, int]:
@@ -112,8 +114,6 @@ def _ensure_candidates(jobcentre: Jobcentre) -> int:
 
 
 def _ensure_proposals() -> int:
-    from marketplace.models import DeclineReason
-    from marketplace.proposals import lifecycle as proposals
 
     added = 0
     for reference, title, stage in PROPOSALS:

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.clock import utcnow
+from marketplace.companies.staff import company_staff
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import (
@@ -182,7 +183,6 @@ def record_consent(proposal: Proposal, by: User, method: ConsentMethod, note: st
             db.session.add(consent)
     except IntegrityError as error:  # a colleague recorded it a moment ago
         raise DomainError(_l("Consent is already recorded for this company.")) from error
-    from marketplace.companies.staff import company_staff
 
     notify(
         company_staff(proposal.company_id),
