@@ -15,7 +15,6 @@ from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
 from marketplace.models import Jobcentre, Municipality, OrgKind, Role, User
 from marketplace.privacy.report import stored_problems
-from marketplace.queue import get_queue, redis_connection
 
 
 @click.command("create-admin")
@@ -88,10 +87,10 @@ def worker_command(burst: bool) -> None:
     """
     from rq.worker import SimpleWorker
 
-    connection = redis_connection()
+    connection = queue.redis_connection()
     if connection is None:
         raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
-    SimpleWorker([get_queue()], connection=connection).work(burst=burst, with_scheduler=True)
+    SimpleWorker([queue.get_queue()], connection=connection).work(burst=burst, with_scheduler=True)
 
 
 @click.command("cron")
@@ -101,7 +100,7 @@ def cron_command() -> None:
     retention every night)."""
     from rq.cron import CronScheduler
 
-    connection = redis_connection()
+    connection = queue.redis_connection()
     if connection is None:
         raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
     config = current_app.config
