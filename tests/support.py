@@ -152,3 +152,36 @@ def write_when_ready(
             return error
         finally:
             db.session.remove()
+
+
+Registration = tuple[Callable[..., Any], str, dict[str, Any]]
+
+
+def cron_registrations(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[Registration]:
+    """Run `flask cron` against a stand-in for rq's CronScheduler (no Redis needed) and return
+    what it registered: (function, queue, {"cron": ...} or {"interval": ...}). Fails unless
+    the command succeeds and starts the scheduler."""
+    import rq.cron
+
+    made: list[Any] = []
+
+    class RecordingScheduler:
+        def __init__(self, connection: Any) -> None:
+            self.registered: list[Registration] = []
+            self.started = False
+            made.append(self)
+
+        def register(self, func: Callable[..., Any], queue_name: str, **when: Any) -> None:
+            self.registered.append((func, queue_name, when))
+
+        def start(self) -> None:
+            self.started = True
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rq.cron, "CronScheduler", RecordingScheduler)
+        patch.setattr("marketplace.queue.redis_connection", lambda: "redis")
+        result = app.test_cli_runner().invoke(args=["cron"])
+    assert result.exit_code == 0, result.output
+    [scheduler] = made
+    assert scheduler.started
+    return scheduler.registered

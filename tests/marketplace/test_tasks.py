@@ -4,48 +4,22 @@ the rows marked to run with it, each on its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
 
 from marketplace import tasks
 from marketplace.tasks import Periodic
-
-
-class RecordingScheduler:
-    made: ClassVar[list[RecordingScheduler]] = []
-
-    def __init__(self, connection: Any) -> None:
-        self.registered: list[tuple[Callable[..., Any], str, dict[str, Any]]] = []
-        self.started = False
-        RecordingScheduler.made.append(self)
-
-    def register(self, func: Callable[..., Any], queue_name: str, **when: Any) -> None:
-        self.registered.append((func, queue_name, when))
-
-    def start(self) -> None:
-        self.started = True
+from tests.support import cron_registrations
 
 
 def test_flask_cron_schedules_every_scheduled_row_from_its_setting(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rq.cron
-
-    RecordingScheduler.made = []
     monkeypatch.setitem(app.config, "DIGEST_CRON", "1 2 * * *")
-    with monkeypatch.context() as patch:
-        patch.setattr(rq.cron, "CronScheduler", RecordingScheduler)
-        patch.setattr("marketplace.queue.redis_connection", lambda: "redis")
-        result = app.test_cli_runner().invoke(args=["cron"])
-    assert result.exit_code == 0, result.output
-    [scheduler] = RecordingScheduler.made
-    assert scheduler.started
     queue = app.config["RQ_QUEUE"]
-    assert scheduler.registered == [
+    assert cron_registrations(app, monkeypatch) == [
         (tasks.sweep, queue, {"interval": app.config["SWEEP_INTERVAL_SECONDS"]}),
         (tasks.send_digests, queue, {"cron": "1 2 * * *"}),
         (tasks.send_hour_reminders, queue, {"cron": app.config["HOURS_REMINDER_CRON"]}),

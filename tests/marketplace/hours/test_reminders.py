@@ -15,12 +15,10 @@ three weeks ago (tests.factories.paid_placement), so three past weeks wait
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
@@ -59,6 +57,7 @@ from tests.pages import (
     name_of,
     week_no,
 )
+from tests.support import cron_registrations
 
 LAST_WEEK = THIS_WEEK - timedelta(weeks=1)
 assert WAITING_WEEKS[-1] == LAST_WEEK
@@ -248,42 +247,15 @@ def test_flask_sweep_with_hour_reminders_writes_them_once(app, placement, employ
     assert len(hours_waiting_notices(employer)) == 1
 
 
-class FakeScheduler:
-    """rq's CronScheduler without Redis: what `flask cron` registers, and that it starts."""
-
-    made: ClassVar[list[FakeScheduler]] = []
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-        self.registered: list[tuple[Callable[..., Any], str, dict[str, Any]]] = []
-        self.started = False
-        FakeScheduler.made.append(self)
-
-    def register(self, func: Callable[..., Any], queue_name: str, **when: Any) -> None:
-        self.registered.append((func, queue_name, when))
-
-    def start(self) -> None:
-        self.started = True
-
-
 def test_flask_cron_registers_the_weekly_reminder(
     app: Flask, monkeypatch: pytest.MonkeyPatch, placement: Placement, employer: User
 ) -> None:
-    import rq.cron
-
-    FakeScheduler.made = []
     monkeypatch.setitem(app.config, "HOURS_REMINDER_CRON", "5 7 * * 1")
-    with monkeypatch.context() as patch:
-        patch.setattr(rq.cron, "CronScheduler", FakeScheduler)
-        patch.setattr("marketplace.queue.redis_connection", lambda: "redis")
-        result = app.test_cli_runner().invoke(args=["cron"])
-    assert result.exit_code == 0, result.output
-    [scheduler] = FakeScheduler.made
-    assert scheduler.started
-    reminders = [(q, when) for f, q, when in scheduler.registered if f is tasks.send_hour_reminders]
+    registered = cron_registrations(app, monkeypatch)
+    reminders = [(q, when) for f, q, when in registered if f is tasks.send_hour_reminders]
     assert reminders == [(app.config["RQ_QUEUE"], {"cron": "5 7 * * 1"})]
     # What the worker then runs writes the reminders.
-    [func] = [f for f, _, _ in scheduler.registered if f is tasks.send_hour_reminders]
+    [func] = [f for f, _, _ in registered if f is tasks.send_hour_reminders]
     func()
     assert the_hour_reminder(employer).opens_week == WEEK
 

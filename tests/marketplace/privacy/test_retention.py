@@ -55,7 +55,7 @@ from tests.factories import (
     today,
     whole_case,
 )
-from tests.support import assert_refused_by_database
+from tests.support import assert_refused_by_database, cron_registrations
 
 KEEP = "qzkeep"  # a case not yet due carries this instead
 FIGURES = RetentionKind.HOUR_FIGURES.value
@@ -530,22 +530,5 @@ def test_the_task_and_the_sweep_command_run_it(app: Flask, consultant: User):
 def test_cron_registers_the_nightly_run(app: Flask, monkeypatch: pytest.MonkeyPatch):
     from marketplace import tasks
 
-    registered: list[tuple[Any, dict[str, Any]]] = []
-
-    class FakeScheduler:
-        def __init__(self, connection: Any) -> None:
-            pass
-
-        def register(self, func: Any, queue: str, **when: Any) -> None:
-            registered.append((func, when))
-
-        def start(self) -> None:
-            pass
-
-    import rq.cron
-
-    monkeypatch.setattr(rq.cron, "CronScheduler", FakeScheduler)
-    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
-    result = app.test_cli_runner().invoke(args=["cron"])
-    assert result.exit_code == 0, result.output
+    registered = [(func, when) for func, _, when in cron_registrations(app, monkeypatch)]
     assert (tasks.apply_retention, {"cron": app.config["RETENTION_CRON"]}) in registered

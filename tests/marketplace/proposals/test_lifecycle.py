@@ -10,17 +10,16 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace import queue, tasks
-from marketplace.caseload.candidates import CandidateData, create_candidate
 from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.models import (
-    CATEGORY_BITS,
     AccessLogEntry,
     Notification,
     Proposal,
     Weekday,
 )
 from tests.accounts import mails as inbox_of
+from tests.factories import new_candidate
 from tests.support import csrf_token_from, submit
 
 # Sentinels: unique strings that must never reach a company page before consent.
@@ -37,23 +36,18 @@ SENTINELS = ["Zyxwvu", "Qwertyson", "98 76 54 32", "98765432", EMAIL, REF, NOTE,
 @pytest.fixture
 def sentinel_person(consultant):
     """A candidate whose every identity field is a sentinel (not the shared `person`)."""
-    return create_candidate(
+    return new_candidate(
         consultant,
-        CandidateData(
-            full_name=NAME,
-            phone=PHONE,
-            email=EMAIL,
-            case_reference=REF,
-            consultant_note=NOTE,
-            job_goal="Butik om morgenen",
-            hours_min=Decimal(3),
-            hours_max=Decimal(8),
-            municipality_code=760,
-            postcode="6901",
-            wished_categories=CATEGORY_BITS["retail"],
-            available_weekdays=int(Weekday.TUE | Weekday.THU),
-            danish_level="fluent",
-        ),
+        NAME,
+        phone=PHONE,
+        email=EMAIL,
+        case_reference=REF,
+        consultant_note=NOTE,
+        job_goal="Butik om morgenen",
+        hours_min=Decimal(3),
+        hours_max=Decimal(8),
+        postcode="6901",
+        available_weekdays=int(Weekday.TUE | Weekday.THU),
     )
 
 
