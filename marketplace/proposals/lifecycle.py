@@ -83,42 +83,37 @@ def _consultant_of(proposal: Proposal) -> list[User]:
     return [proposal.candidate.consultant]
 
 
+def _decide(proposal: Proposal, employer: User, status: ProposalStatus, **params: str) -> None:
+    """The company's answer: who answered and when, then the consultant is told."""
+    proposal.status = status.value
+    proposal.decided_at = utcnow()
+    proposal.decided_by_id = employer.id
+    db.session.flush()
+    notify(
+        _consultant_of(proposal),
+        f"proposal_{status.value}",
+        subject=proposal,
+        company=proposal.job.company.name,
+        job=proposal.job.title,
+        **params,
+    )
+
+
 def accept(proposal: Proposal, employer: User, suggested_start: date) -> None:
     if proposal.status != ProposalStatus.WAITING:
         raise DomainError(_l("This proposal has already been answered."))
     if suggested_start < local_today():
         raise DomainError(_l("The start date cannot be in the past."), field="suggested_start")
-    proposal.status = ProposalStatus.ACCEPTED.value
-    proposal.decided_at = utcnow()
-    proposal.decided_by_id = employer.id
     proposal.suggested_start = suggested_start
-    db.session.flush()
-    notify(
-        _consultant_of(proposal),
-        "proposal_accepted",
-        subject=proposal,
-        company=proposal.job.company.name,
-        job=proposal.job.title,
-        start=suggested_start.isoformat(),
-    )
+    _decide(proposal, employer, ProposalStatus.ACCEPTED, start=suggested_start.isoformat())
 
 
 def decline(proposal: Proposal, employer: User, reason: DeclineReason, note: str = "") -> None:
     if proposal.status != ProposalStatus.WAITING:
         raise DomainError(_l("This proposal has already been answered."))
-    proposal.status = ProposalStatus.DECLINED.value
-    proposal.decided_at = utcnow()
-    proposal.decided_by_id = employer.id
     proposal.decline_reason = reason.value
     proposal.decline_note = note.strip()
-    db.session.flush()
-    notify(
-        _consultant_of(proposal),
-        "proposal_declined",
-        subject=proposal,
-        company=proposal.job.company.name,
-        job=proposal.job.title,
-    )
+    _decide(proposal, employer, ProposalStatus.DECLINED)
 
 
 def withdraw(proposal: Proposal) -> None:
