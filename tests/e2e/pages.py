@@ -150,3 +150,23 @@ def open_fitting_job(page: Page) -> str:
     job_link.click()
     expect(page).to_have_url(at(f"/jobs/{job.group(1)}"))
     return job.group(1)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def expect_labels_on_screen(page: Page) -> None:
+    """Every input the user can see has a label she can see too (not one hidden for screen
+    readers only): on a phone a column header that names the day is not on screen."""
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('main input, main select, main textarea')]
+            .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+            .filter(el => {
+                const label = el.id && document.querySelector(`label[for="${el.id}"]`);
+                const box = label && label.getBoundingClientRect();
+                return !box || box.width < 8 || box.height < 8;
+            })
+            .map(el => el.id || el.name)"""
+    )
+    if unlabelled:
+        pytest.fail(f"{page.url}: inputs without a label on screen: {unlabelled[:10]}")

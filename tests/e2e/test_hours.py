@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import email
 import re
+import tempfile
+from datetime import timedelta
 from email import policy
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
 
 from marketplace import queue
+from marketplace.clock import local_today
 from marketplace.demo.town import COMPANIES, JOBCENTRE_USERS
 from marketplace.extensions import db
 from marketplace.hours import reminders as hour_reminders
-from tests.e2e.pages import at, labelled, log_in, log_out, submit_main_form
+from tests.e2e.pages import (
+    PHONE,
+    at,
+    expect_labels_on_screen,
+    expect_no_sideways_scroll,
+    labelled,
+    log_in,
+    log_out,
+    submit_main_form,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,6 +47,7 @@ pytestmark = pytest.mark.e2e
 HANNE = next(employer for fields, employer in COMPANIES if fields["name"] == "Brugsen Skjern")
 METTE = next(demo for demo in JOBCENTRE_USERS if demo.email.startswith("mette."))
 JENS = "Jens Kristiansen"  # Mette's candidate, in a combined placement at Brugsen (demo)
+SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots, for a person to look at
 LINK = re.compile(r"https?://[^/\s]+(/company/hours/link/[\w.-]+)")
 
 # The Danish words of the interface this test reads (messages.po).
@@ -160,4 +174,29 @@ def test_hanne_confirms_from_the_link_mette_asks_for_more_hours_hanne_accepts(
     now_and_next = page.locator("main section[aria-labelledby='now-title']")
     expect(now_and_next).to_contain_text("6 timer om ugen")
     expect(page.locator("main")).to_contain_text("Fint, fra mandag.")
+    axe_check(page)
+
+
+def test_on_a_phone_each_day_of_the_week_is_named_beside_its_hours(
+    page: Page, axe_check: AxeCheck
+) -> None:
+    """Hanne confirms hours between shifts: at 390 x 844 the week is a list, and each input
+    says which day it is on screen (the column headers of a wide screen are not there)."""
+    page.set_viewport_size(PHONE)
+    log_in(page, axe_check, HANNE.email, "/company/")
+    today = local_today()
+    monday = today - timedelta(days=today.weekday())
+    page.goto(f"/company/hours?week={monday.isoformat()}")
+    inputs = page.locator("main input.hours-input")
+    assert inputs.count() >= 1, "Brugsen has a week to fill in"
+    expect_labels_on_screen(page)
+    expect_no_sideways_scroll(page)
+    first = inputs.first
+    label = page.locator(f"label[for='{first.get_attribute('id')}']")
+    expect(label).to_be_visible()
+    expect(label).to_contain_text(
+        re.compile(r"(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag) \d+\. \w+")
+    )
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "hours-week-phone.png"), full_page=True)
     axe_check(page)
