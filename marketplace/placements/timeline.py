@@ -112,6 +112,8 @@ def _waits_for(
     versions: Sequence[PlacementTerms],
     today: date,
 ) -> Side | None:
+    if placement.phase == Phase.ENDED:
+        return None  # history: nobody is asked for a next step
     if step is not None:
         return Side.JOBCENTRE if step.proposed_by_side == Side.COMPANY else Side.COMPANY
     if placement.phase == Phase.PENDING:
