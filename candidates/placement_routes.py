@@ -99,7 +99,7 @@ def propose_praktik(placement_id: int) -> ResponseReturnValue:
             placement=found,
             person=person_name(found),
             rules=rules,
-            ratio_warning=ladder_rules.praktik_ratio_exceeded(rules, found.company, adding=1),
+            ratio_warning=ladder_rules.praktik_ratio_exceeded(rules, found.company, joining=found),
         )
 
     if not form.validate_on_submit():

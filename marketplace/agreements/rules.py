@@ -146,9 +146,13 @@ def check_total_hours(rules: LadderRules, total: Decimal, other_placements: Deci
 UNPAID_PHASES = (Phase.TRIAL.value, Phase.PRAKTIK.value, Phase.COMBINED.value)
 
 
-def praktik_ratio_exceeded(rules: LadderRules, company: Company, adding: int = 0) -> bool:
+def praktik_ratio_exceeded(
+    rules: LadderRules, company: Company, adding: int = 0, joining: Placement | None = None
+) -> bool:
     """Rimelighedskrav: more people in praktik at the company than its staff reasonably carries.
 
+    `adding` people about to begin; `joining`, a placement about to go into praktik, counts
+    once: a trial visit moving on to praktik is among those counted already.
     A warning only: the jobcentre decides, since it knows the company's other arrangements.
     """
     in_praktik = db.session.scalar(
@@ -156,5 +160,7 @@ def praktik_ratio_exceeded(rules: LadderRules, company: Company, adding: int = 0
             Placement.company_id == company.id, Placement.phase.in_(UNPAID_PHASES)
         )
     )
+    if joining is not None and joining.phase not in UNPAID_PHASES:
+        adding += 1
     allowed = max(1, company.employee_count // rules.employees_per_praktik)
     return (in_praktik or 0) + adding > allowed

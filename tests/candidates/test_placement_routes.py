@@ -44,6 +44,22 @@ from tests.pages import (
     send,
 )
 
+RATIO_WARNING = "flere i praktik end jobcentrets forhold"
+
+
+def test_a_trial_visit_going_on_to_praktik_is_not_counted_twice_in_the_ratio(
+    jobcentre, place, employer
+):
+    """The company (14 employees, one per 5) may have two in praktik. Two trial visits count
+    already; proposing praktik for one of them keeps it at two: no warning. A third person
+    whose praktik comes first would make three: the warning shows."""
+    first, _second = place(), place()
+    assert employer.organisation.employee_count == 14
+    assert RATIO_WARNING not in text_of(jobcentre.get(f"/placements/{first.id}/praktik"))
+    third = place(first=Phase.PRAKTIK)
+    assert RATIO_WARNING in text_of(jobcentre.get(f"/placements/{third.id}/praktik"))
+
+
 # -- Bad input: kept as typed, the message beside the field, nothing saved ------------------
 
 

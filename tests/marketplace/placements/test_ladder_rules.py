@@ -316,6 +316,25 @@ def test_praktik_ratio_is_a_warning_by_the_companys_staff(
     assert praktik_ratio_exceeded(stricter, company, adding=1)
 
 
+def test_a_trial_visit_moving_on_to_praktik_is_counted_once(
+    make_job, make_company, make_user, consultant
+):
+    """Two may be in praktik (10 // 5); one is, and a trial visit counts already: proposing
+    praktik for that visit keeps the company at two, which is no warning."""
+    company = make_company("Lille Butik", employee_count=10)
+    boss = make_user(company)
+    job = ladder_job(make_job, boss)
+    rules = rules_for(consultant.organisation_id)
+    in_praktik = at_trial(accepted_proposal(job, consultant, boss, "Bo Berg"), boss)
+    agree_praktik(in_praktik, consultant, boss, praktik_terms(job, in_days(6)))
+    visit = at_trial(accepted_proposal(job, consultant, boss, "Carl Dam"), boss)
+    assert not praktik_ratio_exceeded(rules, company, joining=visit)
+    pending = placements.start(
+        accepted_proposal(job, consultant, boss, "Dorte Eg"), boss, Phase.PRAKTIK, in_days(1)
+    )
+    assert praktik_ratio_exceeded(rules, company, joining=pending)  # a third would be one too many
+
+
 def test_a_small_company_may_always_take_one(make_company, consultant):
     company = make_company("Enkeltmand", employee_count=0)
     rules = rules_for(consultant.organisation_id)
