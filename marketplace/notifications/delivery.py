@@ -14,8 +14,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, ngettext
 from sqlalchemy import and_, func, or_, select, update
 
 from marketplace import queue
@@ -167,8 +166,6 @@ def _record_failure(notification_id: int, claimed_at: datetime, error: Exception
 
 # -- The daily digest ----------------------------------------------------------------------
 
-DIGEST_SUBJECT = _l("Småjob: %(count)d new notifications")
-
 
 def send_digest(user_id: int) -> None:
     """One e-mail with everything waiting in the user's digest. Safe to run twice."""
@@ -237,7 +234,9 @@ def _compose_digest(user: User, rows: list[Notification]) -> mail.Mail:
         }
         return mail.Mail(
             to=user.email,
-            subject=str(DIGEST_SUBJECT) % {"count": len(rows)},
+            subject=ngettext(
+                "Småjob: %(num)d new notification", "Småjob: %(num)d new notifications", len(rows)
+            ),
             text=render_template("notifications/emails/digest.txt", **context),
             html=render_template("notifications/emails/digest.html", **context),
             message_id=message_id(f"digest-{rows[0].email_batch}"),

@@ -207,6 +207,15 @@ def test_daily_digest_collects_non_urgent_notifications_once(app, employer, outb
     assert digest["Subject"] == "Småjob: 3 nye notifikationer"
 
 
+def test_a_digest_of_one_says_one_new_notification(app, employer, outbox):
+    employer.email_preference = "daily"
+    tell(employer, name="Anna")
+    db.session.commit()
+    delivery.send_digest(employer.id)
+    (digest,) = emails(outbox)
+    assert digest["Subject"] == "Småjob: 1 ny notifikation"
+
+
 def test_email_off_writes_the_page_item_but_no_mail(app, employer, outbox):
     employer.email_preference = "off"
     row = tell(employer)
