@@ -85,7 +85,11 @@ class WorkplaceForm(Form):
 
 
 def _category_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, label) for code, label in CATEGORY_LABELS.items()]
+    # Empty first: a job whose category was never chosen is refused, not filed as the first.
+    return [
+        SelectChoice("", _l("Choose a category")),
+        *(SelectChoice(code, label) for code, label in CATEGORY_LABELS.items()),
+    ]
 
 
 class JobForm(Form):

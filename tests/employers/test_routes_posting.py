@@ -102,6 +102,18 @@ def test_journey_1_hanne_publishes_her_job(client, hanne, hannes_company, shop):
     assert "Opfyldning af varer" in section(client.get("/company/jobs"), "status-published")
 
 
+def test_the_category_starts_unchosen_and_a_job_without_one_is_refused(client, hanne, shop):
+    """A required choice starts at "Vælg en kategori": the first category is never chosen by
+    leaving the list alone."""
+    form = read_form(client.get("/company/jobs/new"))
+    assert form["category"] == [""]
+    before = job_count()
+    response = fill(client, "/company/jobs/new", "publish", **hannes_job(category=""))
+    assert response.status_code == 200
+    assert "category" in error_ids(response)
+    assert job_count() == before
+
+
 def test_a_job_saved_as_draft_is_a_draft(client, hanne, shop):
     response = fill(client, "/company/jobs/new", "save_draft", **hannes_job())
     assert response.status_code == 302
