@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import get_locale, get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import Field, SelectChoice, SelectMultipleField
 from wtforms.validators import (
@@ -20,7 +21,7 @@ from wtforms.validators import (
     Optional,
     StopValidation,
 )
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, TextInput
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -115,6 +116,16 @@ class Form(FlaskForm):
             filters = unbound_field.kwargs.get("filters") or ()
             unbound_field.kwargs["filters"] = (strip_control_characters, *filters)
             return unbound_field.bind(form=form, **options)
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """The form's hidden inputs without ids: a page with several forms would otherwise
+        repeat "csrf_token" and "version" (WCAG 2.1, 4.1.1), and no label points at them."""
+        chosen = (getattr(self, f, None) if isinstance(f, str) else f for f in fields or self)
+        return Markup("\n").join(  # each field renders as Markup: nothing is escaped twice
+            field(id=False)
+            for field in chosen
+            if field is not None and isinstance(field.widget, HiddenInput)
+        )
 
 
 class EmptyForm(Form):
