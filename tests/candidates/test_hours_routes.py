@@ -52,6 +52,22 @@ def test_the_consultant_reads_the_week_but_cannot_edit_it(jobcentre, placement, 
     assert [a for a in actions if a.endswith("/hours/flag")]
 
 
+def day_figures(page_html: str) -> list[str]:
+    """The figures of the week table's day cells, in order (closed days read '–')."""
+    cells = re.findall(r"<td>(.*?)</td>", page_html, re.S)
+    return [re.sub(r"<[^>]+>.*?</span>|<[^>]+>|\s+", " ", cell).split()[-1] for cell in cells]
+
+
+def test_before_the_company_confirms_the_consultant_reads_the_plan(jobcentre, placement):
+    """The same figures the company sees in its form: 3 hours on Tuesday and Thursday, and
+    the week's total of 6 (not 0 on the days beside a total of 6)."""
+    html = consultant_hours_page(jobcentre, placement).get_data(as_text=True)
+    assert "Endnu ikke godkendt af virksomheden" in html
+    figures = day_figures(html)
+    assert figures.count("3") == 2, figures
+    assert figures[-1] == "6", figures
+
+
 # -- Flags --------------------------------------------------------------------------------
 
 
