@@ -49,6 +49,10 @@ def home() -> ResponseReturnValue:
             r.placement.id: disclosure.pseudonym(r.placement.candidate_id, company.id) for r in rows
         },
         waiting_for_us=[r for r in rows if r.waits_for == Side.COMPANY],
+        proposals_waiting=[
+            (p, disclosure.pseudonym(p.candidate_id, company.id))
+            for p in proposals.waiting_for_company(company.id)
+        ],
         company=company,
         colleagues=team.members(company.id),
         workplaces=companies.workplaces_of(company.id),

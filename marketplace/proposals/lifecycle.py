@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from marketplace.caseload.candidates import identity_of
 from marketplace.clock import local_today, utcnow
@@ -133,6 +134,23 @@ def for_company(company_id: int, limit: int = 200) -> list[Proposal]:
             .where(Proposal.company_id == company_id)
             .order_by(waiting_first, Proposal.created_at.desc())
             .limit(limit)
+        )
+    )
+
+
+def waiting_for_company(company_id: int, limit: int = 20) -> list[Proposal]:
+    """Proposals the company has not answered yet, oldest first (they expire first), with
+    their jobs."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.company_id == company_id,
+                Proposal.status == ProposalStatus.WAITING.value,
+            )
+            .order_by(Proposal.created_at, Proposal.id)
+            .limit(limit)
+            .options(selectinload(Proposal.job))  # the page names each job: one query, not n
         )
     )
 

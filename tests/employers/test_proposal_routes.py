@@ -43,6 +43,8 @@ from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import SEEN_LABELS
 from marketplace.proposals import lifecycle as proposals
 from tests.factories import CANDIDATE_NAME, CANDIDATE_PHONE, candidate_with_phone
+from tests.html_forms import text_of
+from tests.pages import section
 from tests.support import csrf_token_from
 
 # The shared `person` (tests/conftest.py) carries a name and phone no page may show before consent.
@@ -348,6 +350,23 @@ def test_a_company_never_sees_another_companys_proposals_in_its_list(
     page = ours.get("/company/proposals").get_data(as_text=True)
     assert proposal_ids_in(page, "/company/proposals/") == mine
     assert theirs_job.title not in page
+
+
+def test_the_home_page_lists_the_proposals_waiting_for_an_answer(
+    company, consultant, person, trial_job, make_proposal
+):
+    """Hanne sees on her first page whom the jobcentre proposes and has not been answered,
+    under the pseudonym; an answered one is not asked about again."""
+    second = candidate_with_phone(consultant, "Qqq Anden Person", "")
+    waiting = make_proposal(trial_job, second, "waiting")
+    answered = make_proposal(trial_job, person, "declined")
+    db.session.commit()
+    home = company.get("/company/")
+    waits = section(home, "proposals-title")
+    assert proposal_ids_in(waits, "/company/proposals/") == {waiting.id}
+    assert answered.id not in proposal_ids_in(text_of(home), "/company/proposals/")
+    assert "1 kandidat venter på jeres svar." in waits
+    assert "Qqq" not in waits  # a pseudonym, never the name before consent
 
 
 def shown_views(app: Flask, html: str) -> int:
