@@ -72,6 +72,7 @@ def proposal(proposal_id: int) -> ResponseReturnValue:
         consent_labels=CONSENT_METHOD_LABELS,
         button=EmptyForm(),
         placement=db.session.scalar(select(Placement).where(Placement.proposal_id == found.id)),
+        deadlines=proposals.deadlines(found),
     )
 
 
@@ -96,6 +97,7 @@ def record_consent(proposal_id: int) -> ResponseReturnValue:
         consent_labels=CONSENT_METHOD_LABELS,
         button=EmptyForm(),
         placement=db.session.scalar(select(Placement).where(Placement.proposal_id == found.id)),
+        deadlines=proposals.deadlines(found),
     )
 
 

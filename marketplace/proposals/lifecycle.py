@@ -5,6 +5,7 @@ Domain functions flush and never commit; the route commits once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -135,6 +136,22 @@ def for_company(company_id: int, limit: int = 200) -> list[Proposal]:
             .order_by(waiting_first, Proposal.created_at.desc())
             .limit(limit)
         )
+    )
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """When the sweep reminds the company of an unanswered proposal, and when it expires."""
+
+    remind_at: datetime
+    expire_at: datetime
+
+
+def deadlines(proposal: Proposal) -> Deadlines:
+    config = current_app.config
+    return Deadlines(
+        remind_at=proposal.created_at + timedelta(days=config["PROPOSAL_REMIND_DAYS"]),
+        expire_at=proposal.created_at + timedelta(days=config["PROPOSAL_EXPIRE_DAYS"]),
     )
 
 
