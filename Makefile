@@ -27,10 +27,13 @@ node-deps:
 		[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent; \
 	else echo "npm not found: browser tests will be skipped"; fi
 
+# Another port: `make run PORT=8000`; links in e-mail follow it unless BASE_URL is set.
+PORT ?= 5000
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+	$(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) translations node-deps
 	$(BIN)/ruff check .
