@@ -277,3 +277,13 @@ def test_the_printable_agreement_states_the_terms_and_the_parties(
         ):
             assert expected in page, (prefix, expected)
         assert da(PURPOSE_LABELS[Purpose.TOWARDS_HOURS]) not in page
+
+
+def test_the_terms_give_the_wage_in_kroner(company, jobcentre, placement):
+    """ "140,00 kr. i timen", on both sides' placement pages: a bare number is no wage."""
+    for browser, url in (
+        (company, f"/company/placements/{placement.id}"),
+        (jobcentre, f"/placements/{placement.id}"),
+    ):
+        page = text_of(browser.get(url))
+        assert "140,00 kr. i timen" in page, url
