@@ -52,3 +52,17 @@ def test_a_waiting_step_with_its_answer_forms_repeats_no_id(
     db.session.commit()
     assert repeated_ids(company, f"/company/placements/{trial.id}") == []
     assert repeated_ids(jobcentre, f"/placements/{trial.id}") == []
+
+
+TIME = re.compile(r'<time datetime="([^"]+)"')
+WHOLE_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)$")
+
+
+def test_machine_readable_times_are_in_whole_seconds(
+    company: FlaskClient, jobcentre: FlaskClient, placement: Placement
+):
+    """The HTML validator refuses a <time datetime> with microseconds."""
+    pages = (company.get("/notifications/"), jobcentre.get("/jobs"))
+    found = [value for page in pages for value in TIME.findall(page.get_data(as_text=True))]
+    assert found, "the pages show times (the placement's notices, the published job)"
+    assert [value for value in found if not WHOLE_SECONDS.match(value)] == []
