@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -126,8 +127,8 @@ def check_total_hours(rules: LadderRules, total: Decimal, other_placements: Deci
             _l(
                 "Praktik and paid hours together would be %(total)s hours a week; the limit is"
                 " %(limit)s. Lower the hours.",
-                total=f"{total:g}",
-                limit=f"{limit:g}",
+                total=format_decimal(total),
+                limit=format_decimal(limit),
             ),
             field="hours",
         )
@@ -136,8 +137,8 @@ def check_total_hours(rules: LadderRules, total: Decimal, other_placements: Deci
             _l(
                 "With the person's other placements this would be %(total)s hours a week; the"
                 " limit is %(limit)s. Lower the hours or change the other placement first.",
-                total=f"{total + other_placements:g}",
-                limit=f"{limit:g}",
+                total=format_decimal(total + other_placements),
+                limit=format_decimal(limit),
             ),
             field="hours",
         )

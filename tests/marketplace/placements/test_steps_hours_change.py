@@ -270,7 +270,7 @@ def test_the_persons_other_placement_counts_towards_the_limit(
     at_trial(other, other_employer, 1, 14)  # 30 hours a week there
 
     error = refused_field(lambda: ask(placement, employer, hours_a_week="7.5"), "hours")
-    assert "37.5" in str(error.message)
+    assert "37,5" in str(error.message)  # Danish decimals
     assert hours_requests(placement) == 0
     step = ask(placement, employer, hours_a_week="7")  # 30 + 7: the limit exactly
     assert answer(step, consultant).paid_hours == Decimal(7)
