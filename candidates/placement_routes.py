@@ -88,6 +88,8 @@ def propose_praktik(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
     if (ended := placement_pages.back_if_ended("candidates", found)) is not None:
         return ended
+    if request.method == "GET" and (busy := placement_pages.back_if_waiting("candidates", found)):
+        return busy
     form = PraktikAgreementForm(data=None if request.method == "POST" else _praktik_defaults(found))
     form.workplace.choices = placement_pages.workplace_choices(found.company_id)
     rules = ladder_rules.rules_for(found.jobcentre_id)

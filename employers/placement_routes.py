@@ -71,6 +71,8 @@ def offer_paid_hours(placement_id: int) -> ResponseReturnValue:
     found = own_placement(placement_id)
     if (ended := placement_pages.back_if_ended("employers", found)) is not None:
         return ended
+    if request.method == "GET" and (busy := placement_pages.back_if_waiting("employers", found)):
+        return busy
     form = PaidOfferForm(data=None if request.method == "POST" else _offer_defaults(found))
 
     def again() -> ResponseReturnValue:

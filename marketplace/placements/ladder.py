@@ -88,6 +88,9 @@ def _touch(placement: Placement) -> None:
         raise StalePlacement(STALE_MESSAGE) from error
 
 
+STEP_WAITING = _l("A proposal already waits for an answer. Withdraw it or wait for the answer.")
+
+
 def waiting_step(placement: Placement) -> PlacementStep | None:
     return db.session.scalar(
         select(PlacementStep).where(
@@ -191,9 +194,7 @@ def propose_step(
         )
     _check_version(placement, seen_version)
     if waiting_step(placement) is not None:
-        raise DomainError(
-            _l("A proposal already waits for an answer. Withdraw it or wait for the answer.")
-        )
+        raise DomainError(STEP_WAITING)
     check_step(placement, kind, terms, today, proposing=True)
     if kind == StepKind.PRAKTIK:  # the jobcentre's agreement (an hours change keeps the tasks)
         screen_for_placement(placement, user, "tasks", terms.tasks)

@@ -164,6 +164,15 @@ def back_if_ended(prefix: str, placement: Placement) -> ResponseReturnValue | No
     return redirect(timeline_url(prefix, placement))
 
 
+def back_if_waiting(prefix: str, placement: Placement) -> ResponseReturnValue | None:
+    """A step form while another step waits for its answer: say so on the timeline before
+    anything is typed, not after (the form would be refused, and what was typed lost)."""
+    if placements.waiting_step(placement) is None:
+        return None
+    flash(str(placements.STEP_WAITING), "error")
+    return redirect(timeline_url(prefix, placement))
+
+
 def hours_request_defaults(placement: Placement, current: PlacementTerms) -> dict[str, object]:
     """From next Monday (only weeks that have begun can be confirmed, so it never is), the
     hours and days agreed now."""
@@ -291,6 +300,8 @@ def register_routes(
         found = own(placement_id)
         if (ended := back_if_ended(prefix, found)) is not None:
             return ended
+        if request.method == "GET" and (busy := back_if_waiting(prefix, found)) is not None:
+            return busy
         current = latest_terms(found.id)
         if current is None or current.phase not in (Phase.PAID, Phase.COMBINED):
             flash(_("Paid hours are not agreed yet. Offer paid hours first."), "error")

@@ -60,6 +60,19 @@ def test_a_trial_visit_going_on_to_praktik_is_not_counted_twice_in_the_ratio(
     assert RATIO_WARNING in text_of(jobcentre.get(f"/placements/{third.id}/praktik"))
 
 
+def test_the_praktik_form_is_not_offered_while_a_proposal_waits(app, jobcentre, place, consultant):
+    """Opened by its address while the company has not answered the last proposal, the form
+    would refuse whatever is typed: the timeline says why instead, before anything is typed."""
+    placement = place()
+    propose_praktik(app, placement, consultant, praktik_terms(placement.job, in_days(6)))
+    db.session.commit()
+    response = jobcentre.get(f"/placements/{placement.id}/praktik")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/placements/{placement.id}"
+    shown = error_flashes(jobcentre.get(response.headers["Location"]))
+    assert any("venter allerede på svar" in message for message in shown), shown
+
+
 # -- Bad input: kept as typed, the message beside the field, nothing saved ------------------
 
 
