@@ -58,7 +58,7 @@ def caseload() -> ResponseReturnValue:
         consultant_id=None if consultant in (ALL, None) else int(consultant),
         text=(form.q.data or "") if not form.q.errors else "",
     )
-    result = candidates.caseload(current_user.organisation_id, filters, page_arg())
+    result = candidates.caseload(current_user.organisation_id, filters, page_arg(), local_today())
     # Every name and case reference on the page is logged; a search says so.
     access_log.record(
         (candidate.id for candidate, _identity in result.rows),

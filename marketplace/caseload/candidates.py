@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
@@ -22,6 +24,9 @@ from marketplace.models import (
     CandidateStatus,
     Municipality,
     OrgKind,
+    Phase,
+    Placement,
+    PlacementTerms,
     User,
 )
 from marketplace.privacy.screening import CPR_PATTERN as CPR_PATTERN  # the one pattern, re-exported
@@ -216,11 +221,38 @@ class CaseloadFilters:
 
 
 @dataclass(frozen=True)
+class LadderPosition:
+    """Where a candidate stands on the ladder today: the furthest phase among their
+    placements (None: no placement at all) and the weekly hours agreed in force for their
+    praktik and paid hours, summed over the placements that go on (None: none agreed)."""
+
+    phase: str | None
+    hours: Decimal | None
+
+
+NO_PLACEMENT = LadderPosition(phase=None, hours=None)
+
+# Furthest first wins: a person with an ended trial and paid hours elsewhere is in paid hours.
+LADDER_ORDER = (
+    Phase.ENDED,
+    Phase.PENDING,
+    Phase.TRIAL,
+    Phase.PRAKTIK,
+    Phase.COMBINED,
+    Phase.PAID,
+)
+
+
+@dataclass(frozen=True)
 class CaseloadPage:
     rows: list[tuple[Candidate, CandidateIdentity]]
     total: int
     page: int
     pages: int
+    ladder: dict[int, LadderPosition]
+
+    def position(self, candidate_id: int) -> LadderPosition:
+        return self.ladder.get(candidate_id, NO_PLACEMENT)
 
 
 def _caseload_query(jobcentre_id: int, filters: CaseloadFilters) -> Select:
@@ -245,9 +277,10 @@ def _caseload_query(jobcentre_id: int, filters: CaseloadFilters) -> Select:
 
 
 def caseload(
-    jobcentre_id: int, filters: CaseloadFilters, page: int, per_page: int = 25
+    jobcentre_id: int, filters: CaseloadFilters, page: int, today: date, per_page: int = 25
 ) -> CaseloadPage:
-    """One COUNT and one page of rows, whatever the caseload's size."""
+    """One COUNT, one page of rows and one query for where they stand on the ladder,
+    whatever the caseload's size."""
     query = _caseload_query(jobcentre_id, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // per_page))
@@ -257,4 +290,91 @@ def caseload(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return CaseloadPage(rows=[(c, i) for c, i in rows], total=total, page=page, pages=pages)
+    return CaseloadPage(
+        rows=[(c, i) for c, i in rows],
+        total=total,
+        page=page,
+        pages=pages,
+        ladder=ladder_positions([c.id for c, _i in rows], today),
+    )
+
+
+def _phase_today(
+    placement_phase: str, terms_phase: str | None, unpaid_to: date | None, today: date
+) -> Phase:
+    """The phase of the day, as the placement page shows it (agreements.terms.phase_on,
+    which this area sits below): a combined version whose praktik is over is paid hours."""
+    if placement_phase == Phase.ENDED:
+        return Phase.ENDED
+    if terms_phase is None:
+        return Phase.PENDING
+    if terms_phase == Phase.COMBINED and unpaid_to is not None and unpaid_to < today:
+        return Phase.PAID
+    return Phase(terms_phase)
+
+
+def _weekly_hours(
+    phase: Phase, unpaid_hours: Decimal | None, paid_hours: Decimal | None
+) -> Decimal | None:
+    """The hours a week the phase agrees: praktik, paid, or both side by side. A trial visit
+    is a few days, not a week's hours, and an ended placement holds none."""
+    if phase == Phase.PRAKTIK:
+        return unpaid_hours
+    if phase == Phase.PAID:
+        return paid_hours
+    if phase == Phase.COMBINED:
+        return (unpaid_hours or Decimal(0)) + (paid_hours or Decimal(0))
+    return None
+
+
+def ladder_positions(candidate_ids: Iterable[int], today: date) -> dict[int, LadderPosition]:
+    """Each candidate's phase and weekly hours today, from every placement of theirs and the
+    terms version in force on `today` (or, before the first begins, the first), in one query."""
+    ids = list(set(candidate_ids))
+    if not ids:
+        return {}
+    version = aliased(PlacementTerms)  # the versions looked through, beside the one shown
+    begun = (
+        select(func.max(version.number))
+        .where(version.placement_id == Placement.id, version.effective_from <= today)
+        .correlate(Placement)
+        .scalar_subquery()
+    )
+    first = (
+        select(func.min(version.number))
+        .where(version.placement_id == Placement.id)
+        .correlate(Placement)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Placement.candidate_id,
+            Placement.phase,
+            PlacementTerms.phase,
+            PlacementTerms.unpaid_to,
+            PlacementTerms.unpaid_hours,
+            PlacementTerms.paid_hours,
+        )
+        .outerjoin(
+            PlacementTerms,
+            and_(
+                PlacementTerms.placement_id == Placement.id,
+                PlacementTerms.number == func.coalesce(begun, first),
+            ),
+        )
+        .where(Placement.candidate_id.in_(ids))
+    )
+    furthest: dict[int, Phase] = {}
+    hours: dict[int, Decimal] = {}
+    for candidate_id, placement_phase, terms_phase, unpaid_to, unpaid, paid in rows:
+        phase = _phase_today(placement_phase, terms_phase, unpaid_to, today)
+        known = furthest.get(candidate_id)
+        if known is None or LADDER_ORDER.index(phase) > LADDER_ORDER.index(known):
+            furthest[candidate_id] = phase
+        weekly = _weekly_hours(phase, unpaid, paid)
+        if weekly is not None:
+            hours[candidate_id] = hours.get(candidate_id, Decimal(0)) + Decimal(weekly)
+    return {
+        candidate_id: LadderPosition(phase=phase.value, hours=hours.get(candidate_id))
+        for candidate_id, phase in furthest.items()
+    }

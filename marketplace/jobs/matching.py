@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, extract, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, extract, literal, not_, or_, select
 
 from marketplace.extensions import db
 from marketplace.models import (
@@ -26,6 +26,10 @@ from marketplace.models import (
     CandidateStatus,
     Job,
     JobStatus,
+    Phase,
+    Placement,
+    Proposal,
+    ProposalStatus,
 )
 
 DANISH_ORDER = {"none": 0, "basic": 1, "good": 2, "fluent": 3}
@@ -209,12 +213,39 @@ def _score_for_candidate(candidate: Candidate) -> ColumnElement[int]:
     return (category + hours + days + area).label("score")
 
 
+def _held_by(candidate: Candidate) -> ColumnElement[bool]:
+    """The person already holds the job: a proposal there waits for the company's answer, or
+    was accepted and its placement goes on (or has not begun). Proposing again makes no sense;
+    after an ended placement or a declined proposal the job may be proposed anew."""
+    return exists(
+        select(Proposal.id)
+        .outerjoin(Placement, Placement.proposal_id == Proposal.id)
+        .where(
+            Proposal.job_id == Job.id,
+            Proposal.candidate_id == candidate.id,
+            or_(
+                Proposal.status == ProposalStatus.WAITING.value,
+                and_(
+                    Proposal.status == ProposalStatus.ACCEPTED.value,
+                    or_(Placement.id.is_(None), Placement.phase != Phase.ENDED.value),
+                ),
+            ),
+        )
+        .correlate(Job)
+    )
+
+
 def jobs_for_candidate(candidate: Candidate, limit: int = 20) -> list[tuple[Job, Match]]:
-    """Published jobs the candidate can take, best first. One query."""
+    """Published jobs the candidate can take and does not hold already, best first. One
+    query."""
     score = _score_for_candidate(candidate)
     rows = db.session.execute(
         select(Job, score)
-        .where(Job.status == JobStatus.PUBLISHED.value, *_conflicts_for_candidate(candidate))
+        .where(
+            Job.status == JobStatus.PUBLISHED.value,
+            *_conflicts_for_candidate(candidate),
+            not_(_held_by(candidate)),
+        )
         .order_by(score.desc(), Job.published_at.desc())
         .limit(limit)
     ).all()

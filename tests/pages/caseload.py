@@ -55,7 +55,7 @@ def candidate_status_line(response: TestResponse) -> str:
     return page[start : page.index("</p>", start)]
 
 
-CANDIDATE_LINK = re.compile(r'<td><a href="/candidates/(\d+)">')
+CANDIDATE_LINK = re.compile(r'<td[^>]*><a href="/candidates/(\d+)">')
 
 
 def listed_candidates(response: TestResponse) -> list[int]:

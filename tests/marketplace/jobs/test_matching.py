@@ -10,9 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from marketplace.caseload.candidates import CandidateData, create_candidate
+from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.jobs import matching
-from marketplace.models import CATEGORY_BITS, Weekday
+from marketplace.models import CATEGORY_BITS, DeclineReason, EndReason, Weekday
+from marketplace.placements import ladder as placements
+from marketplace.proposals import lifecycle as proposals
 
 TUE_THU = int(Weekday.TUE | Weekday.THU)
 
@@ -205,3 +208,28 @@ def test_both_directions_agree_on_every_pair(
             assert one_way[candidate.id] == other_way[job.id]
     finally:
         savepoint.rollback()
+
+
+def offered(candidate) -> list[int]:
+    return [j.id for j, _ in matching.jobs_for_candidate(candidate)]
+
+
+def test_the_job_the_person_holds_or_waits_for_is_not_offered(
+    employer, consultant, make_job, add_candidate, place, job
+):
+    """An active placement or a waiting proposal at a job leaves it out of the person's jobs
+    that fit; an ended placement, a declined or withdrawn proposal does not."""
+    person = add_candidate()
+    held, waiting, ended, declined, free = (
+        make_job(employer.organisation, employer, title=title, offers_trial_visit=True)
+        for title in ("Holdt", "Venter", "Sluttet", "Afvist", "Ledig")
+    )
+    place(person, of_job=held)
+    proposals.propose(waiting, person, consultant, "God til hylder.")
+    finished = place(person, of_job=ended, start=0)
+    placements.end(finished, employer, EndReason.COMPLETED, "", local_today(), finished.version)
+    no = proposals.propose(declined, person, consultant, "God til hylder.")
+    proposals.decline(no, employer, DeclineReason.TASKS_DONT_FIT, "")
+    assert sorted(offered(person)) == sorted([job.id, ended.id, declined.id, free.id])
+    # Someone else still sees every job.
+    assert {held.id, waiting.id} <= set(offered(add_candidate(full_name="Bo Berg")))
