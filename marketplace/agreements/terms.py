@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
 
 from sqlalchemy import Select, func, select
 
@@ -113,3 +115,53 @@ def upcoming(versions: Sequence[PlacementTerms], day: date) -> PlacementTerms | 
     """An agreed version that starts after `day`, if any (the newest one)."""
     later = [v for v in versions if v.effective_from > day]
     return later[-1] if later else None
+
+
+class VersionState(StrEnum):
+    PAST = "past"
+    IN_FORCE = "in_force"
+    COMING = "coming"
+
+
+@dataclass(frozen=True)
+class TermsPeriod:
+    """One version as lived: from its own first day to the day before the next version began
+    (or the placement's last day); `ends` is None while nothing replaced it."""
+
+    terms: PlacementTerms
+    starts: date
+    ends: date | None
+    state: VersionState
+
+    @property
+    def never_applied(self) -> bool:
+        """Replaced, or the placement ended, before its first day."""
+        return self.ends is not None and self.ends < self.starts
+
+
+def history(
+    versions: Sequence[PlacementTerms], today: date, ended_on: date | None = None
+) -> list[TermsPeriod]:
+    """Every version with its own start, in order, the one in force today marked and the
+    agreed ones that have not begun marked as coming.
+
+    A version's start is its `effective_from`, not the first day of its paid or praktik part:
+    a change of hours from 7 December keeps the paid part's first day of 12 November, and
+    showing that date made the new hours look as if they applied since November.
+    """
+    ended = ended_on is not None and ended_on < today
+    current = None if ended else in_force(versions, today)
+    periods = []
+    for n, version in enumerate(versions):
+        following = versions[n + 1] if n + 1 < len(versions) else None
+        ends = following.effective_from - timedelta(days=1) if following else None
+        if ended_on is not None and (ends is None or ends > ended_on):
+            ends = ended_on
+        if version is current:
+            state = VersionState.IN_FORCE
+        elif version.effective_from > today and not ended:
+            state = VersionState.COMING
+        else:
+            state = VersionState.PAST
+        periods.append(TermsPeriod(version, version.effective_from, ends, state))
+    return periods

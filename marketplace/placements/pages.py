@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from marketplace.agreements import rules as ladder_rules
-from marketplace.agreements.terms import in_force, latest_terms, phase_on, upcoming
+from marketplace.agreements.terms import history, in_force, latest_terms, phase_on, upcoming
 from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
@@ -102,6 +102,7 @@ def page(
         events=events,
         terms=in_force(versions, today),
         next_terms=upcoming(versions, today),
+        history=history(versions, today, placement.ended_on),
         phase=Phase.ENDED
         if placement.phase == Phase.ENDED
         else phase_on(placement, versions, today),
