@@ -25,7 +25,7 @@ from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.hours.ledger import week_start_of
 from marketplace.hours.more_hours import worked_planned
-from marketplace.hours.progress import progression
+from marketplace.hours.progress import progression, scale_for
 from marketplace.models import (
     AccessPurpose,
     EndReason,
@@ -90,6 +90,7 @@ def page(
     waiting = next((s for s in steps if s.status == "waiting"), None)
     rules = ladder_rules.rules_for(placement.jobcentre_id)
     answer = answer or AnswerForm(formdata=None, version=placement.version)
+    progress = progression(placement, versions, today)
     if waiting is not None and waiting.kind == StepKind.HOURS:
         answer.note.label.text = _("Comment (needed to decline)")
     return render_template(
@@ -114,7 +115,8 @@ def page(
         and placement.phase != Phase.ENDED
         and ladder_rules.praktik_ratio_exceeded(rules, placement.company),
         rules=rules,
-        progress=progression(placement, versions, today),
+        progress=progress,
+        progress_scale=scale_for(progress),
         more_hours=side == Side.JOBCENTRE
         and waiting is None
         and placement.id in worked_planned([placement], {placement.id: versions}, today),
