@@ -18,8 +18,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from marketplace.agreements import document
 from marketplace.agreements import rules as ladder_rules
-from marketplace.agreements.terms import history, in_force, latest_terms, phase_on, upcoming
+from marketplace.agreements.terms import (
+    history,
+    in_force,
+    latest_terms,
+    phase_on,
+    upcoming,
+    versions_of,
+)
+from marketplace.caseload.candidates import identity_of
 from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
@@ -280,13 +289,21 @@ def register_routes(
     def agreement(placement_id: int, terms_id: int) -> ResponseReturnValue:
         found = own(placement_id)
         terms = agreement_of_or_404(found, terms_id)
+        side = side_of(current_user)
         return render_template(
             "placements/agreement.html",
             placement=found,
             terms=terms,
             person=person_name(found),
+            # The jobcentre's own reference to its case: on the jobcentre's copy only.
+            case_reference=identity_of(found.candidate).case_reference
+            if side == Side.JOBCENTRE
+            else None,
+            side=side.value,
             prefix=prefix,
             jobcentre=db.session.get(Jobcentre, found.jobcentre_id),
+            contact=document.contact_person(found),
+            acceptances=document.acceptances(found, versions_of(found.id), terms),
         )
 
     base = f"{url_prefix}/<id:placement_id>"
