@@ -221,7 +221,7 @@ JOBS: tuple[tuple[str, str, str, dict[str, object]], ...] = (
 )
 
 
-# The three citizens of ../shared/JOURNEYS.md and two more; identities are invented.
+# The three citizens of ../shared/JOURNEYS.md and more; identities are invented.
 CANDIDATES: tuple[dict[str, object], ...] = (
     {
         "case_reference": "RKSK-2024-0117",
@@ -304,10 +304,69 @@ CANDIDATES: tuple[dict[str, object], ...] = (
         "no_long_standing": True,
         "status": "paused",
     },
+    # Three on Vestjysk Emballage's packing line: Sofie confirms their
+    # hours together on Friday (journey 4). And one at Brugsen, where journey 5 happens.
+    {
+        "case_reference": "RKSK-2023-0612",
+        "full_name": "Lone Pedersen",
+        "phone": "22 33 44 55",
+        "consultant": "jonas.brandt@jobcenter.example",
+        "job_goal": "Pakning med faste opgaver, gerne formiddag.",
+        "wished_categories": ("production", "warehouse"),
+        "tasks_can_do": ("Pakke varer", "Sætte labels på"),
+        "hours_min": Decimal(4),
+        "hours_max": Decimal(10),
+        "available_weekdays": int(Weekday.MON | Weekday.WED | Weekday.FRI),
+        "postcode": "6880",
+        "danish_level": "fluent",
+    },
+    {
+        "case_reference": "RKSK-2024-0348",
+        "full_name": "Kasper Thomsen",
+        "phone": "26 27 28 29",
+        "consultant": "mette.holm@jobcenter.example",
+        "job_goal": "Produktion eller lager; vil gerne lære at folde og pakke.",
+        "wished_categories": ("production",),
+        "tasks_can_do": ("Folde kasser",),
+        "hours_min": Decimal(4),
+        "hours_max": Decimal(8),
+        "available_weekdays": int(Weekday.MON | Weekday.WED | Weekday.FRI),
+        "postcode": "6880",
+        "danish_level": "good",
+    },
+    {
+        "case_reference": "RKSK-2023-0789",
+        "full_name": "Sanne Christensen",
+        "phone": "28 29 30 31",
+        "consultant": "mette.holm@jobcenter.example",
+        "job_goal": "Pakning eller køkken, gerne mandag, onsdag og fredag.",
+        "wished_categories": ("production", "kitchen"),
+        "tasks_can_do": ("Pakke varer", "Opvask"),
+        "hours_min": Decimal(3),
+        "hours_max": Decimal(6),
+        "available_weekdays": MON_WED_FRI,
+        "postcode": "6880",
+        "danish_level": "fluent",
+    },
+    {
+        "case_reference": "RKSK-2022-0275",
+        "full_name": "Henrik Jørgensen",
+        "phone": "42 43 44 45",
+        "consultant": "jonas.brandt@jobcenter.example",
+        "job_goal": "Varer på hylder i en butik, tidligt om morgenen.",
+        "wished_categories": ("retail", "warehouse"),
+        "tasks_can_do": ("Fylde hylder", "Tjekke datoer"),
+        "hours_min": Decimal(3),
+        "hours_max": Decimal(10),
+        "available_weekdays": TUE_THU,
+        "postcode": "6900",
+        "danish_level": "fluent",
+    },
 )
 
 
-# (case reference, job title, what happened): proposals at every stage.
+# (case reference, job title, what happened): proposals at every stage; the waiting one was
+# sent so long ago that the company's reminder is due tomorrow (marketplace.demo.town).
 PROPOSALS = (
     ("RKSK-2023-0456", "Kantinehjælp", "waiting"),
     ("RKSK-2024-0233", "Pakning ved pakkelinjen", "declined"),
@@ -323,6 +382,21 @@ PLACEMENTS = (
     ("RKSK-2024-0233", "Kantinehjælp", "trial"),
     ("RKSK-2022-0789", "Pakning ved pakkelinjen", "pending"),
     ("RKSK-2023-0456", "Opfyldning af varer", "ended"),
+    ("RKSK-2023-0612", "Pakning ved pakkelinjen", "paid_weeks"),
+    ("RKSK-2024-0348", "Pakning ved pakkelinjen", "praktik_ending"),
+    ("RKSK-2023-0789", "Pakning ved pakkelinjen", "paid_weeks"),
+    ("RKSK-2022-0275", "Opfyldning af varer", "more_hours_due"),
+)
+
+# Journey 5: Henrik has worked the planned 3 hours a week at Brugsen since six weeks ago, every
+# week confirmed, so Jonas is nudged to ask for more (marketplace.hours.more_hours).
+MORE_HOURS_DUE = ("RKSK-2022-0275", "Opfyldning af varer", "3")
+
+# Journey 4's question about a week: Jonas asks, Sofie answers (marketplace.hours.flags).
+FLAG = (
+    "RKSK-2023-0612",
+    "Onsdag står der 0 timer. Stemmer det, eller mangler der timer?",
+    "Nej, pakkeriet holdt lukket onsdag på grund af vareoptælling. Timerne er rigtige.",
 )
 
 

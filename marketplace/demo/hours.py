@@ -1,6 +1,8 @@
-"""Demo weeks of hours (JOURNEYS.md, journey 4): past weeks of the demo placements confirmed as
-planned, the last one left waiting, one day corrected with a reason, and one request for more
-hours waiting for the jobcentre's answer."""
+"""Demo weeks of hours (JOURNEYS.md, journeys 4 and 5): past weeks of the demo placements
+confirmed as planned, the last one left waiting (several people's at Vestjysk Emballage, for
+Sofie's Friday), one day corrected with a reason, a question about a week that the company
+answered, one placement whose every week is confirmed as planned (the nudge to ask for more
+hours), and one request for more hours waiting for the jobcentre's answer."""
 
 from __future__ import annotations
 
@@ -12,14 +14,34 @@ from sqlalchemy import select
 from marketplace.agreements.terms import latest_terms, versions_of
 from marketplace.clock import local_today
 from marketplace.companies.staff import company_staff
+from marketplace.demo.data import FLAG, MORE_HOURS_DUE
 from marketplace.extensions import db
+from marketplace.hours import flags
 from marketplace.hours import ledger as hours
-from marketplace.models import HourKind, Job, Phase, Placement, StepKind, WeekConfirmation
+from marketplace.models import (
+    CandidateIdentity,
+    HourKind,
+    Job,
+    Phase,
+    Placement,
+    StepKind,
+    WeekConfirmation,
+)
 from marketplace.placements import ladder as placements
 from marketplace.placements.steps import hours_change
 
 WEEKS_BACK = 6
 MORE_HOURS_JOB = "Pakning af juletræer"  # the demo placement with paid hours only
+FLAG_WEEKS_BACK = 3  # the flagged week: confirmed, with its Wednesday at 0
+
+
+def _placement_of(reference: str, title: str) -> Placement | None:
+    return db.session.scalar(
+        select(Placement)
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Placement.candidate_id)
+        .join(Job, Job.id == Placement.job_id)
+        .where(CandidateIdentity.case_reference == reference, Job.title == title)
+    )
 
 
 def ensure_hours() -> int:
@@ -30,20 +52,32 @@ def ensure_hours() -> int:
     added = 0
     corrected = False
     placements = db.session.scalars(
-        select(Placement).where(Placement.phase.not_in([Phase.PENDING.value]))
+        select(Placement)
+        .where(Placement.phase.not_in([Phase.PENDING.value]))
+        .order_by(Placement.id)
     ).all()
+    nudged = _placement_of(MORE_HOURS_DUE[0], MORE_HOURS_DUE[1])
+    flagged = _placement_of(FLAG[0], "Pakning ved pakkelinjen")
+    flag_week = hours.week_start_of(today) - timedelta(weeks=FLAG_WEEKS_BACK)
     for placement in placements:
         employer = company_staff(placement.company_id)[0]
         versions = versions_of(placement.id)
-        # Every past week but the last is confirmed; the last waits for the employer.
-        for n in range(WEEKS_BACK, 1, -1):
+        # Every past week but the last is confirmed; the last waits for the employer, except
+        # where every week was worked as planned (the nudge to ask for more hours).
+        last = 1 if placement == nudged else 2
+        for n in range(WEEKS_BACK, last - 1, -1):
             monday = last_week - timedelta(days=7 * (n - 1))
             plan = hours.planned(placement, versions, monday)
             plan = {key: value for key, value in plan.items() if key[0] <= today}
             if not plan:
                 continue
+            if placement == flagged and monday == flag_week:
+                wednesday = monday + timedelta(days=2)  # the pakkeri was closed that day
+                plan = {k: Decimal(0) if k[0] == wednesday else v for k, v in plan.items()}
             hours.confirm_week(placement, employer, monday, plan, versions, today=today)
             added += 1
+            if placement == nudged:
+                continue  # corrected down, the streak would be broken
             if not corrected and any(kind == HourKind.PAID for _, kind in plan):
                 day, kind = min(key for key in plan if key[1] == HourKind.PAID)
                 hours.correct(
@@ -57,8 +91,18 @@ def ensure_hours() -> int:
                     today=today,
                 )
                 corrected = True
+    if flagged is not None:
+        _answered_flag(flagged, flag_week)
     _request_more_hours(today)
     return added
+
+
+def _answered_flag(placement: Placement, week: date) -> None:
+    """Jonas asks about the Wednesday at 0; Sofie answers (journey 4)."""
+    _reference, comment, answer = FLAG
+    consultant = placement.candidate.consultant
+    flag = flags.flag_week(placement, consultant, week, comment)
+    flags.answer_flag(placement, flag, company_staff(placement.company_id)[0], answer)
 
 
 def _request_more_hours(today: date) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from marketplace.clock import LOCAL_TZ, local_today
 from marketplace.companies import staff
-from marketplace.demo.data import PITCHES, PLACEMENTS
+from marketplace.demo.data import MORE_HOURS_DUE, PITCHES, PLACEMENTS
 from marketplace.extensions import db
+from marketplace.hours.ledger import week_start_of
 from marketplace.models import (
     Candidate,
     CandidateIdentity,
@@ -118,9 +119,45 @@ class _Story:
                 terms.created_at = _at(day, hour)
 
 
+# Paid hours that began this many weeks ago: enough past weeks for a streak of four.
+PAID_WEEKS = 6
+# A praktik near its end: its last day this many days from today, inside the notice days of
+# placements.reminders, so the first sweep tells both sides.
+PRAKTIK_ENDS_IN_DAYS = 3
+
+
+def _paid_for_weeks(story: _Story, today: date, hours: str) -> None:
+    """Paid hours from the start, from the Monday PAID_WEEKS weeks ago."""
+    begun = week_start_of(today) - timedelta(weeks=PAID_WEEKS)
+    story.accept(begun - timedelta(days=5), Phase.PAID, begun)
+    tasks = tuple(story.job.task_lines or ("Opgaver efter aftale",))
+    offer = story.propose(
+        begun - timedelta(days=4),
+        story.employer,
+        StepKind.PAID,
+        _paid(story.job, begun, hours, tasks, combined=False),
+    )
+    story.agree(begun - timedelta(days=3), offer, story.consultant)
+
+
 def _build(story: _Story, stage: str, today: date) -> None:
     employer, consultant, job = story.employer, story.consultant, story.job
-    if stage == "combined":  # journey 3: trial, 4 weeks of praktik, paid hours from week 3
+    if stage == "paid_weeks":  # paid hours at the job's hours a week for some weeks
+        _paid_for_weeks(story, today, str(job.hours_per_week))
+    elif stage == "more_hours_due":  # journey 5: few hours, worked as planned every week
+        _paid_for_weeks(story, today, MORE_HOURS_DUE[2])
+    elif stage == "praktik_ending":  # four weeks of praktik, ending in a few days
+        ends = today + timedelta(days=PRAKTIK_ENDS_IN_DAYS)
+        begun = ends - timedelta(weeks=4, days=-1)
+        story.accept(begun - timedelta(days=4), Phase.PRAKTIK, begun)
+        step = story.propose(
+            begun - timedelta(days=3),
+            consultant,
+            StepKind.PRAKTIK,
+            _praktik(job, begun, 4, "6", employer.name),
+        )
+        story.agree(begun - timedelta(days=2), step, employer)
+    elif stage == "combined":  # journey 3: trial, 4 weeks of praktik, paid hours from week 3
         begun = today - timedelta(days=30)
         story.accept(begun - timedelta(days=4), Phase.TRIAL, begun)
         step = story.propose(

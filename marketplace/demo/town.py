@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from marketplace.accounts.passwords import hash_password
 from marketplace.accounts.signup import tell_the_jobcentre
 from marketplace.caseload.candidates import CandidateData, create_candidate, set_status
-from marketplace.clock import local_today
+from marketplace.clock import local_today, utcnow
 from marketplace.companies import staff
 from marketplace.companies.profiles import WorkplaceData, save_workplace
 from marketplace.demo.data import (
@@ -125,6 +126,10 @@ def _ensure_proposals() -> int:
             proposals.decline(
                 proposal, employer, DeclineReason.HOURS_DONT_FIT, "Vi har brug for flere dage."
             )
+        elif stage == "waiting":
+            # Sent so long ago that the company's reminder is due tomorrow (lifecycle.deadlines).
+            days = current_app.config["PROPOSAL_REMIND_DAYS"] - 1
+            proposal.created_at = utcnow() - timedelta(days=days, hours=1)
         added += 1
     return added
 
