@@ -395,8 +395,8 @@ MORE_HOURS_DUE = ("RKSK-2022-0275", "Opfyldning af varer", "3")
 # Journey 4's question about a week: Jonas asks, Sofie answers (marketplace.hours.flags).
 FLAG = (
     "RKSK-2023-0612",
-    "Onsdag står der 0 timer. Stemmer det, eller mangler der timer?",
-    "Nej, pakkeriet holdt lukket onsdag på grund af vareoptælling. Timerne er rigtige.",
+    "Onsdag står der kun 1 time. Stemmer det, eller mangler der timer?",
+    "Det stemmer: pakkeriet lukkede tidligt onsdag på grund af vareoptælling.",
 )
 
 

@@ -32,7 +32,7 @@ from marketplace.placements.steps import hours_change
 
 WEEKS_BACK = 6
 MORE_HOURS_JOB = "Pakning af juletræer"  # the demo placement with paid hours only
-FLAG_WEEKS_BACK = 3  # the flagged week: confirmed, with its Wednesday at 0
+FLAG_WEEKS_BACK = 3  # the flagged week: confirmed, with one hour on its Wednesday
 
 
 def _placement_of(reference: str, title: str) -> Placement | None:
@@ -72,8 +72,8 @@ def ensure_hours() -> int:
             if not plan:
                 continue
             if placement == flagged and monday == flag_week:
-                wednesday = monday + timedelta(days=2)  # the pakkeri was closed that day
-                plan = {k: Decimal(0) if k[0] == wednesday else v for k, v in plan.items()}
+                wednesday = monday + timedelta(days=2)  # the pakkeri closed early that day
+                plan = {k: Decimal(1) if k[0] == wednesday else v for k, v in plan.items()}
             hours.confirm_week(placement, employer, monday, plan, versions, today=today)
             added += 1
             if placement == nudged:
@@ -98,7 +98,7 @@ def ensure_hours() -> int:
 
 
 def _answered_flag(placement: Placement, week: date) -> None:
-    """Jonas asks about the Wednesday at 0; Sofie answers (journey 4)."""
+    """Jonas asks about the short Wednesday; Sofie answers (journey 4)."""
     _reference, comment, answer = FLAG
     consultant = placement.candidate.consultant
     flag = flags.flag_week(placement, consultant, week, comment)
