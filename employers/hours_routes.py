@@ -14,9 +14,11 @@ from flask_login import current_user
 
 from employers.blueprint import bp
 from employers.placement_routes import own_placement
+from marketplace.clock import local_today
 from marketplace.hours import exports as hour_exports
 from marketplace.hours import flags as hour_flags
 from marketplace.hours import ledger as hours
+from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.export_pages import export
 from marketplace.hours.forms import (
     ConfirmWeeksForm,
@@ -52,10 +54,13 @@ def _render_week(
     chosen: set[int] | None = None,
 ) -> str:
     before, after = neighbours(week_start)
+    company_id = current_user.organisation_id
+    waiting = hour_reminders.waiting_weeks(local_today(), company_id).get(company_id, [])
     return render_template(
         "employers/hours.html",
         week_start=week_start,
         weeks=weeks,
+        other_waiting=[week for week in waiting if week != week_start],
         names=_names(weeks),
         typed=typed or {},
         errors=errors or {},

@@ -19,7 +19,7 @@ from wtforms.widgets import HiddenInput
 
 from marketplace.errors import DomainError
 from marketplace.hours.exports import MAX_DAYS
-from marketplace.hours.ledger import check_hours_of_day
+from marketplace.hours.ledger import FUTURE_DAY, check_hours_of_day
 from marketplace.hours.weeks import PlacementWeek
 from marketplace.models import HourKind
 from marketplace.web.forms import Form, LocalDecimalField, input_required, strip_control_characters
@@ -140,16 +140,29 @@ class WeekHoursForm(Form):
             if isinstance(field, HoursField) and field.typed is not None
         }
 
+    def holds(self, week: PlacementWeek) -> bool:
+        """Whether the post has any input of the week: one made for another week (a stale
+        page, a changed address) has none, and is not read as a week of zeros."""
+        return any(
+            self._fields[input_name(week.placement.id, kind, day)].raw_data
+            for day, kind in week_cells(week)
+        )
+
     def read_week(
         self, week: PlacementWeek
     ) -> tuple[dict[tuple[date, HourKind], Decimal], dict[str, str]]:
         """The entries of one placement's week, and an error per input name that is wrong.
-        An input left empty (or not sent) is a day not worked."""
+        An input left empty (or not sent) is a day not worked. A day still to come has no
+        input on the page: it is left out, and refused beside its name when sent anyway."""
         entries: dict[tuple[date, HourKind], Decimal] = {}
         errors: dict[str, str] = {}
         for day, kind in week_cells(week):
             name = input_name(week.placement.id, kind, day)
             field = self._fields[name]
+            if week.to_come(day):
+                if field.raw_data:
+                    errors[name] = str(FUTURE_DAY)
+                continue
             if not field.validate(self):
                 errors[name] = str(field.errors[0])
                 continue

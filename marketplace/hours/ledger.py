@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,8 @@ ALREADY_CONFIRMED = _l(
     "This week was confirmed by someone else a moment ago. Nothing was counted twice."
 )
 
+
+FUTURE_DAY = _l("Hours cannot be recorded for a day still to come.")
 
 TERMS_CHANGED = _l(
     "The terms for this week changed a moment ago, so nothing was confirmed. Read the week again."
@@ -158,6 +161,35 @@ def planned(
     return result
 
 
+def last_working_day(
+    placement: Placement, versions: Sequence[PlacementTerms], week_start: date
+) -> date:
+    """The day from which the week can be confirmed: its last day with planned hours; without
+    any, its last day that can have hours; else its Sunday. Days still to come cannot be
+    entered, so a week waits until the last day it plans has come (today counts: a shop
+    manager confirms on Friday afternoon the week that ends with Friday's shift)."""
+    days = [
+        day for (day, _kind), hours in planned(placement, versions, week_start).items() if hours
+    ]
+    if not days:
+        days = [
+            day
+            for day in week_days(week_start)
+            for kind in (HourKind.PRAKTIK, HourKind.PAID)
+            if open_on(placement, versions, kind, day)
+        ]
+    return max(days, default=week_start + timedelta(days=6))
+
+
+def not_yet(due: date) -> str:
+    """Why a week cannot be confirmed yet, naming the day it can."""
+    return _l(
+        "This week can be confirmed from %(day)s, its last working day: days still to come"
+        " cannot be confirmed.",
+        day=format_date(due, "EEEE d. MMMM"),
+    )
+
+
 def check_hours_of_day(hours: Decimal, field: str = "hours") -> None:
     if not Decimal(0) <= hours <= MAX_DAY:
         raise DomainError(_l("Enter between 0 and 24 hours."), field=field)
@@ -179,11 +211,11 @@ def _check_entry(
     today: date,
 ) -> None:
     field = f"{kind.value}-{day.isoformat()}"
+    if day > today:  # even 0: a day still to come is not known yet, so nothing is recorded
+        raise DomainError(FUTURE_DAY, field=field)
     check_hours_of_day(hours, field)
     if hours == 0:
         return
-    if day > today:
-        raise DomainError(_l("Hours cannot be recorded for a day still to come."), field=field)
     if not open_on(placement, versions, kind, day):
         message = (
             _l("There are no paid hours agreed for this day.")
@@ -221,6 +253,10 @@ def confirm_week(
         if day not in days:
             raise DomainError(_l("A day outside the week was sent."))
         _check_entry(placement, versions, day, kind, hours, today)
+    due = last_working_day(placement, versions, week_start)
+    if due > today:
+        raise DomainError(not_yet(due))
+    plan = planned(placement, versions, week_start)
     confirmation = WeekConfirmation(
         placement_id=placement.id,
         company_id=placement.company_id,
@@ -251,7 +287,9 @@ def confirm_week(
             recorded_by_id=user.id,
         )
         for (day, kind), hours in sorted(entries.items())
-        if hours > 0
+        # A planned day confirmed as 0 is a record too ("was 0" beside a later correction);
+        # a day neither planned nor worked stays without one.
+        if hours > 0 or plan.get((day, kind))
     ]
     try:
         with db.session.begin_nested():

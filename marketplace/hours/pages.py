@@ -76,6 +76,9 @@ def confirm_chosen(
         return result
     typed = WeekHoursForm.for_weeks(everyone)
     result.typed = typed.typed()
+    if not all(typed.holds(week) for week in weeks):
+        result.refused = _("The form did not hold this week's hours, so nothing was confirmed.")
+        return result
     entries = {}
     for week in weeks:
         found, wrong = typed.read_week(week)

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from marketplace.agreements.terms import versions_of_many
+from marketplace.clock import local_today
 from marketplace.extensions import db
-from marketplace.hours.ledger import open_on, planned, week_days
+from marketplace.hours.ledger import last_working_day, open_on, planned, week_days
 from marketplace.models import (
     HourKind,
     HourRecord,
@@ -59,6 +60,21 @@ class PlacementWeek:
     confirmation: WeekConfirmation | None
     cells: dict[tuple[date, HourKind], Cell]
     flags: list[WeekFlag]
+    today: date = field(default_factory=local_today)
+
+    @property
+    def due_on(self) -> date:
+        """The day the week can be confirmed from (ledger.last_working_day)."""
+        return last_working_day(self.placement, self.versions, self.week_start)
+
+    @property
+    def can_confirm(self) -> bool:
+        """Not confirmed, and its last working day has come."""
+        return self.confirmation is None and self.due_on <= self.today
+
+    def to_come(self, day: date) -> bool:
+        """A day after today: shown with its plan, never entered."""
+        return day > self.today
 
     @property
     def days(self) -> list[date]:
@@ -85,10 +101,16 @@ class PlacementWeek:
 
 
 def weeks_for(
-    placements: Sequence[Placement], week_start: date, *, authors: bool = True
+    placements: Sequence[Placement],
+    week_start: date,
+    *,
+    authors: bool = True,
+    today: date | None = None,
 ) -> list[PlacementWeek]:
     """`authors`: load who recorded each figure (the corrections list shows it). The week of
-    all a company's placements does not, and joining users there costs more than the rest."""
+    all a company's placements does not, and joining users there costs more than the rest.
+    `today` (Copenhagen's by default) decides which days are still to come."""
+    today = today or local_today()
     ids = [p.id for p in placements]
     if not ids:
         return []
@@ -141,6 +163,7 @@ def weeks_for(
                 confirmation=confirmations.get(placement.id),
                 cells=cells,
                 flags=flags[placement.id],
+                today=today,
             )
         )
     return weeks

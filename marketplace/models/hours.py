@@ -94,8 +94,11 @@ class HourRecord(Base):
         CheckConstraint("revision = 1 OR confirmation_id IS NULL", name="correction_apart"),
         CheckConstraint("revision = 1 OR length(reason) > 0", name="correction_why"),
         CheckConstraint("hours >= 0 AND hours <= 24", name="hours_range"),
-        # A day not worked has no record; only a correction may bring a day down to 0.
-        CheckConstraint("hours > 0 OR revision > 1", name="hours_positive"),
+        # A day confirmed as 0 is a record of its week (migration 0013); otherwise only a
+        # correction brings a day to 0.
+        CheckConstraint(
+            "hours > 0 OR revision > 1 OR confirmation_id IS NOT NULL", name="hours_positive"
+        ),
         CheckConstraint("hours * 4 = CAST(hours * 4 AS INTEGER)", name="quarter_hours"),
         Index("ix_hour_records_candidate_day", "candidate_id", "work_date"),
         Index("ix_hour_records_company_day", "company_id", "work_date"),

@@ -79,11 +79,16 @@ def test_confirming_as_planned_writes_one_record_per_day(placement, employer):
     assert {r.confirmation_id for r in rows} == {confirmation.id}
 
 
-def test_a_day_set_to_zero_before_confirming_has_no_record(placement, employer):
+def test_a_planned_day_confirmed_as_zero_is_a_record_of_the_week(placement, employer):
     entries = planned_week(placement, MONDAY)
-    entries[(MONDAY + timedelta(days=3), HourKind.PAID)] = Decimal(0)  # ill on Thursday
-    confirm(placement, employer, entries=entries)
-    assert [r.work_date for r in records(placement)] == [MONDAY + timedelta(days=1)]
+    thursday = MONDAY + timedelta(days=3)
+    entries[(thursday, HourKind.PAID)] = Decimal(0)  # ill on Thursday
+    entries[(MONDAY + timedelta(days=5), HourKind.PAID)] = Decimal(0)  # Saturday: not planned
+    confirmation = confirm(placement, employer, entries=entries)
+    assert [(r.work_date, r.hours, r.revision, r.confirmation_id) for r in records(placement)] == [
+        (MONDAY + timedelta(days=1), Decimal(3), 1, confirmation.id),
+        (thursday, Decimal(0), 1, confirmation.id),
+    ]
 
 
 def test_a_week_is_confirmed_once(placement, employer, make_user):

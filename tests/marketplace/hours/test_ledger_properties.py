@@ -168,6 +168,8 @@ def _open(day: date, kind: HourKind, today: date) -> bool:
 
 
 def _entry_ok(day: date, kind: HourKind, value: Decimal, today: date) -> bool:
+    if day > today:  # a day still to come is refused whatever its value
+        return False
     if not Decimal(0) <= value <= Decimal(24) or value % Decimal("0.25"):
         return False
     return value == 0 or _open(day, kind, today)
@@ -346,10 +348,12 @@ def perform(
     def call() -> Any:
         return hours.confirm_week(placement, user, week_start, entries, versions, today=today)
 
+    plan = hours.planned(placement, versions, week_start)
+
     def apply() -> None:
         model.confirmed.add(week_start)
         for key, value in entries.items():
-            if value > 0:
+            if value > 0 or plan.get(key):  # a planned day confirmed as 0 is a record too
                 model.current[key] = (value, 1)
                 model.records += 1
 
