@@ -74,7 +74,7 @@ def register_domain() -> None:
     from marketplace.accounts import account, invitations, signup  # noqa: F401
     from marketplace.hours import flags, reminders  # noqa: F401
     from marketplace.placements import notices  # noqa: F401
-    from marketplace.privacy import disclosure  # noqa: F401
+    from marketplace.privacy import disclosure, naming  # noqa: F401
     from marketplace.proposals import lifecycle  # noqa: F401
 
 

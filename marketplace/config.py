@@ -69,6 +69,8 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
         "SIGNUP_LIMIT_PER_ADDRESS": env.get("SIGNUP_LIMIT_PER_ADDRESS", "20 per hour"),
+        # One-click unsubscribe: mail providers post from few addresses, so it is generous.
+        "UNSUBSCRIBE_LIMIT_PER_ADDRESS": env.get("UNSUBSCRIBE_LIMIT_PER_ADDRESS", "30 per minute"),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,

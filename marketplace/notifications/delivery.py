@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
@@ -21,10 +22,12 @@ from marketplace import queue
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import EmailState, Notification, User
-from marketplace.notifications import mail
-from marketplace.notifications.kinds import KINDS, render_text
+from marketplace.notifications import mail, unsubscribe
+from marketplace.notifications.kinds import KINDS, texts
 
 log = logging.getLogger(__name__)
+
+INBOX_PATH = "/notifications/"
 
 
 def _lease() -> timedelta:
@@ -79,18 +82,28 @@ def _locale_of(notification: Notification) -> str:
     return notification.recipient.locale if notification.recipient else notification.locale
 
 
+def _mail_context(base_url: str) -> Any:
+    """The request context an e-mail is written in: links against BASE_URL, and the inbox as
+    the route, so a name the mail shows is logged under the inbox's purpose (privacy.naming)."""
+    return current_app.test_request_context(INBOX_PATH, base_url=base_url)
+
+
 def compose(notification: Notification) -> mail.Mail | None:
     """The e-mail for one notification, in the recipient's language; None to skip it."""
     kind = KINDS[notification.kind]
     base_url = current_app.config["BASE_URL"]
-    with (
-        current_app.test_request_context(base_url=base_url),
-        force_locale(_locale_of(notification)),
-    ):
+    recipient = notification.recipient
+    with _mail_context(base_url), force_locale(_locale_of(notification)):
+        text = texts([notification], recipient)[notification.id]
+        # Only what the recipient's settings could stop offers to stop it (urgent mail and
+        # mail to an address without an account is sent whatever the settings say).
+        stop = unsubscribe.link_for(recipient, kind.name) if recipient and not kind.urgent else None
         context = {
             "notification": notification,
-            "summary": render_text(kind.summary, notification),
+            "headline": text.headline,
+            "summary": text.summary,
             "link": _link(notification),
+            "unsubscribe_link": stop,
         }
         if kind.mail_context is not None:
             extra = kind.mail_context(notification)
@@ -100,10 +113,11 @@ def compose(notification: Notification) -> mail.Mail | None:
         context["settings_link"] = base_url.rstrip("/") + "/notifications/settings"
         return mail.Mail(
             to=notification.recipient_email,
-            subject=render_text(kind.subject, notification),
+            subject=text.headline,
             text=render_template(f"notifications/emails/{kind.template}.txt", **context),
             html=render_template(f"notifications/emails/{kind.template}.html", **context),
             message_id=message_id(notification.id),
+            unsubscribe=stop,
         )
 
 
@@ -221,16 +235,24 @@ def _release_batch(batch: str, state: EmailState, error: str | None = None) -> N
 
 def _compose_digest(user: User, rows: list[Notification]) -> mail.Mail:
     base_url = current_app.config["BASE_URL"]
-    with current_app.test_request_context(base_url=base_url), force_locale(user.locale):
+    with _mail_context(base_url), force_locale(user.locale):
+        read = texts(rows, user)
         items = [
-            {"summary": render_text(KINDS[r.kind].summary, r), "link": _link(r), "at": r.created_at}
+            {
+                "headline": read[r.id].headline,
+                "summary": read[r.id].summary,
+                "link": _link(r),
+                "at": r.created_at,
+            }
             for r in rows
         ]
+        stop = unsubscribe.link_for(user, unsubscribe.DIGEST)
         context = {
             "user": user,
             "items": items,
             "link": base_url.rstrip("/") + "/notifications",
             "settings_link": base_url.rstrip("/") + "/notifications/settings",
+            "unsubscribe_link": stop,
         }
         return mail.Mail(
             to=user.email,
@@ -240,6 +262,7 @@ def _compose_digest(user: User, rows: list[Notification]) -> mail.Mail:
             text=render_template("notifications/emails/digest.txt", **context),
             html=render_template("notifications/emails/digest.html", **context),
             message_id=message_id(f"digest-{rows[0].email_batch}"),
+            unsubscribe=stop,
         )
 
 

@@ -1,9 +1,22 @@
-"""The notification list on the page: each user's own, newest first; and e-mail settings."""
+"""The notification list on the page: each user's own, newest first; e-mail settings; and
+the one-click unsubscribe an e-mail's List-Unsubscribe header points at."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,10 +24,11 @@ from sqlalchemy import func, select, update
 from wtforms import RadioField, SelectChoice
 
 from marketplace.clock import utcnow
-from marketplace.extensions import db
-from marketplace.models import EmailPreference, Notification, Role
-from marketplace.notifications.kinds import KINDS, render_text
-from marketplace.web.access import ALL_ROLES, roles
+from marketplace.extensions import csrf, db, limiter
+from marketplace.models import AccessPurpose, EmailPreference, Notification, Role
+from marketplace.notifications import unsubscribe as unsubscribing
+from marketplace.notifications.kinds import KINDS, texts
+from marketplace.web.access import ALL_ROLES, public, roles
 from marketplace.web.forms import EmptyForm, Form
 from marketplace.web.navigation import safe_next
 from marketplace.web.pagination import page_arg
@@ -71,9 +85,17 @@ def index() -> ResponseReturnValue:
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
+    shown = rows[:PAGE_SIZE]
+    read = texts(shown, current_user)
     items = [
-        {"n": n, "summary": render_text(KINDS[n.kind].summary, n), "unread": n.read_at is None}
-        for n in rows[:PAGE_SIZE]
+        {
+            "n": n,
+            "headline": read[n.id].headline,
+            "summary": read[n.id].summary,
+            "when": when(n.created_at),
+            "unread": n.read_at is None,
+        }
+        for n in shown
     ]
     return render_template(
         "notifications/index.html",
@@ -81,6 +103,20 @@ def index() -> ResponseReturnValue:
         page=page,
         has_next=len(rows) > PAGE_SIZE,
         button=EmptyForm(),
+    )
+
+
+# A notification names the person as its reader may see them, and privacy.naming logs each
+# name it shows under the route's purpose. This is what privacy.access_log.purpose() sets;
+# the notifications layer sits below privacy and may not import it. E-mails are written in
+# this route's context (delivery.INBOX_PATH), so their names are logged under it too.
+index.access_purpose = AccessPurpose.PLACEMENT  # type: ignore[attr-defined]
+
+
+def when(moment: datetime) -> str:
+    """ "7. dec. 2026 kl. 10.05": the reader's language, Copenhagen time."""
+    return _(
+        "%(day)s at %(time)s", day=format_date(moment, "medium"), time=format_time(moment, "short")
     )
 
 
@@ -135,6 +171,32 @@ def settings() -> ResponseReturnValue:
             flash(_("Your e-mail settings are saved."), "success")
             return redirect(url_for("inbox.settings"))
     return render_template("notifications/settings.html", form=form)
+
+
+# -- One-click unsubscribe (RFC 8058) ----------------------------------------------------------
+
+
+def _unsubscribe_limit() -> str:
+    return current_app.config["UNSUBSCRIBE_LIMIT_PER_ADDRESS"]
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt  # a mail client posts "List-Unsubscribe=One-Click" with no session: the
+# signed token is the check (notifications.unsubscribe)
+@limiter.limit(_unsubscribe_limit)
+def unsubscribe(token: str) -> ResponseReturnValue:
+    """GET asks (a link scanner that follows it changes nothing); POST stops the e-mail,
+    whether a mail client sends it in one click or the person presses the page's button."""
+    found = unsubscribing.of_token(token)
+    if found is None:
+        return render_template("notifications/unsubscribe.html", state="invalid"), 404
+    if request.method == "GET":
+        state = "off" if found.user.email_preference == EmailPreference.OFF else "ask"
+        return render_template("notifications/unsubscribe.html", state=state, token=token)
+    with saving():
+        unsubscribing.stop_email(found.user)
+    return render_template("notifications/unsubscribe.html", state="done")
 
 
 def init_app(app: object) -> None:

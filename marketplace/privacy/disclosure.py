@@ -209,7 +209,9 @@ register_kind(
         name="consent_recorded",
         urgent=False,
         subject=_l("You can now see the name of %(pseudonym)s"),
-        summary=_l("The candidate for %(job)s has agreed to share name and phone with you."),
+        summary=_l(
+            "%(person)s, proposed for %(job)s, has agreed to share name and phone with you."
+        ),
         link=subject_link,
     )
 )

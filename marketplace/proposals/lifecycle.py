@@ -245,31 +245,31 @@ for _name, _urgent, _subject, _summary in (
         "proposal_received",
         False,
         _l("A candidate is proposed for %(job)s"),
-        _l("The jobcentre proposes %(pseudonym)s for %(job)s. Read the profile and answer."),
+        _l("The jobcentre proposes %(person)s for %(job)s. Read the profile and answer."),
     ),
     (
         "proposal_reminder",
         False,
         _l("Reminder: a candidate waits for your answer (%(job)s)"),
-        _l("%(pseudonym)s, proposed for %(job)s, still waits for your answer."),
+        _l("%(person)s, proposed for %(job)s, still waits for your answer."),
     ),
     (
         "proposal_accepted",
         False,
         _l("%(company)s accepted your proposal for %(job)s"),
-        _l("%(company)s accepted the candidate for %(job)s, with a trial visit from %(start)s."),
+        _l("%(company)s accepted %(person)s for %(job)s, with a trial visit from %(start)s."),
     ),
     (
         "proposal_declined",
         False,
         _l("%(company)s declined your proposal for %(job)s"),
-        _l("%(company)s declined the candidate for %(job)s. See the reason."),
+        _l("%(company)s declined %(person)s for %(job)s. See the reason."),
     ),
     (
         "proposal_expired",
         False,
         _l("No answer from %(company)s for %(job)s"),
-        _l("The proposal for %(job)s at %(company)s expired without an answer."),
+        _l("The proposal of %(person)s for %(job)s at %(company)s expired without an answer."),
     ),
 ):
     register_kind(

@@ -34,6 +34,7 @@ from marketplace.models import (
     StepKind,
     User,
 )
+from marketplace.notifications import unsubscribe
 from marketplace.placements import ladder as placements
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import PUBLIC, allowed_roles_of
@@ -128,6 +129,7 @@ def setting(consultant, employer, make_job, make_user) -> Setting:
         tokens={
             "/invitation/<token>": invitations.token_for(invited),
             "/company/hours/link/<token>": hour_reminders.token_for(reminder),
+            "/notifications/unsubscribe/<token>": unsubscribe.token_for(employer, "digest"),
             "/signup/confirm/<token>": signup.token_for(
                 signup.CompanySignup(
                     company_name="Nyt Firma ApS",

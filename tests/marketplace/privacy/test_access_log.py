@@ -62,6 +62,7 @@ PURPOSES = {
     "employers.hours_request": "placement",
     "employers.offer_paid_hours": "placement",
     "employers.export_hours": "payroll",
+    "inbox.index": "placement",  # a notification names the person (privacy.naming)
 }
 
 
@@ -145,6 +146,8 @@ CASES = [
     ("hanne", "/company/placements/{p}", {"c": ("placement", "name")}),
     ("hanne", f"/company/hours/export?{PERIOD}", {"c": ("payroll", "export_name")}),
     ("hanne", "/company/placements", {}),  # pseudonyms only
+    ("hanne", "/notifications/", {"c": ("placement", "name")}),  # consent in force
+    ("consultant", "/notifications/", {"c": ("placement", "name")}),
     ("hanne", f"/company/hours?week={MONDAY.isoformat()}", {}),  # pseudonyms only
 ]
 

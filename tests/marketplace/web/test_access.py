@@ -57,6 +57,8 @@ def test_public_endpoints_are_only_the_expected_ones(app):
         "employers.confirm_from_link",
         "employers.hours_link",
         "employers.hours_link_done",
+        # One-click unsubscribe (RFC 8058): the signed token names whose e-mail stops.
+        "inbox.unsubscribe",
         "site.healthz",
         "site.index",
         "site.set_language",
