@@ -1,7 +1,8 @@
 """The two parties to a placement's agreement, and telling one of them what happened.
 
-A company is told the pseudonym, never the name: e-mail is not where identity travels. A
-consultant is told the job and the company.
+The stored label holds the pseudonym and the job (the company's) or the job and the company
+(the jobcentre's); what a reader finally reads is worded when shown (privacy.naming): the name
+once the company may know it, and always for the jobcentre.
 """
 
 from __future__ import annotations
