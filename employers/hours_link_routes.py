@@ -1,27 +1,30 @@
-"""The weekly reminder's one-click path: its link opens the oldest waiting week of the
-company's placements without logging in, and confirms it once.
+"""The weekly reminder's one-click path: its link opens every week that waits for the
+company's confirmation (up to the week it was sent for) without logging in, and confirms the
+chosen ones once.
 
-The signed link stands in for the login, for this one week and this one employer only. GET
-shows the week and changes nothing; the POST carries the page's CSRF token besides the link,
-and spends the link in the same transaction as the confirmation, so a link works once even
-when it is posted twice at the same moment.
+The signed link stands in for the login, for this one employer's company and its waiting
+weeks only. GET shows the weeks and changes nothing; the POST carries the page's CSRF token
+besides the link, and spends the link in the same transaction as the confirmations, so a link
+works once even when it is posted twice at the same moment. All or nothing: one wrong day in
+any week confirms no week and leaves the link unused.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from employers.blueprint import bp
 from marketplace.clock import local_today, utcnow
 from marketplace.hours import reminders as hour_reminders
-from marketplace.hours.forms import ConfirmWeeksForm, input_name
-from marketplace.hours.pages import BulkConfirm, confirm_chosen
+from marketplace.hours.forms import ConfirmManyWeeksForm, WeekHoursForm, confirm_name, input_name
+from marketplace.hours.pages import confirm_chosen
 from marketplace.hours.reminders import LinkUnusable
-from marketplace.hours.weeks import company_week
+from marketplace.hours.weeks import PlacementWeek, company_week
 from marketplace.models import HourReminder, Role
 from marketplace.privacy import disclosure
 from marketplace.web.access import get_own_or_404, public, roles
@@ -35,25 +38,38 @@ def _unusable(error: LinkUnusable) -> ResponseReturnValue:
     return page, 410 if error.gone else 404
 
 
+def _waiting(reminder: HourReminder) -> list[date]:
+    """The company's weeks waiting now, up to the week the reminder was sent for."""
+    waiting = hour_reminders.waiting_weeks(local_today(), reminder.company_id)
+    return [w for w in waiting.get(reminder.company_id, []) if w <= reminder.sent_for_week]
+
+
 def _render(
-    token: str, reminder: HourReminder, result: BulkConfirm | None = None
-) -> ResponseReturnValue:
-    weeks = result.everyone if result else company_week(reminder.company_id, reminder.opens_week)
+    token: str,
+    reminder: HourReminder,
+    weeks: dict[date, list[PlacementWeek]],
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    chosen: dict[date, set[int]] | None = None,
+) -> str:
+    everyone = [w for placement_weeks in weeks.values() for w in placement_weeks]
+    starts = list(weeks)
     return render_template(
         "employers/hours_link.html",
         token=token,
         reminder=reminder,
-        week_start=reminder.opens_week,
-        week_end=reminder.opens_week + timedelta(days=6),
         weeks=weeks,
+        first=starts[0] if starts else reminder.opens_week,
+        last_end=(starts[-1] if starts else reminder.opens_week) + timedelta(days=6),
         names={
             w.placement.id: disclosure.pseudonym(w.placement.candidate_id, reminder.company_id)
-            for w in weeks
+            for w in everyone
         },
-        typed=result.typed if result else {},
-        errors=result.errors if result else {},
-        chosen=result.chosen if result else None,
+        typed=typed or {},
+        errors=errors or {},
+        chosen=chosen,
         input_name=input_name,
+        confirm_name=confirm_name,
         form=EmptyForm(),
     )
 
@@ -65,7 +81,8 @@ def hours_link(token: str) -> ResponseReturnValue:
         reminder = hour_reminders.open_link(token)
     except LinkUnusable as error:
         return _unusable(error)
-    return _render(token, reminder)
+    weeks = {start: company_week(reminder.company_id, start) for start in _waiting(reminder)}
+    return _render(token, reminder, weeks)
 
 
 @bp.post("/hours/link/<token>")
@@ -75,28 +92,46 @@ def confirm_from_link(token: str) -> ResponseReturnValue:
         reminder = hour_reminders.open_link(token)
     except LinkUnusable as error:
         return _unusable(error)
-    form = ConfirmWeeksForm()  # the week is the link's own, whatever the form says
+    starts = _waiting(reminder)  # the weeks are the link's own, whatever the form says
+    form = ConfirmManyWeeksForm.for_weeks(starts)
     if not form.validate_on_submit():
         abort(400)
-    chosen = form.confirm.data
+    chosen = {start: form.chosen(start) for start in starts}
+    if not any(chosen.values()):
+        flash(_("Choose at least one week that waits for confirmation."), "error")
+        return redirect(url_for("employers.hours_link", token=token))
+    weeks: dict[date, list[PlacementWeek]] = {}
+    errors: dict[str, str] = {}
+    refused: str | None = None
+    confirmed = 0
     with saving(quiet=True) as saved:
         hour_reminders.use_link(reminder)
-        result = confirm_chosen(
-            reminder.company_id, reminder.user, reminder.opens_week, chosen, via="link"
-        )
-        if result.refused or result.errors:
-            saved.roll_back()  # the link stays unused until the week is confirmed
+        for start in starts:
+            if not chosen[start]:
+                weeks[start] = company_week(reminder.company_id, start)
+                continue
+            result = confirm_chosen(
+                reminder.company_id, reminder.user, start, chosen[start], via="link"
+            )
+            weeks[start] = result.everyone
+            errors.update(result.errors)
+            refused = refused or result.refused
+            confirmed += result.confirmed
+        if refused or errors:
+            saved.roll_back()  # the link stays unused until the weeks are confirmed
     if isinstance(saved.error, LinkUnusable):
         return _unusable(saved.error)
     if saved.error is not None:
         raise saved.error
-    if not saved:
-        if result.refused:
-            flash(result.refused, "error")
-            return redirect(url_for("employers.hours_link", token=token))
-        return _render(token, reminder, result), 400
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("employers.hours_link", token=token))
+    if errors:
+        everyone = [w for placement_weeks in weeks.values() for w in placement_weeks]
+        typed = WeekHoursForm.for_weeks(everyone).typed()
+        return _render(token, reminder, weeks, typed, errors, chosen), 400
     flash(
-        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", result.confirmed),
+        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", confirmed),
         "success",
     )
     return redirect(url_for("employers.hours_link_done", token=token))

@@ -116,6 +116,25 @@ class ConfirmWeeksForm(Form):
     confirm = IdsField()
 
 
+def confirm_name(week_start: date) -> str:
+    """The tick boxes of one week on a page that confirms several weeks (the link's)."""
+    return f"confirm-{week_start.isoformat()}"
+
+
+class ConfirmManyWeeksForm(Form):
+    """Confirming the chosen placements of several weeks at once (the reminder's link): one
+    set of tick boxes per week (`for_weeks`), named by `confirm_name`."""
+
+    @classmethod
+    def for_weeks(cls, starts: list[date], **kwargs: Any) -> ConfirmManyWeeksForm:
+        fields = {confirm_name(start): IdsField() for start in starts}
+        return type("ConfirmManyWeeks", (cls,), fields)(**kwargs)
+
+    def chosen(self, week_start: date) -> set[int]:
+        field = self._fields.get(confirm_name(week_start))
+        return set(field.data or ()) if field is not None else set()
+
+
 class WeekHoursForm(Form):
     """One hours input per open day and kind of each week it is made for (`for_weeks`)."""
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.hours import ledger as hours
+from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.forms import WeekHoursForm
 from marketplace.hours.ledger import week_start_of
 from marketplace.hours.weeks import PlacementWeek, company_week
@@ -103,4 +104,5 @@ def confirm_chosen(
             result.refused = str(error.message)
         return result
     result.confirmed = len(weeks)
+    hour_reminders.settle(company_id)  # the reminders of weeks no longer waiting are done
     return result

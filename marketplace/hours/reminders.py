@@ -3,8 +3,9 @@
 Every Monday each employer of a company with unconfirmed past weeks gets one message. The
 unique key (employer, week) makes sending idempotent: run twice, or by two workers at once,
 it writes one message each. The e-mail carries a signed link that expires and confirms once:
-GET shows the oldest waiting week of the company's placements, POST (with the page's CSRF
-token) confirms it. Opening the link changes nothing, so a mail scanner that follows links
+GET shows every week of the company's placements that waits (up to the week it was sent for),
+POST (with the page's CSRF token) confirms the chosen ones. Confirming settles the reminders
+whose weeks no longer wait (settle: their notifications are marked read). Opening the link changes nothing, so a mail scanner that follows links
 neither confirms nor uses it up.
 """
 
@@ -40,6 +41,7 @@ from marketplace.notifications.outbox import notify
 
 # Weeks further back are not chased by e-mail; the company's hours page still shows them.
 LOOKBACK_WEEKS = 12
+KIND = "hours_waiting"  # the reminder's kind of notification
 _SALT = "hours-week-link"
 
 EXPIRED = _l("This link has expired. Log in to confirm the hours.")
@@ -135,6 +137,49 @@ def send_hour_reminders(now: datetime | None = None) -> int:
             )
             written += 1
     return written
+
+
+def settle(company_id: int, now: datetime | None = None) -> int:
+    """Mark done (read) every unread hours reminder of the company's employers that has
+    nothing left to remind of: none of the weeks it covered (its oldest week to the week it
+    was sent for) still waits. Called when weeks are confirmed, by any path (the week page,
+    a placement's page, the link), so a colleague's confirmation settles everyone's reminder.
+    A reminder of several weeks stays until the last of them is confirmed. Flushes; returns
+    how many notifications it marked."""
+    now = now or utcnow()
+    still = waiting_weeks(now.astimezone(LOCAL_TZ).date(), company_id).get(company_id, [])
+    unread = db.session.execute(
+        select(HourReminder.id, HourReminder.opens_week, HourReminder.sent_for_week)
+        .join(
+            Notification,
+            (Notification.subject_type == HourReminder.__tablename__)
+            & (Notification.subject_id == HourReminder.id),
+        )
+        .where(
+            HourReminder.company_id == company_id,
+            Notification.kind == KIND,
+            Notification.read_at.is_(None),
+        )
+    ).all()
+    done = {
+        reminder_id
+        for reminder_id, first, last in unread
+        if not any(first <= week <= last for week in still)
+    }
+    if not done:
+        return 0
+    marked = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.kind == KIND,
+            Notification.subject_type == HourReminder.__tablename__,
+            Notification.subject_id.in_(done),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(marked.rowcount or 0)
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -31,6 +31,7 @@ from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
 from marketplace.hours import reminders as hour_reminders
+from marketplace.hours.forms import confirm_name
 from marketplace.models import (
     HourReminder,
     Notification,
@@ -67,6 +68,12 @@ from tests.pages import (
 from tests.support import csrf_token_from
 
 PLANNED = [(TUE, "paid", 1, Decimal(3)), (THU, "paid", 1, Decimal(3))]
+FIRST = confirm_name(WEEK)  # the tick boxes of the oldest week (the link shows every week)
+
+
+def only_first(values: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The post with only the oldest week chosen (the other weeks' tick boxes left out)."""
+    return {k: v for k, v in values.items() if not k.startswith("confirm-") or k == FIRST}
 
 
 def used_at(reminder: HourReminder) -> datetime | None:
@@ -91,9 +98,7 @@ def csrf_token(browser: FlaskClient) -> str:
 # -- Opening the link ---------------------------------------------------------------------
 
 
-def test_the_link_shows_the_oldest_waiting_week_and_writes_nothing(
-    client, placement, hour_reminder
-):
+def test_the_link_shows_every_waiting_week_and_writes_nothing(client, placement, hour_reminder):
     link = link_of(hour_reminder)
     notices_before = db.session.scalar(select(func.count(Notification.id)))
     for _ in range(2):  # a mail scanner, then the person
@@ -103,10 +108,11 @@ def test_the_link_shows_the_oldest_waiting_week_and_writes_nothing(
         assert values[name_of(placement, TUE)] == ["3"]
         assert values[name_of(placement, THU)] == ["3"]
         assert values[name_of(placement, WEEK)] == ["0"]  # agreed, not planned
-        assert values["confirm"] == [str(placement.id)]
-        later = WEEK + timedelta(weeks=1, days=1)
-        assert name_of(placement, later) not in values  # only the oldest week
-        assert da_text("Hours for week %(n)s") % {"n": week_no(WEEK)} in text_of(page)
+        for week in WAITING_WEEKS:  # every waiting week, each with its own tick box
+            assert values[confirm_name(week)] == [str(placement.id)]
+            assert values[name_of(placement, week + timedelta(days=1))] == ["3"]
+        title = da_text("Hours for weeks %(first)s to %(last)s")
+        assert title % {"first": week_no(WEEK), "last": week_no(WAITING_WEEKS[-1])} in text_of(page)
         assert everything() == (0, 0, 0)
         assert used_at(hour_reminder) is None
     assert db.session.scalar(select(func.count(Notification.id))) == notices_before
@@ -119,7 +125,7 @@ def test_posting_the_link_confirms_the_week_once_as_the_reminders_user(
     reminder = the_hour_reminder(colleague)
     link = link_of(reminder)
     form = link_form(client, link)
-    response = send(client, link, form.values)
+    response = send(client, link, only_first(form.values))
     assert response.status_code == 302, text_of(response)[:2000]
     assert response.headers["Location"] == f"{link}/done"
     assert records(placement) == PLANNED
@@ -172,14 +178,14 @@ def test_a_token_older_than_the_max_age_is_410(
     if status == 410:
         unusable(response, 410, hour_reminders.EXPIRED)
         token = csrf_token(client)
-        values = {name_of(placement, TUE): "3", "confirm": str(placement.id)}
+        values = {name_of(placement, TUE): "3", FIRST: str(placement.id)}
         posted = client.post(link, data={**values, "csrf_token": token})
         unusable(posted, 410, hour_reminders.EXPIRED)
         assert everything() == (0, 0, 0)
         assert used_at(hour_reminder) is None
     else:
         assert response.status_code == 200
-        assert form_to(response, link).values["confirm"] == [str(placement.id)]
+        assert form_to(response, link).values[FIRST] == [str(placement.id)]
 
 
 def tampered(token: str, reminder: HourReminder) -> dict[str, str]:
@@ -210,7 +216,7 @@ def test_a_tampered_or_garbage_token_is_404(client, placement, hour_reminder):
     good = hour_reminders.token_for(hour_reminder)
     assert client.get(f"/company/hours/link/{good}").status_code == 200  # the control
     token = csrf_token(client)
-    values = {name_of(placement, TUE): "3", "confirm": str(placement.id), "csrf_token": token}
+    values = {name_of(placement, TUE): "3", FIRST: str(placement.id), "csrf_token": token}
     for case, bad in tampered(good, hour_reminder).items():
         link = f"/company/hours/link/{bad}"
         assert bad != good, case
@@ -258,20 +264,20 @@ def test_a_wrong_day_is_shown_beside_its_input_and_the_link_stays_unused(
     first, second = placement, paid()  # the second made after the reminder: shown too
     link = link_of(hour_reminder)
     form = link_form(client, link)
-    assert sorted(form.values["confirm"]) == sorted([str(first.id), str(second.id)])
-    wrong = filled(form, **{name_of(second, TUE): typed, name_of(first, THU): "2,5"})
+    assert sorted(form.values[FIRST]) == sorted([str(first.id), str(second.id)])
+    wrong = only_first(filled(form, **{name_of(second, TUE): typed, name_of(first, THU): "2,5"}))
     response = send(client, link, wrong)
     assert response.status_code == 400, text_of(response)[:2000]
     assert da_text(message) in error_beside(response, name_of(second, TUE))
     shown = form_to(response, link)
     assert shown.values[name_of(second, TUE)] == [typed]  # what was typed is kept
     assert shown.values[name_of(first, THU)] == ["2,5"]
-    assert sorted(shown.values["confirm"]) == sorted(wrong["confirm"])
+    assert sorted(shown.values[FIRST]) == sorted(wrong[FIRST])
     assert everything() == (0, 0, 0)
     assert used_at(hour_reminder) is None
 
     # Corrected, the same link confirms both weeks.
-    right = filled(shown, **{name_of(second, TUE): "2,25"})
+    right = only_first(filled(shown, **{name_of(second, TUE): "2,25"}))
     assert send(client, link, right).status_code == 302
     assert records(first) == [(TUE, "paid", 1, Decimal(3)), (THU, "paid", 1, Decimal("2.5"))]
     assert records(second) == [(TUE, "paid", 1, Decimal("2.25")), (THU, "paid", 1, Decimal(3))]
@@ -286,7 +292,7 @@ def test_a_post_without_the_csrf_token_is_400_and_writes_nothing(client, placeme
     assert response.status_code == 400
     assert everything() == (0, 0, 0)
     assert used_at(hour_reminder) is None
-    assert send(client, link, form.values).status_code == 302  # the control: with it, it works
+    assert send(client, link, only_first(form.values)).status_code == 302  # the control
     assert records(placement) == PLANNED
 
 
@@ -299,7 +305,7 @@ def test_a_week_confirmed_by_a_colleague_meanwhile_is_not_counted_twice(
     link = link_of(reminder)
     form = link_form(client, link)
     confirm_planned(first, colleague)  # on the hours page, while the link's page is open
-    response = send(client, link, filled(form, **{name_of(first, TUE): "1"}))
+    response = send(client, link, only_first(filled(form, **{name_of(first, TUE): "1"})))
     page = followed(client, response)
     assert danish(hours.ALREADY_CONFIRMED) in text_of(page)
     assert records(first) == PLANNED
@@ -309,8 +315,8 @@ def test_a_week_confirmed_by_a_colleague_meanwhile_is_not_counted_twice(
     assert used_at(reminder) is None
 
     # The link still confirms what is left.
-    assert form_to(page, link).values["confirm"] == [str(second.id)]
-    assert send(client, link, form_to(page, link).values).status_code == 302
+    assert form_to(page, link).values[FIRST] == [str(second.id)]
+    assert send(client, link, only_first(form_to(page, link).values)).status_code == 302
     assert records(second) == PLANNED
     assert [c.via for c in confirmations(second)] == ["link"]
     assert len(confirmations(first)) == 1
@@ -329,7 +335,7 @@ def test_the_done_page_thanks_and_lists_the_weeks_still_waiting(client, placemen
     link = link_of(hour_reminder)
     form = link_form(client, link)
     assert client.get(f"{link}/done").headers["Location"] == link  # not used yet
-    page = followed(client, send(client, link, form.values))
+    page = followed(client, send(client, link, only_first(form.values)))
     assert page.status_code == 200
     with force_locale("da"):
         confirmed = str(escape(ngettext("%(num)d week is confirmed.", "", 1) % {"num": 1}))
@@ -416,7 +422,7 @@ def test_the_link_page_costs_the_same_queries_for_2_and_6_placements(
         with count_queries() as counted:
             page = client.get(link)
         assert page.status_code == 200
-        assert len(form_to(page, link).values["confirm"]) == to - to // 2
+        assert len(form_to(page, link).values[FIRST]) == to - to // 2
         return counted.count
 
     two = grow(2)
@@ -433,3 +439,14 @@ def test_link_pages_are_never_cached(app, placement, employer, client):
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
     assert client.get("/login").headers.get("Cache-Control") != "no-store"
+
+
+def test_the_link_confirms_every_waiting_week_at_once(client, placement, hour_reminder):
+    """Sofie's Friday: one post confirms all the weeks that waited, not only the oldest."""
+    link = link_of(hour_reminder)
+    response = send(client, link, link_form(client, link).values)
+    assert followed(client, response).status_code == 200
+    assert [c.week_start for c in confirmations(placement)] == WAITING_WEEKS
+    assert {c.via for c in confirmations(placement)} == {"link"}
+    assert len(records(placement)) == 2 * len(WAITING_WEEKS)
+    assert danish("No other weeks wait.") in text_of(followed(client, response))

@@ -192,7 +192,7 @@ def test_the_email_carries_the_signed_link_in_danish(
     assert hour_reminders.reminder_of_token(token).id == hour_reminder.id
     # The link in the mail opens the week, without logging in.
     form = link_form(client, f"/company/hours/link/{token}")
-    assert form.values["confirm"] == [str(placement.id)]
+    assert form.values[f"confirm-{WEEK.isoformat()}"] == [str(placement.id)]
     assert form.values[name_of(placement, TUE)] == ["3"]
 
 
