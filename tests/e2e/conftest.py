@@ -1,8 +1,13 @@
 """Browser tests: the app with its demo data on a live server, driven in Debian's Chromium.
 
-Every page a test visits is checked with axe-core (WCAG 2.1 A and AA); a serious or critical
-violation fails the test. Without /usr/bin/chromium or node_modules/axe-core (`make node-deps`)
-these tests are skipped locally and fail in CI.
+Every journey runs twice: on a desktop (1280 x 800) and on a touch phone (390 x 844), the
+`screen` fixture. Every page a test checks with `axe_check` must fit the screen (no sideways
+scrolling) and pass axe-core (WCAG 2.1 A and AA; a serious or critical violation fails); on
+the phone every visible input must also show its label and every target in the header,
+navigation, tables and forms must be at least 24 x 24 px (WCAG 2.5.8). A test that only makes
+sense on one screen says so with `pages.phone_only` or `pages.desktop_only`. Without
+/usr/bin/chromium or node_modules/axe-core (`make node-deps`) these tests are skipped locally
+and fail in CI.
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ from werkzeug.serving import make_server
 from marketplace.paths import PROJECT_ROOT
 from tests.conftest import migrate_to_head, test_config
 from tests.databases import scratch_database
+from tests.e2e.pages import (
+    PHONE,
+    expect_labels_on_screen,
+    expect_no_sideways_scroll,
+    expect_targets_of_24px,
+    is_phone,
+)
 from tests.support import missing_service
 
 if TYPE_CHECKING:
@@ -38,6 +50,12 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 10_000
+# The browser contexts each journey runs in. The phone is a touch screen with a mobile
+# viewport (so `width=device-width` applies); a scale factor of 1 keeps screenshots cheap.
+SCREENS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+}
 
 AxeCheck = Callable[["Page"], None]
 
@@ -108,13 +126,22 @@ def browser() -> Iterator[Browser]:
         playwright.stop()
 
 
+@pytest.fixture(params=list(SCREENS))
+def screen(request: pytest.FixtureRequest) -> str:
+    """The screen a journey runs on: "desktop" or "phone" (see SCREENS)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def page(browser: Browser, live_server: str, axe_source: str) -> Iterator[Page]:
-    """A fresh browser context (no cookies) per test, in Danish, with the base URL set.
+def page(browser: Browser, live_server: str, axe_source: str, screen: str) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test, in Danish, with the base URL set, on
+    the screen the test runs on.
 
     bypass_csp lets axe be injected inline: the app's CSP allows no inline script.
     """
-    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="da-DK")
+    context = browser.new_context(
+        base_url=live_server, bypass_csp=True, locale="da-DK", **SCREENS[screen]
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     problems: list[str] = []
@@ -145,10 +172,16 @@ def _describe(violation: dict[str, Any]) -> str:
 
 @pytest.fixture
 def axe_check(axe_source: str) -> AxeCheck:
-    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+    """Check the page as it is now: it fits the screen; on a phone its inputs show their
+    labels and its targets are large enough; axe-core finds no serious or critical
+    violation."""
 
     def check(page: Page) -> None:
         page.wait_for_load_state("load")
+        expect_no_sideways_scroll(page)
+        if is_phone(page):
+            expect_labels_on_screen(page)
+            expect_targets_of_24px(page)
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(content=axe_source)
         result = page.evaluate(

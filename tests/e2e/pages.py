@@ -64,8 +64,22 @@ def log_in(page: Page, axe_check: AxeCheck, email: str, home: str) -> None:
     axe_check(page)
 
 
+def open_menu(page: Page) -> Locator:
+    """The header with its links in reach: on a phone they sit behind "Menu", which is
+    tapped open when it is closed; a desktop shows them anyway (no "Menu")."""
+    header = page.locator("header.site-header")
+    toggle = header.locator("summary.site-menu__toggle")
+    if toggle.is_visible() and header.locator("details.site-menu[open]").count() == 0:
+        if is_phone(page):
+            toggle.tap()
+        else:
+            toggle.click()
+        expect(header.locator("details.site-menu")).to_have_attribute("open", "")
+    return header
+
+
 def log_out(page: Page, axe_check: AxeCheck) -> None:
-    page.locator("header form[action='/logout'] button[type='submit']").click()
+    open_menu(page).locator("form[action='/logout'] button[type='submit']").click()
     expect(page).to_have_url(LOGIN_URL)
     expect(page.locator(".site-header__user")).to_have_count(0)
     axe_check(page)
@@ -153,6 +167,56 @@ def open_fitting_job(page: Page) -> str:
 
 
 PHONE = {"width": 390, "height": 844}
+# A layout below this width (40rem) is the phone's: main.css's one breakpoint.
+PHONE_LAYOUT_BELOW = 640
+# WCAG 2.5.8 Target Size (Minimum); half a pixel for rounding.
+MIN_TARGET_PX = 23.5
+
+# Journeys that only make sense on one screen (the rest run on both, see conftest.py).
+phone_only = pytest.mark.parametrize("screen", ["phone"], indirect=True)
+desktop_only = pytest.mark.parametrize("screen", ["desktop"], indirect=True)
+
+
+def is_phone(page: Page) -> bool:
+    size = page.viewport_size
+    return size is not None and size["width"] < PHONE_LAYOUT_BELOW
+
+
+# Targets that stand alone (not a link inside a sentence, which WCAG 2.5.8 exempts): the
+# header and its menu, navigation and pagination, links and buttons in tables, buttons, and
+# checkboxes and radios.
+TARGETS = ", ".join(
+    [
+        "header a",
+        "header button",
+        "header summary",
+        "main nav a",
+        "main table a",
+        "main table button",
+        "main button",
+        "main a.button",
+        "main input[type=checkbox]",
+        "main input[type=radio]",
+        "main select",
+    ]
+)
+
+
+def expect_targets_of_24px(page: Page) -> None:
+    """Every target on screen is at least 24 x 24 CSS px (WCAG 2.5.8); names the small ones."""
+    small = page.evaluate(
+        """([selector, least]) => [...document.querySelectorAll(selector)]
+            .filter(el => el.checkVisibility())
+            .map(el => [el, el.getBoundingClientRect()])
+            // 1 px: visually hidden for screen readers, not a target on screen.
+            .filter(([el, box]) => box.width > 1 && box.height > 1)
+            .filter(([el, box]) => box.width < least || box.height < least)
+            .map(([el, box]) => `${el.tagName.toLowerCase()} "${(el.textContent || el.name || '')
+                .trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`)""",
+        [TARGETS, MIN_TARGET_PX],
+    )
+    if small:
+        pytest.fail(f"{page.url}: targets smaller than 24 x 24 px: {small[:10]}")
 
 
 def expect_labels_on_screen(page: Page) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from marketplace.demo.town import COMPANIES, DEMO_PASSWORD, JOBCENTRE_USERS, DemoUser
 from marketplace.models import Role
 from tests.accounts import signup_link
-from tests.e2e.pages import LOGIN_URL, at, labelled, submit_main_form
+from tests.e2e.pages import LOGIN_URL, at, labelled, open_menu, submit_main_form
 from tests.support import valid_cvr
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def test_demo_user_logs_in_and_out(page: Page, axe_check: AxeCheck, demo: DemoUs
     )
     axe_check(page)
 
-    page.locator("header form[action='/logout'] button[type='submit']").click()
+    open_menu(page).locator("form[action='/logout'] button[type='submit']").click()
     expect(page).to_have_url(LOGIN_URL)
     expect(page.locator(".site-header__user")).to_have_count(0)
     expect(page.locator("#email")).to_be_visible()
@@ -158,7 +158,7 @@ def test_admin_invites_a_consultant_and_withdraws_it(page: Page, axe_check: AxeC
     expect(page).to_have_url(at("/jobcentre"))
     axe_check(page)
 
-    page.locator("nav.site-nav a[href='/team']").click()
+    open_menu(page).locator("nav.site-nav a[href='/team']").click()
     expect(page).to_have_url(at("/team"))
     axe_check(page)
 
@@ -206,7 +206,7 @@ def test_employer_changes_the_password(page: Page, axe_check: AxeCheck, live: Li
     submit_main_form(page)
     expect(page).to_have_url(at("/company/"))
 
-    page.locator("header a[href='/account/password']").click()
+    open_menu(page).locator("a[href='/account/password']").click()
     expect(page).to_have_url(at("/account/password"))
     axe_check(page)
     labelled(page, "current_password").fill(old)
@@ -217,7 +217,7 @@ def test_employer_changes_the_password(page: Page, axe_check: AxeCheck, live: Li
     expect(page.locator(".flash--success")).to_be_visible()
     axe_check(page)
 
-    page.locator("header form[action='/logout'] button[type='submit']").click()
+    open_menu(page).locator("form[action='/logout'] button[type='submit']").click()
     expect(page).to_have_url(LOGIN_URL)
     log_in(page, address, old)
     expect(page).to_have_url(LOGIN_URL)

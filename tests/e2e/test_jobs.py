@@ -28,6 +28,8 @@ from tests.e2e.pages import (
     labelled,
     log_in,
     log_out,
+    open_menu,
+    phone_only,
     tick_by_label,
 )
 
@@ -52,7 +54,6 @@ CONSULTANT_HOME = "/placements"
 EMPLOYER_JOB = re.compile(r"/company/jobs/(\d+)$")
 BOARD_JOB = re.compile(r"/jobs/(\d+)$")
 LOGIN_URL = re.compile(r"/login$")
-PHONE = {"width": 375, "height": 800}
 
 # A published demo job whose title is a single word found nowhere else in the demo data.
 KANTINE = next(
@@ -153,7 +154,7 @@ def test_hanne_posts_a_job_and_jonas_finds_it_on_the_board(page: Page, axe_check
     axe_check(page)
 
     # Her company page lists it among the open jobs.
-    page.locator(f"nav.site-nav a[href='{COMPANY_HOME}']").click()
+    open_menu(page).locator(f"nav.site-nav a[href='{COMPANY_HOME}']").click()
     expect(page).to_have_url(at(COMPANY_HOME))
     listed = page.locator("main li", has=page.locator(f"a[href='/company/jobs/{job_id}']"))
     expect(listed).to_have_count(1)
@@ -164,7 +165,7 @@ def test_hanne_posts_a_job_and_jonas_finds_it_on_the_board(page: Page, axe_check
 
     # Journey 2: Jonas filters the board down to her job and opens it.
     log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
-    board_link = page.locator(f"nav.site-nav a[href='{BOARD}']")
+    board_link = open_menu(page).locator(f"nav.site-nav a[href='{BOARD}']")
     expect(board_link).to_have_text("Jobopslag")
     board_link.click()
     expect(page).to_have_url(at(BOARD))
@@ -236,9 +237,8 @@ def test_board_filters_work_with_the_keyboard_alone(page: Page, axe_check: AxeCh
     axe_check(page)
 
 
+@phone_only
 def test_board_and_job_form_fit_a_phone(page: Page, axe_check: AxeCheck) -> None:
-    page.set_viewport_size(PHONE)
-
     log_in(page, axe_check, JONAS.email, CONSULTANT_HOME)
     expect_no_sideways_scroll(page)
     page.goto(BOARD)

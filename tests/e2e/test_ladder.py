@@ -46,6 +46,7 @@ from tests.e2e.pages import (
     log_in,
     log_out,
     open_fitting_job,
+    open_menu,
     submit_main_form,
     tick_by_label,
 )
@@ -196,7 +197,7 @@ def test_ladder_from_trial_visit_to_praktik_and_paid_hours_beside_it(
     # Hanne accepts with a trial visit of one day, today: the placement's timeline opens.
     company_proposal = f"/company/proposals/{pid}"
     log_in(page, axe_check, HANNE.email, COMPANY_HOME)
-    page.locator(f"nav.site-nav a[href='{COMPANY_PROPOSALS}']").click()
+    open_menu(page).locator(f"nav.site-nav a[href='{COMPANY_PROPOSALS}']").click()
     expect(page).to_have_url(at(COMPANY_PROPOSALS))
     row = page.locator("main table tbody tr").filter(
         has=page.locator(f"a[href='{company_proposal}']")

@@ -1,9 +1,9 @@
 """Privacy in a real browser (issue 12): the screening of what a company reads, the citizen's
 access log and copy of their data, the admin's erasure log, the change-password page.
 
-Each journey runs at a desktop size and at a phone's 390 x 844, where no page may be wider than
-the screen; at the phone size every new page is also saved as a screenshot in /tmp/shots/ for
-a person to look at. axe-core checks every page visited.
+Each journey runs on a desktop and on a phone's 390 x 844 (the `screen` fixture of conftest.py),
+where no page may be wider than the screen; on the phone every new page is also saved as a
+screenshot in /tmp/shots/ for a person to look at. axe_check checks every page visited.
 
 Other tests share the live server, so what is written gets a candidate of its own (Mette adds
 one, with a name and phone no one else uses) and only reading is done on the demo data. Fields
@@ -37,10 +37,10 @@ from tests.e2e.pages import (
     PROPOSAL_URL,
     at,
     expect_error_beside,
-    expect_no_sideways_scroll,
     labelled,
     log_in,
     open_fitting_job,
+    open_menu,
     tick_by_label,
 )
 
@@ -71,17 +71,14 @@ NO_HEALTH = (
 ORDINARY_LIMITATION = "Har brug for korte pauser"
 ORDINARY_PITCH = "Har fyldt hylder før og møder stabilt. Vil gerne flere timer."
 
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots, for a person to look at
 
-at_both_sizes = pytest.mark.parametrize("size", list(SIZES))
 
-
-def fits_and_passes(page: Page, axe_check: AxeCheck, size: str, shot: str = "") -> None:
-    """The page as it is now: no sideways scrolling, no axe failure; a phone screenshot."""
-    expect_no_sideways_scroll(page)
+def fits_and_passes(page: Page, axe_check: AxeCheck, screen: str, shot: str = "") -> None:
+    """The page as it is now passes axe_check (it fits the screen, and more); a phone
+    screenshot."""
     axe_check(page)
-    if shot and size == "phone":
+    if shot and screen == "phone":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
 
@@ -96,9 +93,13 @@ def unique_person() -> tuple[str, str]:
     return f"Ingrid {syllables.title()}sen", phone
 
 
-def open_from_caseload(page: Page, axe_check: AxeCheck, size: str, name: str) -> str:
+def open_from_caseload(page: Page, axe_check: AxeCheck, screen: str, name: str) -> str:
     """Mette finds the person in "Mine kandidater" by name, opens their page; returns its id."""
-    mine = page.get_by_role("navigation").get_by_role("link", name="Mine kandidater", exact=True)
+    mine = (
+        open_menu(page)
+        .get_by_role("navigation")
+        .get_by_role("link", name="Mine kandidater", exact=True)
+    )
     mine.click()
     expect(page).to_have_url(at(CASELOAD))
     labelled(page, "q").fill(name)
@@ -106,7 +107,7 @@ def open_from_caseload(page: Page, axe_check: AxeCheck, size: str, name: str) ->
     expect(page).to_have_url(re.compile(r"/caseload\?.*\bq="))
     link = page.locator("main table").get_by_role("link", name=name, exact=True)
     expect(link).to_have_count(1)
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
     link.click()
     expect(page).to_have_url(CANDIDATE_URL)
     expect(page.locator("main h1")).to_have_text(name)
@@ -115,13 +116,15 @@ def open_from_caseload(page: Page, axe_check: AxeCheck, size: str, name: str) ->
     return found.group(1)
 
 
-def add_candidate(page: Page, axe_check: AxeCheck, size: str, name: str, phone: str) -> None:
+def add_candidate(page: Page, axe_check: AxeCheck, screen: str, name: str, phone: str) -> None:
     """Mette adds a person who fits Hanne's shelf-filling job, with an ordinary limitation."""
-    page.get_by_role("navigation").get_by_role("link", name="Mine kandidater", exact=True).click()
+    open_menu(page).get_by_role("navigation").get_by_role(
+        "link", name="Mine kandidater", exact=True
+    ).click()
     expect(page).to_have_url(at(CASELOAD))
     page.locator(f"main a[href='{NEW_CANDIDATE}']").click()
     expect(page).to_have_url(at(NEW_CANDIDATE))
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
     labelled(page, "full_name").fill(name)
     labelled(page, "phone").fill(phone)
     labelled(page, "job_goal").fill("Varer på hylder i en butik, gerne om morgenen.")
@@ -140,24 +143,22 @@ def add_candidate(page: Page, axe_check: AxeCheck, size: str, name: str, phone: 
     expect(page.locator("main h1")).to_have_text(name)
 
 
-@at_both_sizes
 def test_health_words_are_refused_beside_the_field_and_nothing_is_saved(
-    page: Page, axe_check: AxeCheck, size: str
+    page: Page, axe_check: AxeCheck, screen: str
 ) -> None:
-    page.set_viewport_size(SIZES[size])
     name, phone = unique_person()
     log_in(page, axe_check, METTE.email, CONSULTANT_HOME)
-    add_candidate(page, axe_check, size, name, phone)
+    add_candidate(page, axe_check, screen, name, phone)
 
     # She opens the person from her caseload and edits the limitations a company reads.
-    cid = open_from_caseload(page, axe_check, size, name)
+    cid = open_from_caseload(page, axe_check, screen, name)
     candidate_url = f"/candidates/{cid}"
     profile = page.locator("main section[aria-labelledby='profile-title']")
     expect(profile).to_contain_text(ORDINARY_LIMITATION)
     page.locator("main").get_by_role("link", name="Rediger", exact=True).click()
     expect(page).to_have_url(at(f"{candidate_url}/edit"))
     expect(labelled(page, "other_limitations")).to_have_value(ORDINARY_LIMITATION)
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
 
     labelled(page, "other_limitations").fill(HEALTH_LIMITATION)
     page.get_by_role("button", name="Gem", exact=True).click()
@@ -168,26 +169,26 @@ def test_health_words_are_refused_beside_the_field_and_nothing_is_saved(
     expect(page.locator("#other_limitations-error")).to_contain_text(NO_HEALTH)
     expect(labelled(page, "other_limitations")).to_have_value(HEALTH_LIMITATION)
     expect(labelled(page, "full_name")).to_have_value(name)
-    fits_and_passes(page, axe_check, size, "candidate-form-refused")
+    fits_and_passes(page, axe_check, screen, "candidate-form-refused")
 
     # Nothing was saved: the candidate's page and form still hold the old text.
     page.goto(candidate_url)
     expect(page.locator("main h1")).to_have_text(name)
     expect(profile).to_contain_text(ORDINARY_LIMITATION)
     expect(page.locator("main")).not_to_contain_text("PTSD")
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
     page.goto(f"{candidate_url}/edit")
     expect(labelled(page, "other_limitations")).to_have_value(ORDINARY_LIMITATION)
     page.goto(candidate_url)
 
     # Hanne's job is among the jobs that fit; Mette proposes the person with a health pitch.
     job_id = open_fitting_job(page)
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
     page.locator("main").get_by_role("link", name=f"Foreslå kandidat {name}", exact=True).click()
     propose_url = f"/jobs/{job_id}/propose/{cid}"
     expect(page).to_have_url(at(propose_url))
     expect(page.locator("main h1")).to_have_text("Foreslå kandidat")
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
 
     labelled(page, "pitch").fill(HEALTH_PITCH)
     page.locator("main form").get_by_role("button", name="Foreslå kandidat", exact=True).click()
@@ -195,7 +196,7 @@ def test_health_words_are_refused_beside_the_field_and_nothing_is_saved(
     expect_error_beside(page, "pitch")
     expect(page.locator("#pitch-error")).to_contain_text(NO_HEALTH)
     expect(labelled(page, "pitch")).to_have_value(HEALTH_PITCH)
-    fits_and_passes(page, axe_check, size, "propose-refused")
+    fits_and_passes(page, axe_check, screen, "propose-refused")
 
     # With an ordinary pitch the proposal goes through.
     labelled(page, "pitch").fill(ORDINARY_PITCH)
@@ -204,21 +205,19 @@ def test_health_words_are_refused_beside_the_field_and_nothing_is_saved(
     expect(page.locator(".flash--success")).to_be_visible()
     expect(page.locator("main")).to_contain_text(ORDINARY_PITCH)
     expect(page.locator("main")).not_to_contain_text("depression")
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
 
 
-@at_both_sizes
 def test_consultant_sees_the_access_log_and_makes_the_citizens_copy(
-    page: Page, axe_check: AxeCheck, size: str
+    page: Page, axe_check: AxeCheck, screen: str
 ) -> None:
-    page.set_viewport_size(SIZES[size])
     today = format_date(local_today(), "medium", locale="da")
     own_view = (
         f"{METTE.name}, {JOBCENTRE_NAME}, så navn, telefon, e-mail og sagsnummer {today}"
         " - i arbejdet med personens sag"
     )
     log_in(page, axe_check, METTE.email, CONSULTANT_HOME)
-    cid = open_from_caseload(page, axe_check, size, JENS)
+    cid = open_from_caseload(page, axe_check, screen, JENS)
 
     access = page.get_by_role("region", name="Hvem har set personens oplysninger")
     expect(access).to_be_visible()
@@ -231,7 +230,7 @@ def test_consultant_sees_the_access_log_and_makes_the_citizens_copy(
     lines = access.get_by_role("listitem")
     expect(lines.first).to_have_text(own_view)
     expect(access).not_to_contain_text("/candidates/")
-    fits_and_passes(page, axe_check, size, "candidate-access-log")
+    fits_and_passes(page, axe_check, screen, "candidate-access-log")
 
     # The citizen's copy: a printable page, then the same as a JSON file.
     access.get_by_role("link", name="som side til udskrift", exact=True).click()
@@ -243,7 +242,7 @@ def test_consultant_sees_the_access_log_and_makes_the_citizens_copy(
         f"{METTE.name}, {JOBCENTRE_NAME}, lavede en kopi af alle data om personen {today}"
     )
     expect(copy).to_contain_text(JOB_TITLE)  # his placement at Brugsen
-    fits_and_passes(page, axe_check, size, "citizen-copy")
+    fits_and_passes(page, axe_check, screen, "citizen-copy")
 
     page.get_by_role("link", name="Tilbage til kandidaten", exact=True).click()
     expect(page).to_have_url(at(f"/candidates/{cid}"))
@@ -255,21 +254,19 @@ def test_consultant_sees_the_access_log_and_makes_the_citizens_copy(
     assert data["identity"]["full_name"] == JENS
     assert data["made_by"] == {"name": METTE.name, "organisation": JOBCENTRE_NAME}
     assert any(p["job_title"] == JOB_TITLE for p in data["placements"])
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
 
 
-@at_both_sizes
 def test_admin_finds_the_erasure_log_and_the_rules_in_force(
-    page: Page, axe_check: AxeCheck, live: Live, size: str
+    page: Page, axe_check: AxeCheck, live: Live, screen: str
 ) -> None:
-    page.set_viewport_size(SIZES[size])
     from candidates.retention_routes import KIND_LABELS
 
     with live.app.test_request_context(), force_locale("da"):
         kinds = sorted(str(KIND_LABELS[kind.value]) for kind in RetentionKind)
 
     log_in(page, axe_check, LARS.email, ADMIN_HOME)
-    fits_and_passes(page, axe_check, size)
+    fits_and_passes(page, axe_check, screen)
     retention = page.get_by_role("region", name="Opbevaring og sletning")
     retention.get_by_role("link", name="Sletningslog og regler", exact=True).click()
     expect(page).to_have_url(at(ERASURES))
@@ -291,16 +288,16 @@ def test_admin_finds_the_erasure_log_and_the_rules_in_force(
         for label, cell in zip(("Hvornår", "Hvad der sker", "Hvorfor"), cells.all(), strict=True):
             expect(cell).to_have_attribute("data-label", label)
     expect(page.get_by_role("heading", name="Sletninger", exact=True)).to_be_visible()
-    fits_and_passes(page, axe_check, size, "erasure-log")
+    fits_and_passes(page, axe_check, screen, "erasure-log")
 
     # The change-password page from the header; sent empty, it says what is missing, changes
     # nothing (the demo password stays for the other tests).
-    page.locator("header").get_by_role("link", name="Skift adgangskode", exact=True).click()
+    open_menu(page).get_by_role("link", name="Skift adgangskode", exact=True).click()
     expect(page).to_have_url(at(PASSWORD))
     expect(page.locator("main h1")).to_have_text("Skift adgangskode")
-    fits_and_passes(page, axe_check, size, "change-password")
+    fits_and_passes(page, axe_check, screen, "change-password")
     page.locator("main form").get_by_role("button", name="Skift adgangskode").click()
     expect(page).to_have_url(at(PASSWORD))
     for field_id in ("current_password", "password", "password_confirm"):
         expect_error_beside(page, field_id)
-    fits_and_passes(page, axe_check, size, "change-password-refused")
+    fits_and_passes(page, axe_check, screen, "change-password-refused")
