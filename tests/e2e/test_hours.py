@@ -32,6 +32,7 @@ from tests.e2e.pages import (
     labelled,
     log_in,
     log_out,
+    phone_only,
     submit_main_form,
 )
 
@@ -89,6 +90,8 @@ def next_step(page: Page) -> Locator:
     return page.locator("main section[aria-labelledby='next-title']")
 
 
+# Once per run: the weekly reminder goes out once a week, and Hanne confirms on her phone.
+@phone_only
 def test_hanne_confirms_from_the_link_mette_asks_for_more_hours_hanne_accepts(
     page: Page, axe_check: AxeCheck, live: Live
 ) -> None:
@@ -177,6 +180,7 @@ def test_hanne_confirms_from_the_link_mette_asks_for_more_hours_hanne_accepts(
     axe_check(page)
 
 
+@phone_only
 def test_on_a_phone_each_day_of_the_week_is_named_beside_its_hours(
     page: Page, axe_check: AxeCheck
 ) -> None:
