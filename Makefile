@@ -21,7 +21,8 @@ $(CATALOG)/messages.mo: $(CATALOG)/messages.po $(STAMP)
 
 translations: $(CATALOG)/messages.mo
 
-# axe-core for the browser tests' accessibility check; skipped where npm is missing.
+# axe-core for the browser tests' accessibility check and vnu-jar (the Nu Html Checker, run
+# on the machine's Java) for the HTML of every page the tests render; skipped where npm is missing.
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then \
 		[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent; \

@@ -33,6 +33,17 @@ def _own(candidate_id: int) -> Candidate:
     return get_own_or_404(Candidate, candidate_id, owner_column=Candidate.jobcentre_id)
 
 
+def _colleague_choices(found: Candidate) -> list[SelectChoice]:
+    # Empty first: a hand-over names its colleague, never the first one by leaving the list.
+    return [
+        SelectChoice("", _("Choose a colleague")),
+        *(
+            SelectChoice(str(user.id), user.name)
+            for user in candidates.colleagues_who_can_take_over(found)
+        ),
+    ]
+
+
 @bp.get("/caseload")
 @roles(*STAFF)
 @purpose(AccessPurpose.CASE_WORK)
@@ -151,10 +162,7 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
     identity = candidates.identity_of(found)
     access_log.record([found.id], AccessSeen.PROFILE)
     hand_over = HandOverForm(consultant=found.consultant_id)
-    hand_over.consultant.choices = [
-        SelectChoice(str(user.id), user.name)
-        for user in candidates.colleagues_who_can_take_over(found)
-    ]
+    hand_over.consultant.choices = _colleague_choices(found)
     active = found.status == CandidateStatus.ACTIVE
     return render_template(
         "candidates/candidate.html",
@@ -219,10 +227,7 @@ def set_candidate_status(candidate_id: int, status: str) -> ResponseReturnValue:
 def hand_over(candidate_id: int) -> ResponseReturnValue:
     found = _own(candidate_id)
     form = HandOverForm()
-    form.consultant.choices = [
-        SelectChoice(str(user.id), user.name)
-        for user in candidates.colleagues_who_can_take_over(found)
-    ]
+    form.consultant.choices = _colleague_choices(found)
     if not form.validate_on_submit():
         flash(_("Choose a colleague from your jobcentre."), "error")
         return redirect(url_for("candidates.candidate", candidate_id=found.id))

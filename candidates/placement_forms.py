@@ -11,6 +11,7 @@ from marketplace.web.forms import (
     Form,
     LocalDecimalField,
     input_required,
+    int_or_none,
     max_length,
     number_between,
     optional,
@@ -28,7 +29,9 @@ class PraktikAgreementForm(StepForm):
         choices=[SelectChoice(str(int(p)), label) for p, label in PURPOSE_LABELS.items()],
         validate_choice=True,
     )
-    workplace = SelectField(_l("Workplace (P-number)"), coerce=int, validators=[input_required()])
+    workplace = SelectField(
+        _l("Workplace (P-number)"), coerce=int_or_none, validators=[input_required()]
+    )
     mentor_name = StringField(
         _l("Mentor at the company"),
         validators=[required(), max_length(120)],

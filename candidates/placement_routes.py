@@ -91,7 +91,11 @@ def propose_praktik(placement_id: int) -> ResponseReturnValue:
     if request.method == "GET" and (busy := placement_pages.back_if_waiting("candidates", found)):
         return busy
     form = PraktikAgreementForm(data=None if request.method == "POST" else _praktik_defaults(found))
-    form.workplace.choices = placement_pages.workplace_choices(found.company_id)
+    # Empty first (the job's workplace stays chosen): a workplace is never picked by default.
+    form.workplace.choices = [
+        ("", _("Choose a workplace")),
+        *placement_pages.workplace_choices(found.company_id),
+    ]
     rules = ladder_rules.rules_for(found.jobcentre_id)
 
     def again() -> ResponseReturnValue:

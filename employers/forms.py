@@ -99,7 +99,9 @@ class JobForm(Form):
         filters=[strip_text],
         description=_l("Short and plain, e.g. 'Stocking shelves'."),
     )
-    workplace = SelectField(_l("Workplace (P-number)"), coerce=int, validators=[input_required()])
+    workplace = SelectField(
+        _l("Workplace (P-number)"), coerce=int_or_none, validators=[input_required()]
+    )
     category = SelectField(_l("Category"), choices=_category_choices(), validators=[required()])
     description = TextAreaField(
         _l("What is the job?"),

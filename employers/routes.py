@@ -139,8 +139,10 @@ def job_list() -> ResponseReturnValue:
 
 def _prepare(form: JobForm) -> list[Workplace]:
     workplaces = companies.workplaces_of(_company().id)
+    # Empty first: a job's workplace is chosen, never the first one by leaving the list alone.
     form.workplace.choices = [
-        SelectChoice(str(w.id), f"{w.name} ({w.p_number})") for w in workplaces
+        SelectChoice("", _("Choose a workplace")),
+        *(SelectChoice(str(w.id), f"{w.name} ({w.p_number})") for w in workplaces),
     ]
     return workplaces
 
@@ -195,10 +197,12 @@ def _steps_error(form: JobForm, saved: Saved) -> None:
 @roles(Role.EMPLOYER)
 def new_job() -> ResponseReturnValue:
     form = JobForm()
-    if not _prepare(form):
+    if not (workplaces := _prepare(form)):
         flash(_("Add the workplace where the job is done first."), "info")
         return redirect(url_for("employers.new_workplace", then="job"))
     if request.method == "GET":
+        if len(workplaces) == 1:  # the one answer is shown chosen; with more, one is picked
+            form.workplace.data = workplaces[0].id
         form.contact_name.data = current_user.name
         form.start_date.data = clock.local_today() + timedelta(days=7)
         form.offers_trial_visit.data = True

@@ -32,9 +32,15 @@ from marketplace.models import (
     User,
     Workplace,
 )
-from tests import factories
+from tests import factories, html_validation
 from tests.databases import scratch_database
 from tests.factories import PASSWORD as PASSWORD  # imported by the account tests
+
+# The end-of-run validation of every page the test client renders (tests/html_validation.py).
+from tests.html_validation import pytest_addoption as pytest_addoption
+from tests.html_validation import pytest_configure as pytest_configure
+from tests.html_validation import pytest_sessionfinish as pytest_sessionfinish
+from tests.html_validation import pytest_terminal_summary as pytest_terminal_summary
 from tests.support import counting_queries, missing_service, submit
 
 
@@ -77,7 +83,9 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        html_validation.record(response)  # validated with every other page at the run's end
+        return response
 
 
 def migrate_to_head(app: Flask) -> None:

@@ -232,7 +232,11 @@ def signup_confirm(token: str) -> ResponseReturnValue:
 def team_page() -> ResponseReturnValue:
     form = InvitationForm()
     allowed = invitations.INVITABLE_ROLES[current_user.role_enum]
-    form.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r.value])) for r in allowed]
+    # Empty first: the role is chosen, never the first one by leaving the list alone.
+    form.role.choices = [
+        SelectChoice("", _("Choose a role")),
+        *(SelectChoice(r.value, str(ROLE_LABELS[r.value])) for r in allowed),
+    ]
     if len(allowed) == 1 and request.method == "GET":
         form.role.data = allowed[0].value
     if form.validate_on_submit():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,7 +23,8 @@ from wtforms.validators import (
     Optional,
     StopValidation,
 )
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, HiddenInput, Input, ListWidget, TextInput
+from wtforms.widgets.core import clean_key
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -104,6 +107,29 @@ def strip_control_characters(value: object) -> object:
     return "".join(c for c in value if c in "\n\r\t" or unicodedata.category(c) != "Cc")
 
 
+# The values an <input> of these types can hold (HTML's value sanitisation shows any other
+# value as empty, and the HTML validator refuses it).
+INPUT_VALUES = {
+    "date": (re.compile(r"\d{4}-\d\d-\d\d", re.ASCII), date.fromisoformat),
+    "time": (re.compile(r"\d\d:\d\d(:\d\d(\.\d{1,3})?)?", re.ASCII), time.fromisoformat),
+    "number": (re.compile(r"-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?", re.ASCII), str),
+}
+# Attributes a text input may not carry.
+TYPED_ONLY = {"min", "max", "step", "type"}
+
+
+def holds(input_type: str, value: str) -> bool:
+    """Whether an <input type=input_type> can hold this value."""
+    pattern, parse = INPUT_VALUES.get(input_type, (None, str))
+    if pattern is None or value == "":
+        return True
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return pattern.fullmatch(value) is not None
+
+
 class Form(FlaskForm):
     """The base of every form: CSRF on, messages in the user's language, no control
     characters in any text a user sends."""
@@ -116,6 +142,25 @@ class Form(FlaskForm):
             filters = unbound_field.kwargs.get("filters") or ()
             unbound_field.kwargs["filters"] = (strip_control_characters, *filters)
             return unbound_field.bind(form=form, **options)
+
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+            """A refused value is shown back as typed, without control characters, in an
+            input that can hold it: a date input cannot show "31-12-2099" (a browser shows
+            it empty), so that one value comes back in a text input beside its error."""
+            widget = field.widget
+            if isinstance(widget, Input) and "value" not in render_kw:
+                typed = field._value()
+                if isinstance(typed, str):
+                    shown = str(strip_control_characters(typed))
+                    kind = render_kw.get("type") or widget.input_type
+                    if not holds(kind, shown):
+                        attrs = {**(field.render_kw or {}), **render_kw}
+                        kept = {clean_key(k): v for k, v in attrs.items()}
+                        kept = {k: v for k, v in kept.items() if k not in TYPED_ONLY}
+                        return TextInput()(field, value=shown, **kept)
+                    if shown != typed:
+                        render_kw = {**render_kw, "value": shown}
+            return super().render_field(field, render_kw)
 
     def hidden_tag(self, *fields: Any) -> Markup:
         """The form's hidden inputs without ids: a page with several forms would otherwise
