@@ -84,7 +84,9 @@ def confirmations(placement: Placement) -> list[WeekConfirmation]:
     db.session.expire_all()
     return list(
         db.session.scalars(
-            select(WeekConfirmation).where(WeekConfirmation.placement_id == placement.id)
+            select(WeekConfirmation)
+            .where(WeekConfirmation.placement_id == placement.id)
+            .order_by(WeekConfirmation.week_start, WeekConfirmation.id)
         )
     )
 

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -141,7 +141,15 @@ def test_the_same_link_posted_twice_at_once_confirms_once(
         page = browser.get(link)
         assert page.status_code == 200, text_of(page)[:2000]
         forms.append(form_to(page, link).values)
-    assert sorted(forms[0]["confirm"]) == sorted(str(p) for p in placements)
+    # One set of tick boxes per waiting week ("confirm-<monday>"); every placement is ticked.
+    weeks = sorted(
+        date.fromisoformat(key.removeprefix("confirm-"))
+        for key in forms[0]
+        if key.startswith("confirm-")
+    )
+    assert weeks[0] == MONDAY and len(weeks) > 1
+    ticked = {v for key in forms[0] if key.startswith("confirm-") for v in forms[0][key]}
+    assert sorted(ticked) == sorted(str(p) for p in placements)
 
     # The first writer keeps its transaction open after confirming, so the second arrives
     # while the link is spent but not yet committed.
@@ -185,13 +193,15 @@ def test_the_same_link_posted_twice_at_once_confirms_once(
                 )
             ).all()
             assert sorted(confirmations) == [
-                (p, MONDAY, "link", employers[1]) for p in sorted(placements)
+                (p, week, "link", employers[1]) for p in sorted(placements) for week in weeks
             ]
             records = db.session.execute(
                 select(HourRecord.placement_id, func.count(), func.sum(HourRecord.hours))
                 .group_by(HourRecord.placement_id)
                 .order_by(HourRecord.placement_id)
             ).all()
-            assert records == [(p, 2, Decimal(6)) for p in sorted(placements)]
+            assert records == [
+                (p, 2 * len(weeks), Decimal(6 * len(weeks))) for p in sorted(placements)
+            ]
         finally:
             db.session.remove()
