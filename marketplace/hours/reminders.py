@@ -5,8 +5,8 @@ unique key (employer, week) makes sending idempotent: run twice, or by two worke
 it writes one message each. The e-mail carries a signed link that expires and confirms once:
 GET shows every week of the company's placements that waits (up to the week it was sent for),
 POST (with the page's CSRF token) confirms the chosen ones. Confirming settles the reminders
-whose weeks no longer wait (settle: their notifications are marked read). Opening the link changes nothing, so a mail scanner that follows links
-neither confirms nor uses it up.
+whose weeks no longer wait (settle: their notifications are marked read). Opening the link
+changes nothing, so a mail scanner that follows links neither confirms nor uses it up.
 """
 
 from __future__ import annotations
