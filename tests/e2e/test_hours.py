@@ -201,6 +201,12 @@ def test_on_a_phone_each_day_is_named_and_the_week_total_follows_the_days(
     assert inputs.count() >= 3, "last week waits for several people at Vestjysk"
     expect_labels_on_screen(page)
     expect_no_sideways_scroll(page)
+    # The table's caption reads as a line across the card, not a letter a line down its side.
+    caption = page.locator("main table.week-table caption").first
+    box = caption.bounding_box()
+    assert box is not None
+    assert box["width"] > 200, box
+    assert box["height"] < 80, box
     first = inputs.first
     label = page.locator(f"label[for='{first.get_attribute('id')}']")
     expect(label).to_be_visible()
