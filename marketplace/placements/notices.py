@@ -1,7 +1,8 @@
 """Telling the other side what happened in a placement, through the outbox.
 
-A company is told the pseudonym, never the name: e-mail is not where identity travels. A
-consultant is told the job and the company.
+A notification names the person as its reader may see them, worded when it is shown
+(privacy.naming): a company reads the pseudonym until consent is recorded, then the name; a
+consultant reads the name, the job and the company. No name is stored in the notification.
 """
 
 from __future__ import annotations

@@ -183,9 +183,16 @@ def test_the_email_carries_the_signed_link_in_danish(
     text = mail.get_body(preferencelist=("plain",)).get_content()
     html = mail.get_body(preferencelist=("html",)).get_content()
     assert danish("Hello %(name)s,") % {"name": employer.name} in text
+    # The link opens every week that waits, so the mail names them all, oldest to newest.
     assert (
-        da_text("Confirm week %(n)s with one click here (no login needed):") % {"n": week_no(WEEK)}
+        da_text("Confirm weeks %(first)s to %(last)s with one click here (no login needed):")
+        % {"first": week_no(WEEK), "last": week_no(LAST_WEEK)}
         in text
+    )
+    assert (
+        da_text("Confirm weeks %(first)s to %(last)s")
+        % {"first": week_no(WEEK), "last": week_no(LAST_WEEK)}
+        in html
     )
     [token] = LINK_IN_MAIL.findall(text)
     assert f'href="http://localhost/company/hours/link/{token}"' in html
