@@ -29,6 +29,7 @@ from tests.e2e.pages import (
     PHONE,
     expect_labels_on_screen,
     expect_no_sideways_scroll,
+    expect_no_squeezed_text,
     expect_targets_of_24px,
     is_phone,
 )
@@ -182,6 +183,7 @@ def axe_check(axe_source: str) -> AxeCheck:
         if is_phone(page):
             expect_labels_on_screen(page)
             expect_targets_of_24px(page)
+            expect_no_squeezed_text(page)
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(content=axe_source)
         result = page.evaluate(

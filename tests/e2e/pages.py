@@ -219,6 +219,26 @@ def expect_targets_of_24px(page: Page) -> None:
         pytest.fail(f"{page.url}: targets smaller than 24 x 24 px: {small[:10]}")
 
 
+TEXT_BLOCKS = "main :is(caption, th, td, dt, dd, p, h2, h3, label)"
+
+
+def expect_no_squeezed_text(page: Page) -> None:
+    """No text is squeezed into a sliver a letter a line (a table's caption left a
+    table-caption inside a table that became blocks on a phone did exactly that)."""
+    squeezed = page.evaluate(
+        """([selector]) => [...document.querySelectorAll(selector)]
+            .filter(el => el.checkVisibility() && (el.textContent || '').trim().length > 12)
+            .map(el => [el, el.getBoundingClientRect()])
+            .filter(([el, box]) => box.width > 1 && box.width < 48 && box.height > 120)
+            .map(([el, box]) => `${el.tagName.toLowerCase()} `
+                + `"${el.textContent.trim().slice(0, 30)}" `
+                + `${Math.round(box.width)}x${Math.round(box.height)}`)""",
+        [TEXT_BLOCKS],
+    )
+    if squeezed:
+        pytest.fail(f"{page.url}: text squeezed a letter a line: {squeezed[:10]}")
+
+
 def expect_labels_on_screen(page: Page) -> None:
     """Every input the user can see has a label she can see too (not one hidden for screen
     readers only): on a phone a column header that names the day is not on screen."""
