@@ -1,14 +1,15 @@
-"""Flask commands: create-admin, seed-demo, worker."""
+"""Flask commands: create-admin, seed-demo, worker, cron, sweep, backup, restore."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from marketplace import queue, tasks
+from marketplace import backups, queue, tasks
 from marketplace.accounts.passwords import hash_password, password_problem
 from marketplace.accounts.signup import email_taken
 from marketplace.demo.town import seed_demo
@@ -171,6 +172,32 @@ def privacy_screen_command(municipality_code: int | None) -> None:
     click.echo(f"{count} stored texts fail the screening." if count else "No stored text fails.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Back up the database to PATH (PostgreSQL: pg_dump's custom format; SQLite: a copy made
+    with its online backup API). Safe while the app runs. docs/OPERATIONS.md has the drill."""
+    try:
+        backups.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--clean", is_flag=True, help="Replace the tables of a database that has them.")
+def restore_command(path: Path, clean: bool) -> None:
+    """Restore the backup at PATH into the database (an empty one unless --clean). Stop the
+    web, worker and cron processes first."""
+    db.engine.dispose()  # hold no connection of our own to the database being replaced
+    try:
+        backups.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path, clean=clean)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {path}. Run `flask db upgrade` if the code is newer than the backup.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         create_admin,
@@ -179,5 +206,7 @@ def init_app(app: Flask) -> None:
         cron_command,
         sweep_command,
         privacy_screen_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
