@@ -50,11 +50,13 @@ def build_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import database, i18n, queue
+    from marketplace import database, i18n, logs, metrics, queue
     from marketplace.accounts import sessions
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
     from marketplace.web import labels, templating
 
+    logs.init_app(app)  # first, so every later hook and log line has the request id
+    metrics.init_app(app, outbox_state=_outbox_figures)
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -68,6 +70,17 @@ def register_extensions(app: Flask) -> None:
     queue.init_app(app)
 
 
+def _outbox_figures() -> dict[str, object]:
+    """The outbox as /metrics shows it: /healthz's figures and the e-mails failed for good."""
+    from sqlalchemy import true
+
+    from marketplace.notifications import delivery
+
+    figures = dict(delivery.outbox_state())
+    figures["failed"] = delivery.failed_deliveries(true())["count"]
+    return figures
+
+
 def register_domain() -> None:
     """Import the modules that register notification kinds (each registers its own kinds at
     import, next to the code that writes them), so the registry is full before a request."""
@@ -79,13 +92,15 @@ def register_domain() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace import site
+    from marketplace import metrics, site
     from marketplace.accounts import pages as accounts_pages
     from marketplace.notifications import pages as inbox
     from marketplace.privacy import access_log
     from marketplace.web import access, security
+    from marketplace.web.access import public
 
     app.register_blueprint(site.bp)
+    app.add_url_rule("/metrics", "metrics", public(metrics.scrape))  # its own bearer token
     app.register_blueprint(accounts_pages.bp)
     inbox.init_app(app)
     access.init_app(app)

@@ -121,4 +121,9 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         # Argon2id cost; tests lower it so the suite stays fast.
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
+        # Operations (docs/OPERATIONS.md "What to watch"): /metrics answers only with this
+        # bearer token and is a 404 without one; "json" writes one JSON object a log line.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
     }

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from marketplace import logs
 from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
@@ -59,10 +60,11 @@ def dispatch(func: Callable[..., Any], *args: Any, delay: timedelta | None = Non
         g.setdefault("smajob_inprocess_tasks", []).append((func, args))
         return
     try:
+        meta = logs.job_meta()  # the request id, for the worker's log lines
         if delay:
-            get_queue().enqueue_in(delay, func, *args)
+            get_queue().enqueue_in(delay, func, *args, meta=meta)
         else:
-            get_queue().enqueue(func, *args)
+            get_queue().enqueue(func, *args, meta=meta)
     except RedisError as error:
         log.warning(
             "queue unavailable (%s); %s%r is left for the sweep", error, func.__name__, args

@@ -13,10 +13,12 @@ by name in the worker process, which runs inside the app context `flask worker` 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from marketplace import metrics
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.hours import reminders as hour_reminders
@@ -49,8 +51,10 @@ class Periodic:
 
 def sweep() -> dict[str, int]:
     """Every minute: hand out e-mails whose task was lost, then the reminders that are due."""
+    started = time.perf_counter()
     report = delivery.resend_lost()
     report["reminders"] = run_each_sweep(utcnow())
+    metrics.record_sweep(time.perf_counter() - started, report)  # for /metrics
     return report
 
 

@@ -18,7 +18,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
 from sqlalchemy import and_, func, or_, select, update
 
-from marketplace import queue
+from marketplace import metrics, queue
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import EmailState, Notification, User
@@ -161,6 +161,9 @@ def _record_failure(notification_id: int, claimed_at: datetime, error: Exception
     if notification is None or notification.email_claimed_at != claimed_at:
         return
     text = f"{type(error).__name__}: {error}"[:500]
+    metrics.delivery_failed(
+        final=notification.email_attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    )
     notification.email_last_error = text
     notification.email_claimed_at = None
     if notification.email_attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:

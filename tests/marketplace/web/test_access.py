@@ -59,6 +59,8 @@ def test_public_endpoints_are_only_the_expected_ones(app):
         "employers.hours_link_done",
         # One-click unsubscribe (RFC 8058): the signed token names whose e-mail stops.
         "inbox.unsubscribe",
+        # Prometheus: its own bearer token (METRICS_TOKEN), a 404 while none is set.
+        "metrics",
         "site.healthz",
         "site.index",
         "site.set_language",
