@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 CATALOG := marketplace/translations/da/LC_MESSAGES
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format worker bench translations extract-messages node-deps clean
+.PHONY: run test lint format worker serve backup restore bench translations extract-messages node-deps clean
 
 # A fresh machine needs only Python 3.11+; the venv is rebuilt when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -55,6 +55,28 @@ format: $(STAMP)
 # daily digests; needs REDIS_URL. Ctrl-C stops both.
 worker: $(STAMP) translations
 	@trap 'kill 0' INT TERM EXIT; $(FLASK) cron & $(FLASK) worker
+
+# The Procfile's web (gunicorn), worker and cron under honcho, on PostgreSQL and Redis (see
+# docs/OPERATIONS.md). Defaults for this machine; create the database once with
+# `createdb -h 127.0.0.1 -U postgres smajob`. Plain http here, so the session cookie is not Secure.
+serve: export DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smajob
+serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: export BASE_URL ?= http://127.0.0.1:$(PORT)
+serve: export SESSION_COOKIE_SECURE ?= false
+serve: $(STAMP) translations
+	$(FLASK) db upgrade
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+
+# `make backup` writes instance/backups/smajob-<UTC time>.dump of DATABASE_URL (default:
+# instance/smajob.sqlite);
+# `make restore BACKUP=file` loads one into an empty database (docs/OPERATIONS.md: the drill).
+BACKUP ?= instance/backups/smajob-$(shell date -u +%Y%m%dT%H%M%SZ).dump
+backup: $(STAMP)
+	$(FLASK) backup $(BACKUP)
+
+restore: $(STAMP)
+	@[ -n "$(filter command line environment,$(origin BACKUP))" ] || { echo "usage: make restore BACKUP=path/to/file.dump"; exit 2; }
+	$(FLASK) restore $(BACKUP)
 
 # Refresh the message template and merge new strings into the Danish catalog.
 extract-messages: $(STAMP)
