@@ -83,15 +83,13 @@ def seed_demo_command(allow_non_sqlite: bool) -> None:
 def worker_command(burst: bool) -> None:
     """Run an rq worker with its scheduler (needs REDIS_URL).
 
-    A SimpleWorker runs each job in this process, inside the app context the command set up,
-    so the database pool is never shared across a fork. Run several for more throughput.
+    A SimpleWorker runs each job in this process, so the database pool is never shared
+    across a fork, and each job in an app context of its own whose database session is rolled
+    back and removed after it (`queue.worker`). Run several for more throughput.
     """
-    from rq.worker import SimpleWorker
-
-    connection = queue.redis_connection()
-    if connection is None:
+    if queue.redis_connection() is None:
         raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
-    SimpleWorker([queue.get_queue()], connection=connection).work(burst=burst, with_scheduler=True)
+    queue.worker().work(burst=burst, with_scheduler=True)
 
 
 @click.command("cron")

@@ -3,12 +3,19 @@
 Tasks are handed over only after the transaction that wrote their rows has committed, so a
 worker never looks for a row that is not there yet, and a rolled-back action sends nothing.
 A Redis outage is logged, never raised: the rows are saved, and the sweep re-sends them.
+
+`flask worker` runs `worker()`: every job in an app context of its own, its database session
+rolled back and removed afterwards, failed or not, so a job whose connection broke fails
+alone and the next job starts on a clean session (the pool's pre-ping replaces the dead
+connection). Jobs are retried a few times by rq, and the rows' own state lets the sweep hand
+out whatever is still undone.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +31,10 @@ from marketplace.extensions import db
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "smajob_tasks_after_commit"
+
+# Seconds before rq runs a failed job again (each job is idempotent: it reloads its rows and
+# returns quietly when the work is done). A database outage outlasting them is the sweep's.
+RETRY_INTERVALS = (10, 60, 300)
 
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
 
@@ -59,16 +70,63 @@ def dispatch(func: Callable[..., Any], *args: Any, delay: timedelta | None = Non
     if connection is None:
         g.setdefault("smajob_inprocess_tasks", []).append((func, args))
         return
+    from rq import Retry
+
+    retry = Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS))
     try:
         meta = logs.job_meta()  # the request id, for the worker's log lines
         if delay:
-            get_queue().enqueue_in(delay, func, *args, meta=meta)
+            get_queue().enqueue_in(delay, func, *args, meta=meta, retry=retry)
         else:
-            get_queue().enqueue(func, *args, meta=meta)
+            get_queue().enqueue(func, *args, meta=meta, retry=retry)
     except RedisError as error:
         log.warning(
             "queue unavailable (%s); %s%r is left for the sweep", error, func.__name__, args
         )
+
+
+def reset_session() -> None:
+    """End the session's transaction and give its connection back, whatever state it is in.
+
+    After a broken connection the session refuses every statement until it is rolled back
+    (SQLAlchemy's PendingRollbackError): without this one dead connection failed every later
+    job of the worker."""
+    try:
+        db.session.rollback()
+        db.session.remove()
+    except Exception:  # the connection is beyond rollback: start the pool afresh
+        log.exception("resetting the database session failed; discarding the pool")
+        db.engine.dispose()
+
+
+@contextmanager
+def job_context() -> Iterator[None]:
+    """Run one job in an app context of its own (a new session, a new `g`), and leave the
+    session rolled back and removed after it, failed or not."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.app_context():
+        try:
+            yield
+        finally:
+            reset_session()
+
+
+def worker() -> Any:
+    """An rq SimpleWorker on this app's queue whose jobs each start clean (`job_context`).
+
+    SimpleWorker runs jobs in this process (no fork), so the database pool is never shared
+    across processes; the app context comes from the command that starts it."""
+    from rq.worker import SimpleWorker
+
+    class CleanJobsWorker(SimpleWorker):
+        def execute_job(self, job: Any, queue: Any) -> None:
+            with job_context():
+                super().execute_job(job, queue)
+
+    connection = redis_connection()
+    if connection is None:
+        raise RuntimeError("REDIS_URL is not set")
+    return CleanJobsWorker([get_queue()], connection=connection)
 
 
 def run_inprocess_tasks() -> int:

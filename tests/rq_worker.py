@@ -94,3 +94,14 @@ def own_redis() -> Iterator[RedisServer]:
     server.start()
     yield server
     server.stop()
+
+
+def lose_connection() -> None:
+    """A job whose database connection dies under it (it terminates its own server process),
+    leaving its session in a transaction that must be rolled back (tests of the worker)."""
+    from sqlalchemy import text
+
+    from marketplace.extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    db.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))

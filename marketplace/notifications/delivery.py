@@ -1,22 +1,28 @@
 """E-mail delivery of notifications: claimed once, sent, marked; retried with backoff.
 
 A worker claims a row with a conditional UPDATE (only one claimant wins), commits the claim,
-sends, and marks the row sent. A worker killed mid-send leaves the row `sending`; once its
-lease runs out the sweep hands it out again. Every message carries a Message-ID derived from
+sends, and marks the row sent, trying that last write again on a new connection for up to
+half the lease when the database has gone away meanwhile. A worker killed mid-send (or a
+database down for longer) leaves the row `sending`; once its lease runs out the sweep hands
+it out again. Every message carries a Message-ID derived from
 the row, so the one case no protocol can close (the server accepted the mail but the worker
 died before marking it) is recognisable as the same message by the receiving side.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from marketplace import metrics, queue
 from marketplace.clock import utcnow
@@ -138,22 +144,52 @@ def deliver_email(notification_id: int) -> None:
         _record_failure(notification_id, now, error)
         return
     final = EmailState.SENT if message is not None else EmailState.SKIPPED
-    db.session.execute(
-        update(Notification)
-        .where(
-            Notification.id == notification_id,
-            Notification.email_state == EmailState.SENDING.value,
-            Notification.email_claimed_at == now,
+    sent_at = utcnow() if final is EmailState.SENT else None
+    _record_outcome(
+        lambda: db.session.execute(
+            update(Notification)
+            .where(
+                Notification.id == notification_id,
+                Notification.email_state == EmailState.SENDING.value,
+                Notification.email_claimed_at == now,
+            )
+            .values(
+                email_state=final.value,
+                email_claimed_at=None,
+                email_sent_at=sent_at,
+                email_last_error=None,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .values(
-            email_state=final.value,
-            email_claimed_at=None,
-            email_sent_at=utcnow() if final is EmailState.SENT else None,
-            email_last_error=None,
-        )
-        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+
+
+def _record_outcome(write: Callable[[], object]) -> None:
+    """Run `write` (the UPDATE saying what became of a claimed message) and commit; while the
+    database is unreachable, roll back and try again on a new connection, for up to half the
+    lease.
+
+    The SMTP server may already have accepted the message: giving up leaves the row
+    `sending`, and once its lease has run out the sweep sends it again (issue 15: a database
+    that died at this moment sent one e-mail twice). Half the lease keeps the retries clear of
+    the sweep, which reclaims the row only after the whole lease."""
+    deadline = time.monotonic() + _lease().total_seconds() / 2
+    wait = 0.0
+    while True:
+        try:
+            write()
+            db.session.commit()
+            return
+        except DBAPIError as error:
+            if not (isinstance(error, OperationalError) or error.connection_invalidated):
+                raise
+            with contextlib.suppress(DBAPIError):  # still unreachable: the next try reconnects
+                db.session.rollback()
+            if time.monotonic() + wait > deadline:
+                raise
+            log.warning("recording a sent message failed (%s); trying again", error.orig)
+            time.sleep(wait)
+            wait = min(max(wait * 2, 0.5), 10.0)
 
 
 def _record_failure(notification_id: int, claimed_at: datetime, error: Exception) -> None:
@@ -221,19 +257,21 @@ def send_digest(user_id: int) -> None:
 
 
 def _release_batch(batch: str, state: EmailState, error: str | None = None) -> None:
-    db.session.execute(
-        update(Notification)
-        .where(Notification.email_batch == batch)
-        .values(
-            email_state=state.value,
-            email_claimed_at=None,
-            email_batch=None if state is EmailState.DIGEST else batch,
-            email_sent_at=utcnow() if state is EmailState.SENT else None,
-            email_last_error=error,
+    sent_at = utcnow() if state is EmailState.SENT else None
+    _record_outcome(
+        lambda: db.session.execute(
+            update(Notification)
+            .where(Notification.email_batch == batch)
+            .values(
+                email_state=state.value,
+                email_claimed_at=None,
+                email_batch=None if state is EmailState.DIGEST else batch,
+                email_sent_at=sent_at,
+                email_last_error=error,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
 
 
 def _compose_digest(user: User, rows: list[Notification]) -> mail.Mail:
