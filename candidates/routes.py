@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from candidates.blueprint import bp
 from candidates.forms import JobBoardForm
 from marketplace import queue
 from marketplace.accounts import invitations, team
 from marketplace.agreements import rules as ladder_rules
+from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.jobs import board as jobboard
 from marketplace.jobs import matching
@@ -84,8 +87,15 @@ def jobcentre() -> ResponseReturnValue:
             Company.municipality_code == jobcentre.municipality_code
         )
     )
+    # The outbox is one for the whole installation; failures are counted for this area.
+    outbox = delivery.outbox_state()
+    day_ago = utcnow() - timedelta(hours=24)
+    recent = and_(_in_area_of(jobcentre), Notification.created_at >= day_ago)
     return render_template(
         "candidates/jobcentre.html",
+        outbox=outbox,
+        oldest_waiting=timedelta(seconds=int(outbox["oldest_undelivered_seconds"])),
+        failed_last_day=delivery.failed_deliveries(recent)["count"],
         failed_mail=delivery.failed_deliveries(_in_area_of(jobcentre)),
         failed_jobs=queue.failed_jobs(),
         jobcentre=jobcentre,
