@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -24,6 +24,24 @@ def select_locale() -> str:
     if chosen in supported:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def request_locale(account_locale: str | None = None) -> str:
+    """The language for a page that must not touch the database (the outage page).
+
+    The account's language when it was read before the database went, else the language
+    switch's choice in the session cookie, else the browser's Accept-Language, else Danish.
+    Loading the account to ask would query the database that is down.
+    """
+    supported = current_app.config["SUPPORTED_LOCALES"]
+    if account_locale in supported:
+        return account_locale
+    chosen = session.get("locale")
+    if chosen in supported:
+        return chosen
+    return request.accept_languages.best_match(
+        supported, default=current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def select_timezone() -> str:
