@@ -5,7 +5,10 @@ outbox and the last sweep read at scrape time, and failed e-mail attempts counte
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +117,50 @@ def test_a_failed_delivery_is_counted(app, client, metrics_on, employer, monkeyp
     db.session.commit()
     delivery.deliver_email(row.id)
     assert failures() == before + 1
+
+
+SCRIPT = """
+import sys
+from marketplace import build_app
+
+app = build_app({
+    "TESTING": True,
+    "SECRET_KEY": "test-only-secret-key",
+    "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+    "METRICS_TOKEN": "multi-token",
+})
+client = app.test_client()
+for _ in range(int(sys.argv[2])):
+    assert client.get("/metrics").status_code == 401
+if sys.argv[3] == "scrape":
+    response = client.get("/metrics", headers={"Authorization": "Bearer multi-token"})
+    sys.stdout.write(response.get_data(as_text=True))
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(database_url, tmp_path):
+    """gunicorn's workers are processes: with PROMETHEUS_MULTIPROC_DIR each writes its figures
+    there, and the process that is scraped reports the sum of all of them."""
+    environ = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+
+    def run(requests: int, then: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT, database_url, str(requests), then],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    run(3, "exit")
+    run(2, "exit")
+    text = run(0, "scrape")
+    (line,) = [
+        line
+        for line in samples(text, "smajob_http_request_duration_seconds_count")
+        if 'endpoint="metrics"' in line and 'status="4xx"' in line
+    ]
+    assert float(line.rsplit(" ", 1)[1]) == 5  # 3 + 2, from two processes that have ended
+    assert samples(text, "smajob_outbox_undelivered ")
