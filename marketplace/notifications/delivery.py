@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
+from redis.exceptions import RedisError
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -47,6 +48,43 @@ def backoff(attempt: int) -> timedelta:
 
 def message_id(notification_id: int | str) -> str:
     return f"<smajob-{notification_id}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>"
+
+
+# A note in Redis, written the moment the SMTP server has accepted a message and deleted once
+# the database says so: a message whose row was left `sending` (the worker died, or the
+# database stayed away) is then recorded sent instead of being sent again. Kept a week, in
+# case the database is away that long.
+ACCEPTED_KEY = "smajob:accepted:{}"
+ACCEPTED_TTL = timedelta(days=7)
+
+
+def _note_accepted(message: mail.Mail) -> None:
+    connection = queue.redis_connection()
+    if connection is None:  # in-process mode: sent and recorded in the same process
+        return
+    try:
+        connection.set(ACCEPTED_KEY.format(message.message_id), "1", ex=ACCEPTED_TTL)
+    except RedisError as error:
+        log.warning("could not note %s as accepted: %s", message.message_id, error)
+
+
+def _was_accepted(message_id: str) -> bool:
+    connection = queue.redis_connection()
+    if connection is None:
+        return False
+    try:
+        return bool(connection.exists(ACCEPTED_KEY.format(message_id)))
+    except RedisError as error:  # unknown: sending again is the lesser harm than never
+        log.warning("could not look up %s: %s", message_id, error)
+        return False
+
+
+def _forget_accepted(message_id: str) -> None:
+    connection = queue.redis_connection()
+    if connection is None:
+        return
+    with contextlib.suppress(RedisError):  # the note runs out on its own
+        connection.delete(ACCEPTED_KEY.format(message_id))
 
 
 def _claim(notification_id: int, now: datetime) -> bool:
@@ -135,15 +173,21 @@ def deliver_email(notification_id: int) -> None:
     notification = db.session.get(Notification, notification_id)
     if notification is None:
         return
+    already = notification.email_attempts > 1 and _was_accepted(message_id(notification_id))
     try:
-        message = compose(notification)
+        message = None if already else compose(notification)
         if message is not None:
             mail.send(message)
+            _note_accepted(message)
     except Exception as error:  # SMTP down, template broken, …: record and retry later
         db.session.rollback()
         _record_failure(notification_id, now, error)
         return
-    final = EmailState.SENT if message is not None else EmailState.SKIPPED
+    if already:
+        log.warning(
+            "notification %s: its server accepted it before; not sent again", notification_id
+        )
+    final = EmailState.SENT if message is not None or already else EmailState.SKIPPED
     sent_at = utcnow() if final is EmailState.SENT else None
     _record_outcome(
         lambda: db.session.execute(
@@ -162,6 +206,8 @@ def deliver_email(notification_id: int) -> None:
             .execution_options(synchronize_session=False)
         )
     )
+    if final is EmailState.SENT:
+        _forget_accepted(message_id(notification_id))
 
 
 def _record_outcome(write: Callable[[], object]) -> None:
@@ -248,12 +294,15 @@ def send_digest(user_id: int) -> None:
         message = _compose_digest(user, rows) if user and user.active else None
         if message is not None:
             mail.send(message)
+            _note_accepted(message)
     except Exception as error:
         db.session.rollback()
         log.warning("digest for user %s failed: %s", user_id, error)
         _release_batch(batch, EmailState.DIGEST, error=f"{type(error).__name__}: {error}"[:500])
         return
     _release_batch(batch, EmailState.SENT if message else EmailState.SKIPPED)
+    if message is not None:
+        _forget_accepted(message.message_id)
 
 
 def _release_batch(batch: str, state: EmailState, error: str | None = None) -> None:
@@ -327,7 +376,22 @@ def resend_lost(limit: int = 1000) -> dict[str, int]:
     now = utcnow()
     settle = now - timedelta(seconds=current_app.config["SWEEP_AGE_SECONDS"])
     expired = now - _lease()
-    # Digest rows whose worker died go back to waiting for the next digest.
+    # A digest whose worker died after the server accepted it is recorded sent; the rows
+    # of any other dead digest claim go back to waiting for the next digest.
+    dead_batches = db.session.scalars(
+        select(Notification.email_batch)
+        .where(
+            Notification.email_state == EmailState.SENDING.value,
+            Notification.email_batch.is_not(None),
+            Notification.email_claimed_at < expired,
+        )
+        .distinct()
+    ).all()
+    for batch in dead_batches:
+        if _was_accepted(message_id(f"digest-{batch}")):
+            log.warning("digest %s: its server accepted it before; not sent again", batch)
+            _release_batch(batch, EmailState.SENT)
+            _forget_accepted(message_id(f"digest-{batch}"))
     freed = db.session.execute(
         update(Notification)
         .where(
