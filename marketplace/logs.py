@@ -75,8 +75,9 @@ def json_handler() -> logging.Handler:
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(
         JsonFormatter(
-            ["asctime", "levelname", "name", "message", "request_id"],
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            ["levelname", "name", "message", "request_id"],
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",  # ISO 8601 in UTC, whatever the machine's zone
         )
     )
     handler.addFilter(RequestIdFilter())

@@ -71,7 +71,7 @@ def test_a_json_log_line_has_the_request_id(app, json_lines):
     assert inside["request_id"] == "req-0042"
     assert inside["level"] == "WARNING"
     assert inside["logger"] == "marketplace.somewhere"
-    assert "time" in inside
+    assert str(inside["time"]).endswith("+00:00")  # ISO 8601 in UTC
     assert outside["request_id"] == "-"
 
 
