@@ -5,7 +5,43 @@ The error pages are in test_errors.py."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from tests.support import csrf_token_from, submit
+
+REFUSED_DATABASE = "postgresql+psycopg://postgres:secret-password@127.0.0.1:1/smajob"
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A port that accepts connections and never says a word: a server that hangs."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()  # the waiting clients are reset, so no thread is left hanging
+
+
+def timed_get(client, path: str, limit: float) -> tuple[object, float]:
+    """GET in a thread, given up after `limit` seconds (a hang fails the test, not the run)."""
+    result: dict[str, object] = {}
+
+    def fetch() -> None:
+        result["response"] = client.get(path)
+
+    started = time.monotonic()
+    worker = threading.Thread(target=fetch, daemon=True)
+    worker.start()
+    worker.join(limit)
+    elapsed = time.monotonic() - started
+    assert not worker.is_alive(), f"{path} did not answer within {limit} s"
+    return result["response"], elapsed
 
 
 def test_security_headers_on_every_response(client):
@@ -90,6 +126,47 @@ def test_healthz_reports_database_and_queue(client):
     assert body["queue"]["mode"] in {"in-process", "rq"}
     assert body["queue"]["ok"] is True
     assert body["status"] == "ok"
+    assert body["down"] == []
+
+
+def test_healthz_names_the_database_when_it_is_down(make_app):
+    response = make_app(REFUSED_DATABASE).test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["down"] == ["database"]
+    assert body["database"]["ok"] is False
+    assert body["outbox"] is None
+    text = response.get_data(as_text=True)
+    assert "secret-password" not in text
+    assert "127.0.0.1" not in text
+
+
+def test_healthz_names_redis_when_it_is_down(make_app, database_url):
+    app = make_app(database_url, REDIS_URL="redis://:secret-password@127.0.0.1:1/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["down"] == ["redis"]
+    assert body["database"] == {"ok": True}
+    assert "secret-password" not in response.get_data(as_text=True)
+
+
+def test_healthz_answers_within_seconds_when_the_database_hangs(make_app):
+    with silent_server() as port:
+        app = make_app(f"postgresql+psycopg://postgres@127.0.0.1:{port}/smajob")
+        response, elapsed = timed_get(app.test_client(), "/healthz", limit=8)
+    assert response.status_code == 503
+    assert response.get_json()["down"] == ["database"]
+    assert elapsed < 3.5  # the probe's connect timeout is 2 s (libpq's least)
+
+
+def test_healthz_answers_within_seconds_when_redis_hangs(make_app, database_url):
+    with silent_server() as port:
+        app = make_app(database_url, REDIS_URL=f"redis://127.0.0.1:{port}/0")
+        response, elapsed = timed_get(app.test_client(), "/healthz", limit=8)
+    assert response.status_code == 503
+    assert response.get_json()["down"] == ["redis"]
+    assert elapsed < 2
 
 
 def test_static_files_are_vendored_not_from_a_cdn(client):
