@@ -16,7 +16,6 @@ from sqlalchemy.pool import NullPool
 
 from marketplace import queue
 from marketplace.accounts.forms import LanguageForm
-from marketplace.extensions import db
 from marketplace.notifications import delivery
 from marketplace.web.access import public
 from marketplace.web.navigation import home_url, safe_next
