@@ -59,6 +59,9 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         "SECRET_KEY": secret_key(instance_path, env.get("SECRET_KEY")),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds to wait for a PostgreSQL connection: a database that does not answer gives
+        # the outage page (503) instead of a request hanging until the worker is killed.
+        "DATABASE_CONNECT_TIMEOUT": int(env.get("DATABASE_CONNECT_TIMEOUT", "5")),
         "REDIS_URL": redis_url,
         "RQ_QUEUE": env.get("RQ_QUEUE", "smajob"),
         # Rate limits live in Redis when there is one, so every web process shares them.

@@ -34,6 +34,18 @@ def configure_sqlite(engine: Engine) -> None:
         event.listen(engine, "begin", _sqlite_begin)
 
 
+def configure_postgresql(engine: Engine, connect_timeout: int) -> None:
+    """A connect timeout, so an unreachable server fails fast (errors.py shows the outage
+    page) instead of waiting for the operating system to give up, minutes later."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    def _connect_timeout(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+        params.setdefault("connect_timeout", connect_timeout)
+
+    event.listen(engine, "do_connect", _connect_timeout)
+
+
 def configure_engine(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
@@ -42,3 +54,4 @@ def configure_engine(app: Flask) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgresql(db.engine, app.config.get("DATABASE_CONNECT_TIMEOUT", 5))

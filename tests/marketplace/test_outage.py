@@ -7,6 +7,9 @@ connection is refused) or an SQLite file that cannot be opened (its path is a fo
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,6 +161,29 @@ def test_pages_come_back_as_soon_as_the_database_answers(make_app, database_url)
     assert_outage_page(browser.get("/lose-connection"))
     # The next request finds the database up again: a normal page, no lasting outage.
     assert browser.get("/login").status_code == 200
+
+
+def test_a_database_that_hangs_gives_the_page_within_seconds(make_app):
+    """A server that accepts and never answers (a network that drops packets looks alike):
+    without a connect timeout the request would wait until gunicorn killed the worker."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    app = make_app(
+        f"postgresql+psycopg://postgres@127.0.0.1:{port}/smajob", DATABASE_CONNECT_TIMEOUT=2
+    )
+    answered: list[object] = []
+    started = time.monotonic()
+    asking = threading.Thread(target=lambda: answered.append(app.test_client().get("/signup")))
+    asking.daemon = True
+    asking.start()
+    asking.join(10)
+    elapsed = time.monotonic() - started
+    listener.close()  # resets a client still waiting, so no thread is left behind
+    assert answered, "no answer within 10 s"
+    assert_outage_page(answered[0])
+    assert elapsed < 4
 
 
 @pytest.fixture
