@@ -227,7 +227,8 @@ def _record_outcome(write: Callable[[], object]) -> None:
             db.session.commit()
             return
         except DBAPIError as error:
-            if not (isinstance(error, OperationalError) or error.connection_invalidated):
+            lost = isinstance(error, OperationalError) or error.connection_invalidated
+            if not lost or db.engine.dialect.name == "sqlite":  # a file has no connection to lose
                 raise
             with contextlib.suppress(DBAPIError):  # still unreachable: the next try reconnects
                 db.session.rollback()

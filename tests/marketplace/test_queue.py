@@ -195,6 +195,20 @@ def test_a_worker_killed_mid_send_delivers_once_in_the_end(workdir, redis_url, m
         Queue(settings["RQ_QUEUE"], connection=Redis.from_url(redis_url)).delete(delete_jobs=True)
 
 
+def test_a_dispatched_job_that_fails_is_run_again_later(app, rq_mode):
+    """A job that met a broken connection (here: any error) is not given up on: rq runs it
+    again after 10 s, 1 min and 5 min before it counts as failed."""
+    from marketplace import queue as tasks_queue
+
+    tasks_queue.dispatch(delivery.deliver_email, 1, 2)  # a wrong call: fails every time
+    run_worker(app)
+    queue = Queue(rq_mode, connection=Redis.from_url(app.config["REDIS_URL"]))
+    assert queue.failed_job_registry.count == 0
+    (job_id,) = queue.scheduled_job_registry.get_job_ids()
+    job = queue.fetch_job(job_id)
+    assert (job.retries_left, job.retry_intervals) == (2, [10, 60, 300])
+
+
 def test_failed_jobs_are_counted_with_their_last_error_for_the_admin(
     app, rq_mode, client, admin, login
 ):
