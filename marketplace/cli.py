@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.logging import default_handler
 from sqlalchemy import select
 
 from marketplace import backups, queue, tasks
@@ -96,21 +99,24 @@ def worker_command(burst: bool) -> None:
 def cron_command() -> None:
     """Enqueue the periodic work on rq, on the schedules of the table in marketplace.tasks
     (the sweep every minute, the digests once a day, the hours reminders on Monday mornings,
-    retention every night)."""
-    from rq.cron import CronScheduler
-
+    retention every night). Rides out Redis outages: logs, retries, then catches up."""
     connection = queue.redis_connection()
     if connection is None:
         raise click.UsageError("REDIS_URL is not set; without Redis, run `flask sweep` from cron")
+    if not logging.getLogger().handlers:  # text lines unless LOG_FORMAT=json set up the root
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        current_app.logger.removeHandler(default_handler)  # or each line would print twice
     config = current_app.config
-    scheduler = CronScheduler(connection=connection)
+    scheduler = tasks.CronLoop(connection=connection)
     name = config["RQ_QUEUE"]
     for work in tasks.scheduled():
         if work.every is not None:
             scheduler.register(work.run, name, interval=config[work.every])
         else:
             scheduler.register(work.run, name, cron=config[work.cron])
-    scheduler.start()
+    # Ctrl-C ends it quietly; SIGTERM ends it outright (it holds nothing to finish).
+    with contextlib.suppress(KeyboardInterrupt):
+        scheduler.start()
 
 
 def _sweep_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -1,9 +1,10 @@
 """Periodic work: one table of what runs when, beside the rq entry points it names.
 
-`flask cron` registers every row with a schedule on rq's cron scheduler; `flask sweep` (the
-fallback without Redis, run from the system's cron) runs the sweep and, when asked, any
-scheduled row by its option. The sweep itself runs the rows marked EACH_SWEEP, each in its own
-transaction so one broken reminder cannot stop the others.
+`flask cron` runs `CronLoop` over every row with a schedule: it enqueues each on rq when it
+falls due and rides out Redis outages; `flask sweep` (the fallback without Redis, run from the
+system's cron) runs the sweep and, when asked, any scheduled row by its option. The sweep
+itself runs the rows marked EACH_SWEEP, each in its own transaction so one broken reminder
+cannot stop the others.
 
 Entry points are thin, take no arguments, call one area and commit what it left; each is safe
 to run twice (reminders are claimed once, e-mails are claimed before sending). rq imports them
@@ -13,10 +14,17 @@ by name in the worker process, which runs inside the app context `flask worker` 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from croniter import croniter
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from marketplace import metrics
 from marketplace.clock import utcnow
@@ -35,8 +43,8 @@ EACH_SWEEP = "each sweep"
 @dataclass(frozen=True)
 class Periodic:
     """One piece of periodic work. `every` and `cron` name the setting that holds its
-    schedule (seconds, or a cron line in Copenhagen's server time); `name` is its option to
-    `flask sweep` and its name in the sweep's report."""
+    schedule (seconds, or a cron line in UTC); `name` is its option to `flask sweep` and its
+    name in the sweep's report."""
 
     name: str
     run: Callable[..., int]
@@ -104,3 +112,165 @@ def run_each_sweep(now: datetime) -> int:
             db.session.rollback()
             log.exception("periodic work %s failed", work.name)
     return written
+
+
+# What `flask cron` waits for and rides out. redis-py's BusyLoadingError (a Redis still loading
+# its data after a restart) and AuthenticationError are ConnectionErrors too.
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+
+
+@dataclass
+class _Entry:
+    """One scheduled row as `CronLoop` runs it; `done` is the latest due time (epoch seconds)
+    already queued, or judged not to need queueing."""
+
+    func: Callable[..., Any]
+    queue: Any  # rq.Queue
+    interval: int | None
+    cron: str | None
+    done: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.func.__name__
+
+    def latest_due(self, now: float) -> float:
+        """The latest due time at or before `now`, from the clock alone: an interval row is due
+        on each multiple of its interval since the epoch (so every cron process agrees on the
+        slot), a cron line at its times in UTC (as README's settings table says)."""
+        if self.interval:
+            return now // self.interval * self.interval
+        assert self.cron is not None
+        after = datetime.fromtimestamp(now, UTC) + timedelta(seconds=1)  # a due time of now counts
+        return croniter(self.cron, after.replace(microsecond=0)).get_prev(datetime).timestamp()
+
+    def next_due(self, now: float) -> float:
+        if self.interval:
+            return (now // self.interval + 1) * self.interval
+        assert self.cron is not None
+        return croniter(self.cron, datetime.fromtimestamp(now, UTC)).get_next(datetime).timestamp()
+
+
+class CronLoop:
+    """`flask cron`: enqueue each scheduled row of PERIODIC on rq when it falls due, and keep at
+    it through Redis outages.
+
+    rq's own CronScheduler let the first Redis ConnectionError end the process, so nothing
+    queued the sweep, the digests or the hours reminders until someone restarted it. Here a
+    lost Redis is logged and retried with a doubling pause (1 s up to 30 s); when Redis answers
+    again the rows whose time came during the outage are queued once each, however many of
+    their times passed (the sweep catches up on everything; a digest is one a day).
+
+    Each queued job has a stable id, the row's name and due time, enqueued with rq's `unique`,
+    so a second cron process, or a retry whose reply was lost with the connection, finds the
+    job there and queues nothing. On start an interval row (the sweep) is queued at once, as
+    rq's cron did; a cron row waits for its next time.
+    """
+
+    def __init__(
+        self,
+        connection: Redis,
+        *,
+        clock: Callable[[], float] = time.time,
+        first_retry: float = 1.0,
+        longest_retry: float = 30.0,
+        longest_sleep: float = 60.0,
+    ) -> None:
+        self.connection = connection
+        self.clock = clock
+        self.first_retry = first_retry
+        self.longest_retry = longest_retry
+        self.longest_sleep = longest_sleep
+        self.entries: list[_Entry] = []
+        self._stop = threading.Event()
+
+    def register(
+        self,
+        func: Callable[..., Any],
+        queue_name: str,
+        *,
+        interval: int | None = None,
+        cron: str | None = None,
+    ) -> None:
+        from rq import Queue
+
+        if bool(interval) == bool(cron):
+            raise ValueError(f"{func.__name__}: give an interval or a cron line, not both")
+        queue = Queue(queue_name, connection=self.connection)
+        self.entries.append(_Entry(func, queue, interval, cron))
+        log.info(
+            "cron: %s %s on %s",
+            func.__name__,
+            f"every {interval} s" if interval else f"at {cron!r}",
+            queue_name,
+        )
+
+    def run_pending(self) -> list[str]:
+        """Queue every row whose latest due time is not yet queued; return the names queued.
+        A Redis error propagates, and the rows it left undone stay due."""
+        now = self.clock()
+        queued: list[str] = []
+        for entry in self.entries:
+            due = entry.latest_due(now)
+            if entry.done is None and entry.cron:
+                entry.done = due  # a time that passed before we started is not ours to make up
+            if entry.done is not None and due <= entry.done:
+                continue
+            if self._enqueue(entry, due):
+                queued.append(entry.name)
+            entry.done = due
+        return queued
+
+    def _enqueue(self, entry: _Entry, due: float) -> bool:
+        from rq.exceptions import DuplicateJobError
+
+        job_id = f"smajob-cron-{entry.name}-{int(due)}"
+        try:
+            entry.queue.enqueue(entry.func, job_id=job_id, unique=True)
+        except DuplicateJobError:
+            log.info("cron: %s was already queued (another cron process?)", job_id)
+            return False
+        log.info("cron: queued %s", job_id)
+        return True
+
+    def seconds_to_next(self) -> float:
+        now = self.clock()
+        soonest = min((entry.next_due(now) for entry in self.entries), default=now + 60)
+        return max(0.05, min(soonest - now, self.longest_sleep))
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def start(self) -> None:
+        """Run until `stop()` (or the process is stopped); never ends on a lost Redis."""
+        now = self.clock()
+        for entry in self.entries:
+            if entry.cron and entry.done is None:
+                entry.done = entry.latest_due(now)
+        failures = 0
+        down_since = 0.0
+        while not self._stop.is_set():
+            try:
+                self.run_pending()
+            except REDIS_DOWN as error:
+                if not failures:
+                    down_since = time.monotonic()
+                failures += 1
+                pause = min(self.first_retry * 2 ** (failures - 1), self.longest_retry)
+                log.warning(
+                    "cron: Redis unavailable (%s: %s); attempt %d failed, retrying in %.1f s",
+                    type(error).__name__,
+                    error,
+                    failures,
+                    pause,
+                )
+                self._stop.wait(pause)
+                continue
+            if failures:
+                log.info(
+                    "cron: Redis is back after %d failed attempts over %.1f s; queueing resumed",
+                    failures,
+                    time.monotonic() - down_since,
+                )
+                failures = 0
+            self._stop.wait(self.seconds_to_next())

@@ -158,11 +158,9 @@ Registration = tuple[Callable[..., Any], str, dict[str, Any]]
 
 
 def cron_registrations(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[Registration]:
-    """Run `flask cron` against a stand-in for rq's CronScheduler (no Redis needed) and return
-    what it registered: (function, queue, {"cron": ...} or {"interval": ...}). Fails unless
-    the command succeeds and starts the scheduler."""
-    import rq.cron
-
+    """Run `flask cron` against a stand-in for its loop, marketplace.tasks.CronLoop (no Redis
+    needed), and return what it registered: (function, queue, {"cron": ...} or
+    {"interval": ...}). Fails unless the command succeeds and starts the loop."""
     made: list[Any] = []
 
     class RecordingScheduler:
@@ -178,7 +176,7 @@ def cron_registrations(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[Regi
             self.started = True
 
     with monkeypatch.context() as patch:
-        patch.setattr(rq.cron, "CronScheduler", RecordingScheduler)
+        patch.setattr("marketplace.tasks.CronLoop", RecordingScheduler)
         patch.setattr("marketplace.queue.redis_connection", lambda: "redis")
         result = app.test_cli_runner().invoke(args=["cron"])
     assert result.exit_code == 0, result.output

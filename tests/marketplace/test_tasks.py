@@ -4,7 +4,7 @@ the rows marked to run with it, each on its own."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -76,3 +76,17 @@ def test_the_sweep_runs_each_row_marked_for_it_and_one_failure_stops_none(
 def test_the_reminders_of_proposals_and_placements_run_with_the_sweep() -> None:
     with_sweep = {work.name for work in tasks.PERIODIC if work.each_sweep}
     assert with_sweep == {"proposal-reminders", "placement-reminders"}
+
+
+def test_the_cron_loop_finds_each_rows_due_times_from_the_clock_in_utc() -> None:
+    """Due times come from the clock alone, so a restarted or a second `flask cron` agrees on
+    them (and on the job id made from them)."""
+    monday_six = datetime(2026, 11, 30, 6, 0, tzinfo=UTC).timestamp()  # a Monday
+    hours = tasks._Entry(tasks.send_hour_reminders, queue=None, interval=None, cron="0 6-11 * * 1")
+    assert hours.latest_due(monday_six) == monday_six  # due at the very second counts
+    previous_monday_eleven = datetime(2026, 11, 23, 11, 0, tzinfo=UTC).timestamp()
+    assert hours.latest_due(monday_six - 1) == previous_monday_eleven
+    assert hours.next_due(monday_six) == monday_six + 3600
+    sweep = tasks._Entry(tasks.sweep, queue=None, interval=60, cron=None)
+    assert sweep.latest_due(monday_six + 59.5) == monday_six
+    assert sweep.next_due(monday_six + 59.5) == monday_six + 60
