@@ -63,8 +63,11 @@ serve: export DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smajob
 serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: export BASE_URL ?= http://127.0.0.1:$(PORT)
 serve: export SESSION_COOKIE_SECURE ?= false
+# One directory the three processes' metrics add up in; emptied at each start.
+serve: export PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/instance/prometheus
 serve: $(STAMP) translations
 	$(FLASK) db upgrade
+	rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 
 # `make backup` writes instance/backups/smajob-<UTC time>.dump of DATABASE_URL (default:
