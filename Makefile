@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 CATALOG := marketplace/translations/da/LC_MESSAGES
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format worker serve backup restore bench translations extract-messages node-deps clean
+.PHONY: run test lint format worker serve backup restore bench bench-town translations extract-messages node-deps clean
 
 # A fresh machine needs only Python 3.11+; the venv is rebuilt when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -90,6 +90,11 @@ bench: $(STAMP) translations
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.matching
 	$(BIN)/python -m bench.hours
+
+# A national-scale town left in the database for benchmarks (BENCH_DATABASE_URL; SCALE=1.0).
+SCALE ?= 1.0
+bench-town: $(STAMP)
+	$(BIN)/python -m bench.town --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) node_modules
