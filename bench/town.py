@@ -3,6 +3,7 @@ companies of every size, jobs in every state, placements in every phase, and yea
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/NAME \\
         .venv/bin/python -m bench.town --scale 1.0 [--seed 1]
+    DATABASE_URL=postgresql://… .venv/bin/flask --app bench.town bench-town --scale 1.0
 
 At --scale 1.0: 98 jobcentres with skewed sizes (the biggest ~10,000 candidates), caseloads
 of 40-60 per consultant, 100,000 candidates, 20,000 companies (the biggest ~112 placements),
@@ -15,7 +16,8 @@ PASSWORD (hashed once). Seeded: the same seed and scale build the same town.
 
 It lives in bench/, not in the app: marketplace/ must not import benchmark code (the
 import-linter contracts in pyproject.toml cover the app's packages only), so it is an entry
-point of its own like bench.matching and bench.hours, whose hour loader it reuses.
+point of its own like bench.matching and bench.hours (whose hour loader it reuses), and a
+flask command only on the app that `flask --app bench.town` builds (create_app below).
 
 Rows go in with explicit ids, in batches: COPY (psycopg 3) on PostgreSQL, executemany of
 insert(Table) on SQLite. Only inserts: the append-only tables are never updated.
@@ -39,6 +41,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import click
+from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Connection
 
@@ -654,7 +659,11 @@ def _placement(
         # Mostly months, a few for years (up to ten): ~19 confirmed weeks on average.
         weeks = rng.randint(100, 520) if rng.random() < 0.03 else rng.randint(1, 18)
     ended = phase == "ended"
-    last = last_week - timedelta(weeks=rng.randint(1, max(1, 520 - weeks)) if ended else 0)
+    # A running placement in paid hours waits for its employer to confirm last week in four
+    # cases of ten (something for the week page and the confirm POST to work on).
+    waits_for_week = not ended and weeks > 0 and rng.random() < 0.4
+    back = rng.randint(1, max(1, 520 - weeks)) if ended else int(waits_for_week)
+    last = last_week - timedelta(weeks=back)
     waiting = None
     if phase == "pending":
         waiting = rng.choice(["praktik", "paid"])
@@ -672,6 +681,7 @@ def _placement(
         rng.randint(0, weeks * days // 30),
         0,
         ended=ended,
+        waiting=waits_for_week,
     )
     spec.corrected = rng.randint(0, (weeks * days - spec.skipped) // 40) if weeks else 0
     if weeks == 0:
@@ -926,11 +936,37 @@ def main(argv: Iterable[str] | None = None) -> None:
         from flask_migrate import upgrade
 
         upgrade()
-        town = build(args.scale, args.seed, _printer())
-        print(report(town.counts, town.seconds))
-        print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
-        print(f"log in with password {PASSWORD!r} as {town.consultant_email} (biggest jobcentre)")
-        print(f"or {town.employer_email} (the company with most placements)")
+        _build_and_report(args.scale, args.seed)
+
+
+def _build_and_report(scale: float, seed: int) -> None:
+    town = build(scale, seed, _printer())
+    print(report(town.counts, town.seconds))
+    print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
+    print(f"log in with password {PASSWORD!r} as {town.consultant_email} (biggest jobcentre)")
+    print(f"or {town.employer_email} (the company with most placements)")
+
+
+@click.command("bench-town")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="1.0: the country")
+@click.option("--seed", type=int, default=1, show_default=True)
+@with_appcontext
+def bench_town_command(scale: float, seed: int) -> None:
+    """Build a national-scale town into the app's database (DATABASE_URL), for benchmarks."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    _build_and_report(scale, seed)
+
+
+def create_app() -> Flask:
+    """For `flask --app bench.town bench-town --scale S`: the app with this command added,
+    registered here so that marketplace/ never imports benchmark code."""
+    from app import create_app as create_web_app
+
+    web = create_web_app()
+    web.cli.add_command(bench_town_command)
+    return web
 
 
 if __name__ == "__main__":
