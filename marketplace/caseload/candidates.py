@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from marketplace.clock import utcnow
@@ -266,14 +266,25 @@ def _caseload_query(jobcentre_id: int, filters: CaseloadFilters) -> Select:
     if filters.consultant_id:
         query = query.where(Candidate.consultant_id == filters.consultant_id)
     for word in filters.text.split()[:5]:
-        query = query.where(
-            or_(
-                contains(CandidateIdentity.full_name, word),
-                contains(CandidateIdentity.case_reference, word),
-                contains(Candidate.job_goal, word),
-            )
-        )
+        query = query.where(Candidate.id.in_(_text_matches(word)))
     return query
+
+
+def _text_matches(word: str) -> CompoundSelect:
+    """Ids of candidates whose name, case reference or job goal holds `word`. A union of one
+    arm per table, so on PostgreSQL each is answered by its trigram indexes (an OR across
+    the two joined tables could only be checked row by row)."""
+    identities = CandidateIdentity.__table__.alias("named_identities")
+    candidates = Candidate.__table__.alias("goal_candidates")
+    return union(
+        select(identities.c.candidate_id).where(
+            or_(
+                contains(identities.c.full_name, word),
+                contains(identities.c.case_reference, word),
+            )
+        ),
+        select(candidates.c.id).where(contains(candidates.c.job_goal, word)),
+    )
 
 
 def caseload(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -126,3 +127,29 @@ class CandidateIdentity(Base):
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     case_reference: Mapped[str] = mapped_column(String(40), default="")
+
+
+# Text search (caseload) on PostgreSQL: trigram indexes on the folded text, as the search queries it
+# (fold_text() comes from migration 0014; marketplace/textsearch.py). SQLite has none.
+Index(
+    "ix_candidates_job_goal_trgm",
+    func.fold_text(Candidate.job_goal).label("job_goal_folded"),
+    postgresql_using="gin",
+    postgresql_ops={"job_goal_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+
+
+# Text search on PostgreSQL: trigram indexes on the folded text, as the search queries it
+# (fold_text() comes from migration 0014; marketplace/textsearch.py). SQLite has none.
+Index(
+    "ix_candidate_identities_full_name_trgm",
+    func.fold_text(CandidateIdentity.full_name).label("full_name_folded"),
+    postgresql_using="gin",
+    postgresql_ops={"full_name_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+Index(
+    "ix_candidate_identities_case_reference_trgm",
+    func.fold_text(CandidateIdentity.case_reference).label("case_reference_folded"),
+    postgresql_using="gin",
+    postgresql_ops={"case_reference_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")

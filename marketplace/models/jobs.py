@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -186,3 +187,19 @@ class Job(Base):
     @property
     def days(self) -> list[Weekday]:
         return [day for day in Weekday if self.weekdays & day]
+
+
+# Text search on PostgreSQL: trigram indexes on the folded text, as the search queries it
+# (fold_text() comes from migration 0014; marketplace/textsearch.py). SQLite has none.
+Index(
+    "ix_jobs_title_trgm",
+    func.fold_text(Job.title).label("title_folded"),
+    postgresql_using="gin",
+    postgresql_ops={"title_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+Index(
+    "ix_jobs_description_trgm",
+    func.fold_text(Job.description).label("description_folded"),
+    postgresql_using="gin",
+    postgresql_ops={"description_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")

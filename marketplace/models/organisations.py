@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import utcnow
@@ -69,3 +69,13 @@ class Company(Organisation):
     municipality: Mapped[Municipality] = relationship(lazy="joined")
 
     __mapper_args__ = {"polymorphic_identity": OrgKind.COMPANY.value}  # noqa: RUF012
+
+
+# Text search on PostgreSQL: trigram indexes on the folded text, as the search queries it
+# (fold_text() comes from migration 0014; marketplace/textsearch.py). SQLite has none.
+Index(
+    "ix_organisations_name_trgm",
+    func.fold_text(Organisation.name).label("name_folded"),
+    postgresql_using="gin",
+    postgresql_ops={"name_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
