@@ -26,6 +26,7 @@ from marketplace.placements.timeline import by_phase, for_jobcentre
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.web.access import roles
+from marketplace.web.pagination import page_arg
 from marketplace.web.transactions import saving
 
 
@@ -46,11 +47,14 @@ own_placement = placement_pages.register_routes(
 def placements_home() -> ResponseReturnValue:
     """The consultant's placements by phase, with what waits for them; or everyone's."""
     everyone = request.args.get("show") == "all"
-    rows = for_jobcentre(
+    result = for_jobcentre(
         current_user.organisation_id,
         local_today(),
         consultant_id=None if everyone else current_user.id,
+        page=page_arg(),
     )
+    rows = result.items
+    # What waits for us on this page (a consultant's own caseload is about one page).
     waiting_for_us = [r for r in rows if r.waits_for == Side.JOBCENTRE]
     names = names_of(r.placement.candidate_id for r in rows)
     access_log.record(names.keys(), AccessSeen.NAME)
@@ -59,6 +63,10 @@ def placements_home() -> ResponseReturnValue:
         groups=by_phase(rows),
         waiting_for_us=waiting_for_us,
         everyone=everyone,
+        result=result,
+        page_url=lambda number: url_for(
+            "candidates.placements_home", page=number, **({"show": "all"} if everyone else {})
+        ),
         names={r.placement.id: names[r.placement.candidate_id] for r in rows},
     )
 

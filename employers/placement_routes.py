@@ -4,7 +4,7 @@ answers, withdrawing, ending and the printable agreement are the routes both sid
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +21,7 @@ from marketplace.placements.timeline import for_company
 from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import purpose
 from marketplace.web.access import roles
+from marketplace.web.pagination import page_arg
 
 
 def person_name(placement: Placement) -> str:
@@ -40,10 +41,13 @@ own_placement = placement_pages.register_routes(
 @roles(Role.EMPLOYER)
 def placement_list() -> ResponseReturnValue:
     company_id = current_user.organisation_id
-    rows = for_company(company_id, local_today())
+    result = for_company(company_id, local_today(), page_arg())
+    rows = result.items
     return render_template(
         "employers/placements.html",
         rows=rows,
+        result=result,
+        page_url=lambda number: url_for("employers.placement_list", page=number),
         names={
             r.placement.id: disclosure.pseudonym(r.placement.candidate_id, company_id) for r in rows
         },

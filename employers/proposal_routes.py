@@ -9,17 +9,28 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from employers.blueprint import bp
 from employers.proposal_forms import AcceptForm, DeclineForm
 from marketplace.clock import local_today
 from marketplace.extensions import db
-from marketplace.models import AccessPurpose, DeclineReason, Phase, Placement, Proposal, Role
+from marketplace.models import (
+    AccessPurpose,
+    DeclineReason,
+    Job,
+    Phase,
+    Placement,
+    Proposal,
+    ProposalStatus,
+    Role,
+)
 from marketplace.placements import ladder as placements
 from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import purpose
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
+from marketplace.web.pagination import page_arg, paged
 from marketplace.web.transactions import saving
 
 
@@ -45,10 +56,28 @@ def _page(found: Proposal, accept: AcceptForm, decline: DeclineForm) -> Response
 @roles(Role.EMPLOYER)
 def proposal_list() -> ResponseReturnValue:
     company_id = current_user.organisation_id
-    rows = proposals.for_company(company_id)
+    # Waiting first, then newest: ids for the page, then those rows with only the job's title.
+    waiting_first = Proposal.status != ProposalStatus.WAITING.value
+    result = paged(
+        select(Proposal.id)
+        .where(Proposal.company_id == company_id)
+        .order_by(waiting_first, Proposal.created_at.desc(), Proposal.id.desc()),
+        page_arg(),
+    )
+    loaded = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(result.items))
+            .options(lazyload("*"), joinedload(Proposal.job).load_only(Job.title).lazyload("*"))
+        )
+    }
+    rows = [loaded[i] for i in result.items if i in loaded]
     return render_template(
         "employers/proposals.html",
         rows=[(p, disclosure.pseudonym(p.candidate_id, company_id)) for p in rows],
+        result=result,
+        page_url=lambda number: url_for("employers.proposal_list", page=number),
     )
 
 

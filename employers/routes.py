@@ -37,14 +37,13 @@ def _own_job(job_id: int) -> Job:
 @roles(Role.EMPLOYER)
 def home() -> ResponseReturnValue:
     company = _company()
-    rows = [
-        row
-        for row in placement_timeline.for_company(company.id, clock.local_today())
-        if row.phase != Phase.ENDED
-    ]
+    # The first page of the running placements; the placements page holds the rest.
+    running = placement_timeline.for_company(company.id, clock.local_today(), running_only=True)
+    rows = [row for row in running.items if row.phase != Phase.ENDED]
     return render_template(
         "employers/home.html",
         placement_rows=rows,
+        more_placements=running.has_next,
         placement_names={
             r.placement.id: disclosure.pseudonym(r.placement.candidate_id, company.id) for r in rows
         },

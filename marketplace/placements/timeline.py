@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, case, or_, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from marketplace.agreements.terms import in_force, phase_on, upcoming, versions_of, versions_of_many
 from marketplace.extensions import db
 from marketplace.models import (
     Candidate,
+    Company,
+    Job,
     Phase,
     Placement,
     PlacementStep,
@@ -20,6 +24,7 @@ from marketplace.models import (
     Side,
     StepStatus,
 )
+from marketplace.web.pagination import Page, first_page, paged
 
 ENDED_SHOWN_DAYS = 60
 
@@ -66,17 +71,38 @@ class Row:
     versions: list[PlacementTerms] = field(default_factory=list)
 
 
-def _rows(where: ColumnElement[bool], today: date) -> list[Row]:
+def _ids(where: ColumnElement[bool], today: date, *order: Any) -> Select[tuple[int]]:
+    """The ids of the listed placements, in the list's order: the page is cut from these."""
     recently = today - timedelta(days=ENDED_SHOWN_DAYS)
-    placements = list(
-        db.session.scalars(
-            select(Placement)
-            .join(Candidate, Candidate.id == Placement.candidate_id)
-            .where(where, or_(Placement.ended_on.is_(None), Placement.ended_on >= recently))
-            .order_by(Placement.created_at.desc())
-        )
+    return (
+        select(Placement.id)
+        .join(Candidate, Candidate.id == Placement.candidate_id)
+        .where(where, or_(Placement.ended_on.is_(None), Placement.ended_on >= recently))
+        .order_by(*order, Placement.created_at.desc(), Placement.id.desc())
     )
-    ids = [p.id for p in placements]
+
+
+def _rows(ids: Sequence[int], today: date) -> list[Row]:
+    """The rows for a page's ids, in that order: the placement with only the job's title and
+    the company's name beside it (not the ~20-table join of every eager relationship)."""
+    loaded = (
+        {
+            p.id: p
+            for p in db.session.scalars(
+                select(Placement)
+                .where(Placement.id.in_(ids))
+                .options(
+                    lazyload("*"),
+                    joinedload(Placement.job).load_only(Job.title).lazyload("*"),
+                    joinedload(Placement.company).load_only(Company.name).lazyload("*"),
+                )
+            )
+        }
+        if ids
+        else {}
+    )
+    placements = [loaded[i] for i in ids if i in loaded]
+    ids = [p.id for p in placements]  # the shown ones, should one have gone meanwhile
     versions = versions_of_many(ids)
     waiting: dict[int, PlacementStep] = {}
     if ids:
@@ -125,15 +151,35 @@ def _waits_for(
     return None
 
 
-def for_company(company_id: int, today: date) -> list[Row]:
-    return _rows(Placement.company_id == company_id, today)
+def for_company(
+    company_id: int, today: date, page: int = 1, *, running_only: bool = False
+) -> Page[Row]:
+    """One page of the company's placements, newest first: a fixed number of statements.
+    `running_only` leaves out the ended ones (the company's home)."""
+    where = Placement.company_id == company_id
+    if running_only:
+        where = where & (Placement.phase != Phase.ENDED.value)
+        found = first_page(_ids(where, today))  # a home page: no COUNT
+    else:
+        found = paged(_ids(where, today), page)
+    return found.with_items(_rows(found.items, today))
 
 
-def for_jobcentre(jobcentre_id: int, today: date, consultant_id: int | None = None) -> list[Row]:
+def for_jobcentre(
+    jobcentre_id: int, today: date, consultant_id: int | None = None, page: int = 1
+) -> Page[Row]:
+    """One page of the jobcentre's placements (or one consultant's), in phase order so each
+    phase's group runs on from one page to the next."""
     where = Placement.jobcentre_id == jobcentre_id
     if consultant_id is not None:
         where = where & (Candidate.consultant_id == consultant_id)
-    return _rows(where, today)
+    by_stored_phase = case(
+        {phase.value: number for number, phase in enumerate(PHASE_ORDER)},
+        value=Placement.phase,
+        else_=len(PHASE_ORDER),
+    )
+    found = paged(_ids(where, today, by_stored_phase), page)
+    return found.with_items(_rows(found.items, today))
 
 
 PHASE_ORDER = [Phase.PENDING, Phase.TRIAL, Phase.PRAKTIK, Phase.COMBINED, Phase.PAID, Phase.ENDED]

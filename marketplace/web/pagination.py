@@ -1,12 +1,72 @@
-"""Page numbers from the query string: never below 1, never beyond what SQL can offset."""
+"""Page numbers from the query string, and the SQL pager every list page uses: one COUNT and
+one page of ids (or rows) with LIMIT/OFFSET, so no page grows with the data (issue 16)."""
 
 from __future__ import annotations
 
-from flask import request
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from flask import current_app, request
+from sqlalchemy import Select, func, select
+
+from marketplace.extensions import db
 
 MAX_PAGE = 10_000
+# Rows on a list page unless the config says otherwise (tests lower it to a few rows).
+DEFAULT_PAGE_SIZE = 50
+
+T = TypeVar("T")
 
 
 def page_arg(name: str = "page") -> int:
     page = request.args.get(name, 1, type=int) or 1
     return min(max(page, 1), MAX_PAGE)
+
+
+def page_size() -> int:
+    return int(current_app.config.get("LIST_PAGE_SIZE") or DEFAULT_PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def with_items(self, items: list[Any]) -> Page[Any]:
+        """The same page holding the rows loaded for its ids."""
+        return Page(items=items, total=self.total, page=self.page, per_page=self.per_page)
+
+
+def paged(statement: Select[Any], page: int, per_page: int | None = None) -> Page[Any]:
+    """One page of an ordered SELECT (best of ids alone: the rows load after, for those ids
+    only): one COUNT and one LIMIT/OFFSET. A page beyond the last is the last."""
+    per_page = per_page or page_size()
+    total = (
+        db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        or 0
+    )
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def first_page(statement: Select[Any], per_page: int | None = None) -> Page[Any]:
+    """The first page without a COUNT, for a short list on a home page: one row more than a
+    page says whether more follow (`total` then counts only up to that row)."""
+    per_page = per_page or page_size()
+    items = list(db.session.scalars(statement.limit(per_page + 1)))
+    return Page(items=items[:per_page], total=len(items), page=1, per_page=per_page)

@@ -8,8 +8,8 @@ from marketplace.placements.timeline import for_company, for_jobcentre
 from tests.factories import in_days, today
 
 
-def row_of(rows: list, placement: Placement):
-    [row] = [row for row in rows if row.placement.id == placement.id]
+def row_of(page, placement: Placement):
+    [row] = [row for row in page.items if row.placement.id == placement.id]
     return row
 
 
