@@ -25,6 +25,7 @@ from marketplace.models import (
     CandidateIdentity,
     CandidateStatus,
     Job,
+    Jobcentre,
     JobStatus,
     Phase,
     Placement,
@@ -235,19 +236,41 @@ def _held_by(candidate: Candidate) -> ColumnElement[bool]:
     )
 
 
+def _area_of(candidate: Candidate) -> ColumnElement[bool]:
+    """The candidate's area, as the board speaks of area (a municipality): the one the person
+    lives in and the one of their jobcentre (most often the same). Jobs elsewhere in the
+    country are never scored; ix_jobs_board (status, municipality_code, ...) finds the rest."""
+    jobcentres = Jobcentre.__table__
+    jobcentre_municipality = (
+        select(jobcentres.c.municipality_code)
+        .where(jobcentres.c.id == candidate.jobcentre_id)
+        .scalar_subquery()
+    )
+    return Job.municipality_code.in_([candidate.municipality_code, jobcentre_municipality])
+
+
 def jobs_for_candidate(candidate: Candidate, limit: int = 20) -> list[tuple[Job, Match]]:
-    """Published jobs the candidate can take and does not hold already, best first. One
-    query."""
+    """Published jobs in the candidate's area that the person can take and does not hold
+    already, best first (ties: newest first). One query: the ids and scores are ranked and
+    limited on the jobs table alone, and only those `limit` rows are loaded with their
+    company and workplace."""
     score = _score_for_candidate(candidate)
-    rows = db.session.execute(
-        select(Job, score)
+    best = (
+        select(Job.id.label("id"), score)
         .where(
             Job.status == JobStatus.PUBLISHED.value,
+            _area_of(candidate),
             *_conflicts_for_candidate(candidate),
             not_(_held_by(candidate)),
         )
-        .order_by(score.desc(), Job.published_at.desc())
+        .order_by(score.desc(), Job.published_at.desc(), Job.id.desc())
         .limit(limit)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Job, best.c.score)
+        .join(best, best.c.id == Job.id)
+        .order_by(best.c.score.desc(), Job.published_at.desc(), Job.id.desc())
     ).all()
     return [(job, Match(int(points), reasons(job, candidate))) for job, points in rows]
 
