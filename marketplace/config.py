@@ -91,6 +91,8 @@ def load(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[
         # The sweep leaves younger pending rows to the task enqueued at commit.
         "SWEEP_AGE_SECONDS": int(env.get("SWEEP_AGE_SECONDS", "120")),
         "SWEEP_INTERVAL_SECONDS": int(env.get("SWEEP_INTERVAL_SECONDS", "60")),
+        # Periodic tasks walk their rows in batches of this many (keyset), committing each.
+        "SWEEP_BATCH": int(env.get("SWEEP_BATCH", "500")),
         # Unanswered proposals: the company is reminded once, then the proposal expires.
         "PROPOSAL_REMIND_DAYS": int(env.get("PROPOSAL_REMIND_DAYS", "3")),
         "PROPOSAL_EXPIRE_DAYS": int(env.get("PROPOSAL_EXPIRE_DAYS", "14")),

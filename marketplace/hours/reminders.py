@@ -12,27 +12,28 @@ changes nothing, so a mail scanner that follows links neither confirms nor uses 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.agreements.terms import versions_of_many
 from marketplace.clock import LOCAL_TZ, utcnow
-from marketplace.companies.staff import company_staff
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.hours.ledger import open_on, week_days, week_start_of
+from marketplace.hours.ledger import week_start_of
 from marketplace.models import (
-    HourKind,
     HourReminder,
     Notification,
     Phase,
     Placement,
+    PlacementTerms,
     Role,
+    User,
     WeekConfirmation,
 )
 from marketplace.notifications.kinds import Kind, register_kind
@@ -57,9 +58,12 @@ class LinkUnusable(DomainError):
         self.gone = gone  # it worked once (used or expired), rather than never
 
 
-def waiting_weeks(today: date, company_id: int | None = None) -> dict[int, list[date]]:
+def waiting_weeks(
+    today: date, company_id: int | None = None, companies: Sequence[int] | None = None
+) -> dict[int, list[date]]:
     """Per company, the past weeks (within the lookback) in which one of its placements has
-    hours and that week is not confirmed; oldest first. Three queries."""
+    hours and that week is not confirmed; oldest first. Three queries. One company, a batch
+    of `companies`, or (neither given) every company."""
     this_week = week_start_of(today)
     first = this_week - timedelta(weeks=LOOKBACK_WEEKS)
     last = this_week - timedelta(weeks=1)
@@ -69,73 +73,149 @@ def waiting_weeks(today: date, company_id: int | None = None) -> dict[int, list[
     )
     if company_id is not None:
         active = active.where(Placement.company_id == company_id)
+    if companies is not None:
+        active = active.where(Placement.company_id.in_(list(companies)))
     placements = db.session.scalars(select(Placement).where(Placement.id.in_(active))).all()
-    versions = versions_of_many(active)
+    ids: Select[tuple[int]] | list[int] = active
+    if companies is not None:
+        # A batch's ids as a list: the lookups below then go by placement id, not by a
+        # subquery the planner may run as a scan per batch.
+        ids = [placement.id for placement in placements]
+    versions = versions_of_many(ids)
     confirmed = {
         (placement_id, week)
         for placement_id, week in db.session.execute(
             select(WeekConfirmation.placement_id, WeekConfirmation.week_start).where(
-                WeekConfirmation.placement_id.in_(active),
+                WeekConfirmation.placement_id.in_(ids),
                 WeekConfirmation.week_start.between(first, last),
             )
         )
     }
     waiting: dict[int, set[date]] = defaultdict(set)
     for placement in placements:
-        own = versions[placement.id]
-        if not own:
-            continue
-        week = max(first, week_start_of(own[0].effective_from))
-        while week <= last:
-            if (placement.id, week) not in confirmed and any(
-                open_on(placement, own, kind, day)
-                for day in week_days(week)
-                for kind in (HourKind.PRAKTIK, HourKind.PAID)
-            ):
+        for week in _open_weeks(placement, versions[placement.id], first, last):
+            if (placement.id, week) not in confirmed:
                 waiting[placement.company_id].add(week)
-            week += timedelta(weeks=1)
     return {company: sorted(weeks) for company, weeks in waiting.items()}
 
 
-def send_hour_reminders(now: datetime | None = None) -> int:
-    """Write this week's reminders; returns how many. Flushes; the caller commits."""
+def _open_weeks(
+    placement: Placement, versions: Sequence[PlacementTerms], first: date, last: date
+) -> set[date]:
+    """The weeks from `first` to `last` with a day open for hours (ledger.open_on), from
+    each terms version's span rather than day by day: a version is in force from its
+    effective day until a later-numbered version takes effect (terms.in_force), and only
+    up to the day the placement ended."""
+    weeks: set[date] = set()
+    window_end = last + timedelta(days=6)
+    for n, terms in enumerate(versions):
+        end = min(
+            [window_end]
+            + [later.effective_from - timedelta(days=1) for later in versions[n + 1 :]]
+            + ([placement.ended_on] if placement.ended_on is not None else [])
+        )
+        start = max(first, terms.effective_from)
+        spans = []
+        if terms.paid_from is not None:
+            spans.append((max(start, terms.paid_from), end))
+        if terms.unpaid_from is not None and terms.unpaid_to is not None:
+            spans.append((max(start, terms.unpaid_from), min(end, terms.unpaid_to)))
+        for begin, finish in spans:
+            week = week_start_of(begin)
+            while begin <= finish and week <= finish:
+                weeks.add(week)
+                week += timedelta(weeks=1)
+    return weeks
+
+
+def companies_with_placements(after: int, size: int) -> list[int]:
+    """The next `size` companies (by id, after `after`) with a placement past pending: the
+    keyset the weekly run walks, so it never holds the whole country at once."""
+    return list(
+        db.session.scalars(
+            select(Placement.company_id)
+            .where(Placement.phase != Phase.PENDING.value, Placement.company_id > after)
+            .group_by(Placement.company_id)
+            .order_by(Placement.company_id)
+            .limit(size)
+        )
+    )
+
+
+def send_hour_reminders(now: datetime | None = None, batch_size: int | None = None) -> int:
+    """Write this week's reminders; returns how many. Walks the companies in batches of
+    `batch_size` (SWEEP_BATCH) and commits each batch, so its memory stays flat at any scale
+    and a run that dies part way keeps what it wrote: the next run skips the employers
+    already reminded (the unique key (employer, week)) and finishes the rest."""
     now = now or utcnow()
     today = now.astimezone(LOCAL_TZ).date()
     sent_for = week_start_of(today) - timedelta(weeks=1)
+    max_age = current_app.config["HOURS_LINK_MAX_AGE"]
+    size = batch_size or current_app.config["SWEEP_BATCH"]
+    written = 0
+    last = 0
+    while batch := companies_with_placements(last, size):
+        last = batch[-1]
+        written += _remind_batch(batch, today, now, sent_for, max_age)
+        db.session.commit()
+    return written
+
+
+def _remind_batch(
+    companies: list[int], today: date, now: datetime, sent_for: date, max_age: timedelta
+) -> int:
+    """One batch of companies: their waiting weeks, their employers and who of them already
+    has this week's reminder, in five queries; then one reminder per employer not yet
+    reminded. Flushes."""
+    waiting = waiting_weeks(today, companies=companies)
+    if not waiting:
+        return 0
+    staff = db.session.scalars(
+        select(User)
+        .where(
+            User.organisation_id.in_(list(waiting)),
+            User.role == Role.EMPLOYER.value,
+            User.active,
+        )
+        .order_by(User.id)
+    ).all()
     already = set(
         db.session.scalars(
-            select(HourReminder.user_id).where(HourReminder.sent_for_week == sent_for)
+            select(HourReminder.user_id).where(
+                HourReminder.sent_for_week == sent_for,
+                HourReminder.company_id.in_(list(waiting)),
+            )
         )
     )
-    max_age = current_app.config["HOURS_LINK_MAX_AGE"]
     written = 0
-    for company_id, weeks in waiting_weeks(today).items():
-        for user in company_staff(company_id):
-            if user.id in already:
-                continue
-            reminder = HourReminder(
-                user_id=user.id,
-                company_id=company_id,
-                sent_for_week=sent_for,
-                opens_week=weeks[0],
-                weeks_waiting=len(weeks),
-                created_at=now,
-                expires_at=now + max_age,
-            )
-            try:
-                # A second run racing this one: the unique key lets one of them write it.
-                with db.session.begin_nested():
-                    db.session.add(reminder)
-            except IntegrityError:
-                continue
-            notify(
-                [user],
-                "hours_waiting",
-                subject=reminder,
-                week=weeks[0].isocalendar().week,
-                weeks=len(weeks),
-            )
-            written += 1
+    for user in staff:
+        company_id = user.organisation_id
+        if user.id in already or company_id is None:
+            continue
+        weeks = waiting[company_id]
+        reminder = HourReminder(
+            user_id=user.id,
+            company_id=company_id,
+            sent_for_week=sent_for,
+            opens_week=weeks[0],
+            weeks_waiting=len(weeks),
+            created_at=now,
+            expires_at=now + max_age,
+        )
+        try:
+            # A second run racing this one: the unique key lets one of them write it.
+            with db.session.begin_nested():
+                db.session.add(reminder)
+        except IntegrityError:
+            continue
+        notify(
+            [user],
+            "hours_waiting",
+            subject=reminder,
+            week=weeks[0].isocalendar().week,
+            weeks=len(weeks),
+        )
+        written += 1
     return written
 
 
