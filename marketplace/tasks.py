@@ -72,7 +72,8 @@ def send_digests() -> int:
 
 
 def send_hour_reminders() -> int:
-    """Monday mornings: each employer with a week to confirm gets one reminder and its link."""
+    """Monday mornings: each employer with a week to confirm gets one reminder and its link
+    (the companies in batches of SWEEP_BATCH, each committed)."""
     sent = hour_reminders.send_hour_reminders()
     db.session.commit()
     return sent
@@ -90,7 +91,9 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("hour-reminders", send_hour_reminders, cron="HOURS_REMINDER_CRON"),
     Periodic("retention", apply_retention, cron="RETENTION_CRON"),
     # Reminders run inside the sweep; each takes the sweep's time, writes its notifications
-    # (never twice for the same subject and period) and returns how many it wrote.
+    # (never twice for the same subject and period) and returns how many it wrote. Each walks
+    # its rows in keyset batches of SWEEP_BATCH and commits per batch (as the hour reminders
+    # and retention do), so memory stays flat and the next sweep finishes a crashed one.
     Periodic("proposal-reminders", proposals.remind_and_expire, each_sweep=True),
     Periodic("placement-reminders", placement_reminders.placement_reminders, each_sweep=True),
 )

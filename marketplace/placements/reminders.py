@@ -8,8 +8,10 @@ however often the sweep runs, and whichever worker runs it, each goes out once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +20,6 @@ from marketplace.agreements.parties import tell
 from marketplace.agreements.terms import (
     first_praktik_day,
     latest_terms_of,
-    versions_of,
     versions_of_many,
 )
 from marketplace.clock import LOCAL_TZ
@@ -54,21 +55,43 @@ def _both(placement: Placement, kind: str, **params: str | int) -> None:
     tell(placement, Side.JOBCENTRE, kind, **params)
 
 
-def placement_reminders(now: datetime) -> int:
+def placement_reminders(now: datetime, batch_size: int | None = None) -> int:
+    """Every reminder due at `now`; returns how many were written. Walks the placements (then
+    the waiting steps) in keyset batches of `batch_size` (SWEEP_BATCH) and commits each, so a
+    sweep holds one batch at a time and one that died part way keeps what it wrote: the
+    claimed reminders (or a step's reminded_at) make the next sweep skip them."""
     today = now.astimezone(LOCAL_TZ).date()
+    size = batch_size or current_app.config["SWEEP_BATCH"]
     written = 0
-    active = db.session.scalars(
-        select(Placement).where(Placement.phase.not_in([Phase.ENDED.value, Phase.PENDING.value]))
-    ).all()
+    last = 0
+    while batch := db.session.scalars(
+        select(Placement)
+        .where(
+            Placement.phase.not_in([Phase.ENDED.value, Phase.PENDING.value]),
+            Placement.id > last,
+        )
+        .order_by(Placement.id)
+        .limit(size)
+    ).all():
+        last = batch[-1].id
+        written += _placement_batch(list(batch), today)
+        db.session.commit()
+    written += _waiting_steps(now, size)
+    return written
+
+
+def _placement_batch(active: list[Placement], today: date) -> int:
+    """One batch of placements: their terms in two queries, then each one's reminders."""
     latest = latest_terms_of(p.id for p in active)
+    versions = versions_of_many(p.id for p in active)
+    written = 0
     for placement in active:
         terms = latest.get(placement.id)
         if terms is None:
             continue
         written += _ending_soon(placement, terms, today)
-        written += _long_praktik(placement, terms, today)
-    written += _waiting_steps(now)
-    written += _more_hours(active, today)
+        written += _long_praktik(placement, terms, versions[placement.id], today)
+    written += _more_hours(active, versions, today)
     db.session.flush()
     return written
 
@@ -87,11 +110,13 @@ def _ending_soon(placement: Placement, terms: PlacementTerms, today: date) -> in
     return 1
 
 
-def _long_praktik(placement: Placement, terms: PlacementTerms, today: date) -> int:
+def _long_praktik(
+    placement: Placement, terms: PlacementTerms, versions: list[PlacementTerms], today: date
+) -> int:
     if terms.phase != Phase.PRAKTIK:
         return 0
     rules = ladder_rules.rules_for(placement.jobcentre_id)
-    first = first_praktik_day(versions_of(placement.id))
+    first = first_praktik_day(versions)
     if first is None or today < first + timedelta(weeks=rules.praktik_max_weeks):
         return 0
     in_praktik_today = terms.effective_from <= today <= terms.unpaid_to
@@ -101,29 +126,40 @@ def _long_praktik(placement: Placement, terms: PlacementTerms, today: date) -> i
     return 1
 
 
-def _waiting_steps(now: datetime) -> int:
-    due = db.session.scalars(
-        select(PlacementStep).where(
+def _waiting_steps(now: datetime, size: int) -> int:
+    """Steps waiting past the days, in keyset batches committed one by one."""
+    written = 0
+    last = 0
+    while due := db.session.scalars(
+        select(PlacementStep)
+        .where(
             PlacementStep.status == StepStatus.WAITING.value,
             PlacementStep.reminded_at.is_(None),
             PlacementStep.created_at <= now - timedelta(days=STEP_WAIT_DAYS),
+            PlacementStep.id > last,
         )
-    ).all()
-    for step in due:
-        step.reminded_at = now  # once per step, whatever the number of sweeps
-        placement = db.session.get(Placement, step.placement_id)
-        answering = Side.JOBCENTRE if step.proposed_by_side == Side.COMPANY else Side.COMPANY
-        tell(placement, answering, "step_waiting")
-    return len(due)
+        .order_by(PlacementStep.id)
+        .limit(size)
+    ).all():
+        last = due[-1].id
+        for step in due:
+            step.reminded_at = now  # once per step, whatever the number of sweeps
+            placement = db.session.get(Placement, step.placement_id)
+            answering = Side.JOBCENTRE if step.proposed_by_side == Side.COMPANY else Side.COMPANY
+            tell(placement, answering, "step_waiting")
+        written += len(due)
+        db.session.commit()
+    return written
 
 
-def _more_hours(active: list[Placement], today: date) -> int:
+def _more_hours(
+    active: list[Placement], versions: defaultdict[int, list[PlacementTerms]], today: date
+) -> int:
     """Prompt the consultant once per agreed level of hours: after four weeks at (or above)
     the planned hours, until the terms change."""
     paid = [p for p in active if p.phase in (Phase.PAID, Phase.COMBINED)]
     if not paid:
         return 0
-    versions = versions_of_many(p.id for p in paid)
     due = worked_planned(paid, versions, today)
     written = 0
     for placement in paid:

@@ -5,12 +5,13 @@ Domain functions flush and never commit; the route commits once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -195,49 +196,63 @@ def counts_by_job(company_id: int) -> dict[int, dict[str, int]]:
     return counts
 
 
-def remind_and_expire(now: datetime) -> int:
-    """Unanswered proposals: a reminder after some days, expiry after more (configurable)."""
+def remind_and_expire(now: datetime, batch_size: int | None = None) -> int:
+    """Unanswered proposals: a reminder after some days, expiry after more (configurable).
+    Walks them in keyset batches of `batch_size` (SWEEP_BATCH), committing each: an expired
+    proposal is no longer waiting and a reminded one has reminded_at, so a sweep that died
+    part way is finished by the next without telling anyone twice."""
     config = current_app.config
+    size = batch_size or config["SWEEP_BATCH"]
     remind_before = now - timedelta(days=config["PROPOSAL_REMIND_DAYS"])
     expire_before = now - timedelta(days=config["PROPOSAL_EXPIRE_DAYS"])
     written = 0
-    expiring = db.session.scalars(
-        select(Proposal).where(
-            Proposal.status == ProposalStatus.WAITING.value, Proposal.created_at <= expire_before
-        )
-    ).all()
-    for proposal in expiring:
-        proposal.status = ProposalStatus.EXPIRED.value
-        proposal.decided_at = now
-        notify(
-            _consultant_of(proposal),
-            "proposal_expired",
-            subject=proposal,
-            company=proposal.job.company.name,
-            job=proposal.job.title,
-        )
-        written += 1
-    due = db.session.scalars(
-        select(Proposal).where(
-            and_(
-                Proposal.status == ProposalStatus.WAITING.value,
-                Proposal.reminded_at.is_(None),
-                Proposal.created_at <= remind_before,
+    expiring = select(Proposal).where(
+        Proposal.status == ProposalStatus.WAITING.value, Proposal.created_at <= expire_before
+    )
+    for batch in _batches(expiring, size):
+        for proposal in batch:
+            proposal.status = ProposalStatus.EXPIRED.value
+            proposal.decided_at = now
+            notify(
+                _consultant_of(proposal),
+                "proposal_expired",
+                subject=proposal,
+                company=proposal.job.company.name,
+                job=proposal.job.title,
             )
+            written += 1
+    due = select(Proposal).where(
+        and_(
+            Proposal.status == ProposalStatus.WAITING.value,
+            Proposal.reminded_at.is_(None),
+            Proposal.created_at <= remind_before,
         )
-    ).all()
-    for proposal in due:
-        proposal.reminded_at = now  # once only, whatever the number of sweeps
-        notify(
-            company_staff(proposal.company_id),
-            "proposal_reminder",
-            subject=proposal,
-            job=proposal.job.title,
-            pseudonym=pseudonym(proposal.candidate_id, proposal.company_id),
-        )
-        written += 1
-    db.session.flush()
+    )
+    for batch in _batches(due, size):
+        for proposal in batch:
+            proposal.reminded_at = now  # once only, whatever the number of sweeps
+            notify(
+                company_staff(proposal.company_id),
+                "proposal_reminder",
+                subject=proposal,
+                job=proposal.job.title,
+                pseudonym=pseudonym(proposal.candidate_id, proposal.company_id),
+            )
+            written += 1
     return written
+
+
+def _batches(query: Select[tuple[Proposal]], size: int) -> Iterator[list[Proposal]]:
+    """The query's proposals `size` at a time by id; each batch is committed once the caller
+    has handled it (the loop asks for the next)."""
+    last = 0
+    while batch := list(
+        db.session.scalars(query.where(Proposal.id > last).order_by(Proposal.id).limit(size))
+    ):
+        last = batch[-1].id
+        yield batch
+        db.session.flush()
+        db.session.commit()
 
 
 for _name, _urgent, _subject, _summary in (

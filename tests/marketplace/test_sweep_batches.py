@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bench.hours import Ids, Spec, build_companies, build_placements, next_id
 from bench.matching import build as build_candidates
@@ -28,16 +28,20 @@ from marketplace.models import (
     HourKind,
     HourReminder,
     Job,
+    Jobcentre,
     Notification,
     Organisation,
     Placement,
     PlacementTerms,
     Proposal,
+    ProposalStatus,
     Role,
     User,
     WeekConfirmation,
     Workplace,
 )
+from marketplace.placements.reminders import placement_reminders
+from marketplace.proposals import lifecycle
 
 THIS_MONDAY = week_start_of(local_today())
 FIRST_WEEK = THIS_MONDAY - timedelta(weeks=4)
@@ -199,3 +203,78 @@ def test_open_weeks_by_spans_match_the_day_by_day_rule():
             )
         }
         assert hour_reminders._open_weeks(placement, versions, first, last) == by_days
+
+
+# -- The reminders each sweep runs ----------------------------------------------------------
+
+
+def test_placement_reminders_commit_each_batch_of_placements(
+    app, make_jobcentre, make_user, commits
+):
+    build_town(make_jobcentre, make_user, companies=3, placements=5)
+    app.config["SWEEP_BATCH"] = 2  # three batches: 2, 2 and 1 placements
+    commits.clear()
+    placement_reminders(NOW)
+    assert len(commits) == 3
+
+
+def test_proposals_expire_in_batches_and_a_rerun_finishes_a_crashed_sweep(
+    app, make_jobcentre, make_user, commits, monkeypatch
+):
+    build_town(make_jobcentre, make_user, companies=5, placements=0)
+    jobcentre = db.session.scalar(select(Jobcentre.id))
+    consultant = db.session.scalar(select(User.id).where(User.role == Role.CONSULTANT.value))
+    first_candidate = next_id(Candidate)
+    build_candidates(5)
+    jobs = db.session.execute(select(Job.id, Job.company_id).order_by(Job.id)).all()
+    old = datetime.now(UTC) - timedelta(days=30)
+    db.session.execute(
+        insert(Proposal),
+        [
+            {
+                "job_id": job_id,
+                "candidate_id": first_candidate + n,
+                "company_id": company_id,
+                "jobcentre_id": jobcentre,
+                "proposed_by_id": consultant,
+                "pitch": "Batch",
+                "status": ProposalStatus.WAITING.value,
+                "created_at": old,
+            }
+            for n, (job_id, company_id) in enumerate(jobs)
+        ],
+    )
+    db.session.commit()
+    app.config["SWEEP_BATCH"] = 2  # three batches: 2, 2 and 1 proposals
+    told = lifecycle.notify
+    calls: list[int] = []
+
+    def dies_at_the_fifth(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("the worker died")
+        return told(*args, **kwargs)
+
+    monkeypatch.setattr(lifecycle, "notify", dies_at_the_fifth)
+    commits.clear()
+    with pytest.raises(RuntimeError):
+        lifecycle.remind_and_expire(NOW)
+    db.session.rollback()
+    assert len(commits) == 2
+
+    def expired() -> int:
+        return db.session.scalar(
+            select(func.count()).where(Proposal.status == ProposalStatus.EXPIRED.value)
+        )
+
+    def told_expired() -> int:
+        return db.session.scalar(
+            select(func.count()).where(Notification.kind == "proposal_expired")
+        )
+
+    assert expired() == 4
+    assert told_expired() == 4
+    monkeypatch.setattr(lifecycle, "notify", told)
+    assert lifecycle.remind_and_expire(NOW) == 1
+    assert expired() == 5
+    assert told_expired() == 5
