@@ -122,18 +122,19 @@ def skewed(n: int, total: int, biggest: int) -> list[int]:
         whole = sum(weights)
         return [w / whole for w in weights]
 
+    floor = 1 if total >= n else 0
+    spread = total - floor * n  # what is shared out above each part's floor
     low, high = 0.0, 4.0
     for _ in range(40):
         mid = (low + high) / 2
-        if shares(mid)[0] * total < biggest:
+        if shares(mid)[0] * spread + floor < biggest:
             low = mid
         else:
             high = mid
     parts = shares(low)
-    floor = 1 if total >= n else 0
-    counts = [max(floor, int(p * (total - floor * n)) + floor) for p in parts]
+    counts = [max(floor, int(p * spread) + floor) for p in parts]
     # Largest remainders first, until the sum is exact.
-    order = sorted(range(n), key=lambda i: (parts[i] * (total - floor * n)) % 1, reverse=True)
+    order = sorted(range(n), key=lambda i: (parts[i] * spread) % 1, reverse=True)
     for i in itertools.cycle(order):
         left = total - sum(counts)
         if left == 0:

@@ -24,6 +24,10 @@ def test_skewed_split_keeps_the_total_and_the_biggest_part() -> None:
     assert 9_500 <= parts[0] <= 10_500
     assert min(parts) >= 1
     assert parts == sorted(parts, reverse=True)
+    # With a floor of one each that takes most of the total: the biggest company's 112.
+    companies = skewed(20_000, 100_000, 112)
+    assert sum(companies) == 100_000
+    assert 108 <= companies[0] <= 116
 
 
 def test_town_at_a_tiny_scale(scratch_app: Callable[[str], AbstractContextManager[Flask]]) -> None:
