@@ -8,6 +8,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload
 from wtforms import SelectChoice
 
 from employers.blueprint import bp
@@ -15,6 +17,7 @@ from employers.forms import CloseJobForm, CompanyProfileForm, JobForm, Workplace
 from marketplace import clock
 from marketplace.accounts import team
 from marketplace.companies import profiles as companies
+from marketplace.extensions import db
 from marketplace.jobs import postings as jobs
 from marketplace.models import CloseReason, Job, JobStatus, Phase, Role, Side, Workplace
 from marketplace.placements import timeline as placement_timeline
@@ -22,6 +25,7 @@ from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
 from marketplace.web.forms import EmptyForm, municipality_choices
+from marketplace.web.pagination import page_arg, paged
 from marketplace.web.transactions import Saved, saving
 
 
@@ -129,10 +133,40 @@ def edit_workplace(workplace_id: int) -> ResponseReturnValue:
 @roles(Role.EMPLOYER)
 def job_list() -> ResponseReturnValue:
     company_id = _company().id
+    # Published before drafts, newest first, a page at a time; closed ones stay the few
+    # most recent (jobs.CLOSED_SHOWN) on every page.
+    newest = func.coalesce(Job.closed_at, Job.published_at, Job.created_at).desc()
+    result = paged(
+        select(Job.id)
+        .where(Job.company_id == company_id, Job.status != JobStatus.CLOSED.value)
+        .order_by(Job.status != JobStatus.PUBLISHED.value, newest, Job.id.desc()),
+        page_arg(),
+    )
+    closed = (
+        select(Job.id)
+        .where(Job.company_id == company_id, Job.status == JobStatus.CLOSED.value)
+        .order_by(newest, Job.id.desc())
+        .limit(jobs.CLOSED_SHOWN)
+    )
+    shown = [*result.items, *db.session.scalars(closed)]
+    loaded = {
+        job.id: job
+        for job in db.session.scalars(
+            select(Job)
+            .where(Job.id.in_(shown))
+            .options(lazyload("*"), joinedload(Job.workplace).load_only(Workplace.name))
+        )
+    }
+    by_status: dict[str, list[Job]] = {status.value: [] for status in JobStatus}
+    for job_id in shown:
+        if job_id in loaded:
+            by_status[loaded[job_id].status].append(loaded[job_id])
     return render_template(
         "employers/jobs.html",
-        jobs_by_status=jobs.jobs_by_status(company_id),
+        jobs_by_status=by_status,
         proposal_counts=proposals.counts_by_job(company_id),
+        result=result,
+        page_url=lambda number: url_for("employers.job_list", page=number),
     )
 
 

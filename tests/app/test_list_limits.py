@@ -86,3 +86,10 @@ def test_placements_list_runs_the_same_statements_at_any_size(
     with count_queries() as many:
         assert company.get("/company/placements").status_code == 200
     assert many.count == few.count
+
+
+def test_companys_jobs_are_paged(small_pages, make_job, employer, company):
+    for number in range(ROWS):
+        make_job(employer.organisation, employer, title=f"Job {number}")
+    db.session.commit()
+    assert_paged(company, "/company/jobs")
