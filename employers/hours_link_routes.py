@@ -21,8 +21,8 @@ from flask_babel import ngettext
 from employers.blueprint import bp
 from marketplace.clock import local_today, utcnow
 from marketplace.hours import reminders as hour_reminders
-from marketplace.hours.forms import ConfirmManyWeeksForm, WeekHoursForm, confirm_name, input_name
-from marketplace.hours.pages import confirm_chosen
+from marketplace.hours.forms import ConfirmManyWeeksForm, confirm_name, input_name
+from marketplace.hours.pages import confirm_chosen_weeks
 from marketplace.hours.reminders import LinkUnusable
 from marketplace.hours.weeks import PlacementWeek, company_week
 from marketplace.models import HourReminder, Role
@@ -100,38 +100,22 @@ def confirm_from_link(token: str) -> ResponseReturnValue:
     if not any(chosen.values()):
         flash(_("Choose at least one week that waits for confirmation."), "error")
         return redirect(url_for("employers.hours_link", token=token))
-    weeks: dict[date, list[PlacementWeek]] = {}
-    errors: dict[str, str] = {}
-    refused: str | None = None
-    confirmed = 0
     with saving(quiet=True) as saved:
         hour_reminders.use_link(reminder)
-        for start in starts:
-            if not chosen[start]:
-                weeks[start] = company_week(reminder.company_id, start)
-                continue
-            result = confirm_chosen(
-                reminder.company_id, reminder.user, start, chosen[start], via="link"
-            )
-            weeks[start] = result.everyone
-            errors.update(result.errors)
-            refused = refused or result.refused
-            confirmed += result.confirmed
-        if refused or errors:
+        result = confirm_chosen_weeks(reminder.company_id, reminder.user, chosen, via="link")
+        if result.refused or result.errors:
             saved.roll_back()  # the link stays unused until the weeks are confirmed
     if isinstance(saved.error, LinkUnusable):
         return _unusable(saved.error)
     if saved.error is not None:
         raise saved.error
-    if refused:
-        flash(refused, "error")
+    if result.refused:
+        flash(result.refused, "error")
         return redirect(url_for("employers.hours_link", token=token))
-    if errors:
-        everyone = [w for placement_weeks in weeks.values() for w in placement_weeks]
-        typed = WeekHoursForm.for_weeks(everyone).typed()
-        return _render(token, reminder, weeks, typed, errors, chosen), 400
+    if result.errors:
+        return _render(token, reminder, result.weeks, result.typed, result.errors, chosen), 400
     flash(
-        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", confirmed),
+        ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", result.confirmed),
         "success",
     )
     return redirect(url_for("employers.hours_link_done", token=token))

@@ -6,13 +6,15 @@ Domain functions flush and never commit; the route commits once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.agreements.terms import in_force
@@ -50,18 +52,6 @@ FUTURE_DAY = _l("Hours cannot be recorded for a day still to come.")
 TERMS_CHANGED = _l(
     "The terms for this week changed a moment ago, so nothing was confirmed. Read the week again."
 )
-
-
-def _terms_changed(
-    placement: Placement, versions: Sequence[PlacementTerms], last_day: date
-) -> bool:
-    """A terms version in force by `last_day` that the caller did not read."""
-    unseen = select(func.count()).where(
-        PlacementTerms.placement_id == placement.id,
-        PlacementTerms.effective_from <= last_day,
-        PlacementTerms.id.not_in([v.id for v in versions]),
-    )
-    return bool(db.session.scalar(unseen))
 
 
 class AlreadyConfirmed(DomainError):
@@ -229,6 +219,174 @@ def _day_limit_error(error: IntegrityError) -> bool:
     return "24 hours" in str(error.orig)
 
 
+@dataclass(frozen=True)
+class WeekToConfirm:
+    """One placement's week as entered, with the terms versions the page was made on."""
+
+    placement: Placement
+    week_start: date
+    entries: Entries
+    versions: Sequence[PlacementTerms]
+    notes: Mapping[tuple[date, HourKind], str] | None = None
+
+
+DAY_LIMIT = _l("With the person's other placements, a day would pass 24 hours.")
+
+
+def check_week(week: WeekToConfirm, user: User, via: str, today: date) -> None:
+    """Every rule of confirming one week that needs no query: the employer, the Monday, each
+    day's hours (future days refused, beside their input), and the week's last working day."""
+    placement, week_start, versions = week.placement, week.week_start, week.versions
+    _employer_of(placement, user)
+    if via not in VIAS:  # a programming error, not a race: never reported as "confirmed first"
+        raise ValueError(f"unknown way of confirming: {via!r}")
+    if week_start.weekday() != 0:
+        raise DomainError(_l("A week starts on a Monday."))
+    if week_start > today:
+        raise DomainError(_l("A week can be confirmed once it has begun."))
+    days = set(week_days(week_start))
+    for (day, kind), hours in week.entries.items():
+        if day not in days:
+            raise DomainError(_l("A day outside the week was sent."))
+        _check_entry(placement, versions, day, kind, hours, today)
+    due = last_working_day(placement, versions, week_start)
+    if due > today:
+        raise DomainError(not_yet(due))
+
+
+def _records_of(week: WeekToConfirm) -> list[tuple[date, HourKind, Decimal]]:
+    """The records a confirmed week writes: one per day and kind with hours. A planned day
+    confirmed as 0 is a record too ("was 0" beside a later correction); a day neither
+    planned nor worked stays without one."""
+    plan = planned(week.placement, week.versions, week.week_start)
+    return [
+        (day, kind, hours)
+        for (day, kind), hours in sorted(week.entries.items())
+        if hours > 0 or plan.get((day, kind))
+    ]
+
+
+def _check_day_limit(weeks: Sequence[WeekToConfirm]) -> None:
+    """Each day at most 24 hours for a person, summed over all their placements (at any
+    company): every current figure of the people and days involved in one query, the new
+    records added. The database's trigger holds the same rule against writers at once."""
+    people = {w.placement.candidate_id for w in weeks}
+    days = {day for w in weeks for (day, _kind) in w.entries}
+    current: dict[tuple[int, date, str], tuple[int, int, Decimal]] = {}
+    for placement_id, person, day, kind, revision, hours in db.session.execute(
+        select(
+            HourRecord.placement_id,
+            HourRecord.candidate_id,
+            HourRecord.work_date,
+            HourRecord.kind,
+            HourRecord.revision,
+            HourRecord.hours,
+        ).where(HourRecord.candidate_id.in_(people), HourRecord.work_date.in_(days))
+    ):
+        key = (placement_id, day, kind)
+        if key not in current or current[key][1] < revision:
+            current[key] = (person, revision, Decimal(hours))
+    figures = {key: (person, hours) for key, (person, _rev, hours) in current.items()}
+    for week in weeks:
+        for day, kind, hours in _records_of(week):
+            figures[(week.placement.id, day, kind.value)] = (week.placement.candidate_id, hours)
+    totals: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    for (_placement, day, _kind), (person, hours) in figures.items():
+        totals[(person, day)] += hours
+    if any(total > MAX_DAY for total in totals.values()):
+        raise DomainError(DAY_LIMIT)
+
+
+def _terms_changed(weeks: Sequence[WeekToConfirm]) -> bool:
+    """A terms version in force by a week's last day that the caller did not read: one
+    query for every placement."""
+    seen = {v.id for w in weeks for v in w.versions}
+    last = max(w.week_start for w in weeks) + timedelta(days=6)
+    ends: dict[int, date] = {}
+    for w in weeks:
+        end = w.week_start + timedelta(days=6)
+        ends[w.placement.id] = max(end, ends.get(w.placement.id, end))
+    return any(
+        terms_id not in seen and effective_from <= ends[placement_id]
+        for terms_id, placement_id, effective_from in db.session.execute(
+            select(
+                PlacementTerms.id, PlacementTerms.placement_id, PlacementTerms.effective_from
+            ).where(PlacementTerms.placement_id.in_(ends), PlacementTerms.effective_from <= last)
+        )
+    )
+
+
+def confirm_weeks(
+    weeks: Sequence[WeekToConfirm],
+    user: User,
+    via: str = "page",
+    today: date | None = None,
+) -> list[WeekConfirmation]:
+    """Confirm several placements' weeks as entered, all or none, in a fixed number of
+    statements whatever their number: every rule is checked in Python on rows read in one
+    query each, then one INSERT per table. Each week once: the unique (placement, week)
+    refuses a week confirmed meanwhile (AlreadyConfirmed), and on PostgreSQL the
+    confirmations' trigger locks each placement's row (in placement order, so two writers
+    never wait on each other in a circle) and the records' trigger each person's row."""
+    today = today or local_today()
+    if not weeks:
+        return []
+    for week in weeks:
+        check_week(week, user, via, today)
+    ordered = sorted(weeks, key=lambda w: (w.placement.id, w.week_start))
+    try:
+        with db.session.begin_nested():
+            confirmations = list(
+                db.session.scalars(
+                    insert(WeekConfirmation).returning(WeekConfirmation),
+                    [
+                        {
+                            "placement_id": w.placement.id,
+                            "company_id": w.placement.company_id,
+                            "week_start": w.week_start,
+                            "confirmed_by_id": user.id,
+                            "via": via,
+                        }
+                        for w in ordered
+                    ],
+                )
+            )
+    except IntegrityError as error:  # the unique week: a colleague confirmed it first
+        raise AlreadyConfirmed(ALREADY_CONFIRMED) from error
+    # The insert waited for any agreement on the placements in flight (on PostgreSQL a
+    # trigger locks their rows); one that began in these weeks meanwhile makes the plan stale.
+    if _terms_changed(weeks):
+        raise DomainError(TERMS_CHANGED)
+    _check_day_limit(weeks)
+    by_week = {(c.placement_id, c.week_start): c for c in confirmations}
+    records = [
+        {
+            "placement_id": w.placement.id,
+            "candidate_id": w.placement.candidate_id,
+            "company_id": w.placement.company_id,
+            "work_date": day,
+            "kind": kind.value,
+            "revision": 1,
+            "hours": hours,
+            "note": ((w.notes or {}).get((day, kind)) or "").strip()[:500],
+            "confirmation_id": by_week[(w.placement.id, w.week_start)].id,
+            "recorded_by_id": user.id,
+        }
+        for w in ordered
+        for day, kind, hours in _records_of(w)
+    ]
+    records.sort(key=lambda r: (r["candidate_id"], r["work_date"], r["placement_id"]))
+    if records:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(HourRecord), records)
+        except IntegrityError as error:
+            if _day_limit_error(error):  # another writer's hours for the person came first
+                raise DomainError(DAY_LIMIT) from error
+            raise
+    return [by_week[(w.placement.id, w.week_start)] for w in weeks]
+
+
 def confirm_week(
     placement: Placement,
     user: User,
@@ -240,67 +398,8 @@ def confirm_week(
     today: date | None = None,
 ) -> WeekConfirmation:
     """Confirm a week as entered: one record per day and kind with hours. Once only."""
-    today = today or local_today()
-    _employer_of(placement, user)
-    if via not in VIAS:  # a programming error, not a race: never reported as "confirmed first"
-        raise ValueError(f"unknown way of confirming: {via!r}")
-    if week_start.weekday() != 0:
-        raise DomainError(_l("A week starts on a Monday."))
-    if week_start > today:
-        raise DomainError(_l("A week can be confirmed once it has begun."))
-    days = set(week_days(week_start))
-    for (day, kind), hours in entries.items():
-        if day not in days:
-            raise DomainError(_l("A day outside the week was sent."))
-        _check_entry(placement, versions, day, kind, hours, today)
-    due = last_working_day(placement, versions, week_start)
-    if due > today:
-        raise DomainError(not_yet(due))
-    plan = planned(placement, versions, week_start)
-    confirmation = WeekConfirmation(
-        placement_id=placement.id,
-        company_id=placement.company_id,
-        week_start=week_start,
-        confirmed_by_id=user.id,
-        via=via,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(confirmation)
-    except IntegrityError as error:  # the unique week: a colleague confirmed it first
-        raise AlreadyConfirmed(ALREADY_CONFIRMED) from error
-    # The insert waited for any agreement on the placement in flight (on PostgreSQL a trigger
-    # locks its row); one that began in this week meanwhile makes the page's plan stale.
-    if _terms_changed(placement, versions, week_start + timedelta(days=6)):
-        raise DomainError(TERMS_CHANGED)
-    records = [
-        HourRecord(
-            placement_id=placement.id,
-            candidate_id=placement.candidate_id,
-            company_id=placement.company_id,
-            work_date=day,
-            kind=kind.value,
-            revision=1,
-            hours=hours,
-            note=((notes or {}).get((day, kind)) or "").strip()[:500],
-            confirmation_id=confirmation.id,
-            recorded_by_id=user.id,
-        )
-        for (day, kind), hours in sorted(entries.items())
-        # A planned day confirmed as 0 is a record too ("was 0" beside a later correction);
-        # a day neither planned nor worked stays without one.
-        if hours > 0 or plan.get((day, kind))
-    ]
-    try:
-        with db.session.begin_nested():
-            db.session.add_all(records)
-    except IntegrityError as error:
-        if _day_limit_error(error):
-            raise DomainError(
-                _l("With the person's other placements, a day would pass 24 hours.")
-            ) from error
-        raise
-    return confirmation
+    week = WeekToConfirm(placement, week_start, entries, versions, notes)
+    return confirm_weeks([week], user, via=via, today=today)[0]
 
 
 def current_record(placement_id: int, day: date, kind: HourKind) -> HourRecord | None:

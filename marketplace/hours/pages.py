@@ -44,14 +44,19 @@ def neighbours(week_start: date) -> tuple[date, date | None]:
 
 @dataclass
 class BulkConfirm:
-    """What confirming the chosen placements' week came to, for the page to show."""
+    """What confirming the chosen placements' weeks came to, for the page to show."""
 
-    everyone: list[PlacementWeek]  # the company's placements with hours that week
-    chosen: set[int]
+    weeks: dict[date, list[PlacementWeek]]  # each week's placements with hours in it
+    chosen: dict[date, set[int]]
     typed: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # beside an input, by its name
     refused: str | None = None  # a message for the whole form: nothing was saved
     confirmed: int = 0
+
+    @property
+    def everyone(self) -> list[PlacementWeek]:
+        """The placements' weeks of every week, the first week's first."""
+        return [w for weeks in self.weeks.values() for w in weeks]
 
 
 def confirm_chosen(
@@ -61,18 +66,35 @@ def confirm_chosen(
     chosen: set[int],
     via: str | None = None,
 ) -> BulkConfirm:
-    """Confirm the chosen placements' week as typed in the request's form (WeekHoursForm):
-    all of them, or none if one is wrong. `via` None means "page" for one week and "bulk"
-    for several. Flushes; the caller's transaction (web.transactions.saving) rolls back
-    when the result is refused or has errors, and commits it otherwise."""
-    everyone = company_week(company_id, week_start)
-    result = BulkConfirm(everyone=everyone, chosen=chosen)
-    if any(w.placement.id in chosen and w.confirmation is not None for w in everyone):
+    """Confirm the chosen placements' week (confirm_chosen_weeks for one week)."""
+    return confirm_chosen_weeks(company_id, user, {week_start: chosen}, via)
+
+
+def confirm_chosen_weeks(
+    company_id: int,
+    user: User,
+    chosen: dict[date, set[int]],
+    via: str | None = None,
+) -> BulkConfirm:
+    """Confirm the chosen placements of each week as typed in the request's form
+    (WeekHoursForm): all of them, or none if one is wrong. A fixed number of statements per
+    week shown, whatever the number of placements, and one write for all (ledger.confirm_weeks).
+    `via` None means "page" for one placement's week and "bulk" for several. Flushes; the
+    caller's transaction (web.transactions.saving) rolls back when the result is refused or
+    has errors, and commits it otherwise."""
+    result = BulkConfirm(
+        weeks={start: company_week(company_id, start) for start in sorted(chosen)},
+        chosen=chosen,
+    )
+    everyone = result.everyone
+    if any(w.placement.id in chosen[w.week_start] and w.confirmation is not None for w in everyone):
         # The page was made before a colleague confirmed one of these weeks: all or nothing.
         result.refused = str(hours.ALREADY_CONFIRMED)
         return result
-    weeks = [w for w in everyone if w.placement.id in chosen]
-    if not weeks:
+    weeks = [w for w in everyone if w.placement.id in chosen[w.week_start]]
+    if not weeks or any(
+        not any(w.week_start == start for w in weeks) for start, ids in chosen.items() if ids
+    ):
         result.refused = _("Choose at least one week that waits for confirmation.")
         return result
     typed = WeekHoursForm.for_weeks(everyone)
@@ -80,28 +102,30 @@ def confirm_chosen(
     if not all(typed.holds(week) for week in weeks):
         result.refused = _("The form did not hold this week's hours, so nothing was confirmed.")
         return result
-    entries = {}
+    today = local_today()
+    to_confirm = []
     for week in weeks:
         found, wrong = typed.read_week(week)
-        entries[week.placement.id] = found
         result.errors.update(wrong)
+        to_confirm.append(
+            hours.WeekToConfirm(week.placement, week.week_start, found, week.versions)
+        )
     if result.errors:
         return result
+    via = via or ("bulk" if len(weeks) > 1 else "page")
+    for week, entered in zip(weeks, to_confirm, strict=True):
+        try:  # the rules that need no query first, so a message stands beside its input
+            hours.check_week(entered, user, via, today)
+        except DomainError as error:
+            if error.field:
+                result.errors[f"h-{week.placement.id}-{error.field}"] = str(error.message)
+            else:
+                result.refused = str(error.message)
+            return result
     try:
-        for week in weeks:
-            hours.confirm_week(
-                week.placement,
-                user,
-                week_start,
-                entries[week.placement.id],
-                week.versions,
-                via=via or ("bulk" if len(weeks) > 1 else "page"),
-            )
+        hours.confirm_weeks(to_confirm, user, via=via, today=today)
     except DomainError as error:
-        if error.field:
-            result.errors[f"h-{week.placement.id}-{error.field}"] = str(error.message)
-        else:
-            result.refused = str(error.message)
+        result.refused = str(error.message)
         return result
     result.confirmed = len(weeks)
     hour_reminders.settle(company_id)  # the reminders of weeks no longer waiting are done

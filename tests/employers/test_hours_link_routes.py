@@ -450,3 +450,35 @@ def test_the_link_confirms_every_waiting_week_at_once(client, placement, hour_re
     assert {c.via for c in confirmations(placement)} == {"link"}
     assert len(records(placement)) == 2 * len(WAITING_WEEKS)
     assert danish("No other weeks wait.") in text_of(followed(client, response))
+
+
+# -- Queries ------------------------------------------------------------------------------
+
+
+def test_confirming_2_or_12_placements_weeks_by_link_costs_the_same_statements(
+    client, paid, employer, colleague, count_queries
+):
+    """The link confirms every chosen placement of several weeks in a fixed number of
+    statements: two weeks of 2 placements by one employer's link, then two weeks of 10 more
+    placements by a colleague's, the same count. The last week waits in both, so both posts
+    settle no reminder."""
+    made = [paid(), paid()]
+    assert remind() == 2
+
+    def confirm_by_link(user) -> int:
+        link = link_of(the_hour_reminder(user))
+        values = link_form(client, link).values  # also warms the caches
+        last = confirm_name(WAITING_WEEKS[-1])
+        kept = {key: value for key, value in values.items() if key != last}
+        assert {key for key in values if key.startswith("confirm-")} == {
+            confirm_name(week) for week in WAITING_WEEKS
+        }
+        with count_queries() as counted:
+            response = send(client, link, kept)
+        assert response.status_code == 302, text_of(response)[:2000]
+        assert all(len(confirmations(p)) == len(WAITING_WEEKS) - 1 for p in made)
+        return counted.count
+
+    two = confirm_by_link(employer)
+    made = [paid() for _ in range(10)]
+    assert confirm_by_link(colleague) == two

@@ -274,6 +274,29 @@ def test_the_week_page_costs_the_same_queries_for_2_10_and_50_placements(
     assert grow(50) == two
 
 
+def test_confirming_2_or_12_placements_week_costs_the_same_statements(company, paid, count_queries):
+    """Confirming is set-based: the week of 2 placements, then the next week of 12 (each
+    with its own person), in one post each, run the same number of SQL statements."""
+    made = [paid(), paid()]
+
+    def confirm_all(week) -> int:
+        db.session.expire_all()
+        form = form_to(hours_week_page(company, week), CONFIRM_URL)  # also warms the caches
+        assert len(form.values["confirm"]) == len(made)
+        with count_queries() as counted:
+            response = send(company, CONFIRM_URL, form.values)
+        assert response.status_code == 302, text_of(response)[:2000]
+        for placement in made:
+            assert [c.week_start for c in confirmations(placement)][-1] == week
+        return counted.count
+
+    two = confirm_all(WEEK)
+    made += [paid() for _ in range(10)]
+    assert confirm_all(WEEK + timedelta(weeks=1)) == two
+    # The session's user and the week's reads; one INSERT per table; the reminders settled.
+    assert two <= 20
+
+
 # -- Junk ---------------------------------------------------------------------------------
 
 

@@ -156,7 +156,7 @@ def test_the_same_link_posted_twice_at_once_confirms_once(
     # while the link is spent but not yet committed.
     from employers import hours_link_routes
 
-    confirm = hours_link_routes.confirm_chosen
+    confirm = hours_link_routes.confirm_chosen_weeks
     first = threading.Event()
 
     def slow_confirm(*args: Any, **kwargs: Any) -> Any:
@@ -166,7 +166,7 @@ def test_the_same_link_posted_twice_at_once_confirms_once(
             time.sleep(HOLD)
         return result
 
-    monkeypatch.setattr(hours_link_routes, "confirm_chosen", slow_confirm)
+    monkeypatch.setattr(hours_link_routes, "confirm_chosen_weeks", slow_confirm)
     ready = threading.Barrier(2)
 
     def post(index: int) -> tuple[int, str, str]:
