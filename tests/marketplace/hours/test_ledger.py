@@ -295,3 +295,27 @@ def test_a_trial_visit_plans_its_own_days_whatever_the_jobs_usual_days(job, cons
         (friday, HourKind.PRAKTIK): Decimal(3),
         (friday + timedelta(days=1), HourKind.PRAKTIK): Decimal(3),
     }
+
+
+def test_the_24_hour_rule_reads_the_persons_other_company_and_refuses_before_writing(
+    paid, employer, consultant, make_company, make_user, make_job, count_queries
+):
+    """The same person at a second company: 20 hours there on Tuesday, then 5 here. The
+    rule sums all of the person's records that day in one query and refuses before any
+    INSERT, so nothing of the week is written."""
+    here = paid()
+    other_employer = make_user(make_company())
+    there = paid_placement(ladder_job(make_job, other_employer), consultant, other_employer)
+    db.session.execute(
+        text("UPDATE placements SET candidate_id = :c WHERE id = :p"),
+        {"c": here.candidate_id, "p": there.id},
+    )
+    db.session.expire_all()
+    tuesday = MONDAY + timedelta(days=1)
+    confirm(there, other_employer, entries={(tuesday, HourKind.PAID): Decimal(20)})
+    db.session.flush()
+    entries = {(tuesday, HourKind.PAID): Decimal(5)}
+    with count_queries() as counted, pytest.raises(DomainError) as refused:
+        hours.confirm_week(here, employer, MONDAY, entries, versions_of(here.id))
+    assert str(refused.value.message) == str(hours.DAY_LIMIT)
+    assert not [s for s in counted.statements if s.lstrip().upper().startswith("INSERT INTO HOUR")]
