@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
+from sqlalchemy.orm import aliased
 
 from marketplace.extensions import db
 from marketplace.models import Job, JobStatus, Municipality, Organisation
@@ -125,12 +127,12 @@ def conditions(filters: BoardFilters) -> list[ColumnElement[bool]]:
     return where
 
 
-def _ordered(statement: Select[tuple[Job]], sort: Sort) -> Select[tuple[Job]]:
-    newest = (Job.published_at.desc(), Job.id.desc())
+def _ordered(statement: Select[Any], sort: Sort, jobs: Any = Job) -> Select[Any]:
+    newest = (jobs.published_at.desc(), jobs.id.desc())
     if sort == Sort.HOURS_ASC:
-        return statement.order_by(Job.hours_per_week.asc(), *newest)
+        return statement.order_by(jobs.hours_per_week.asc(), *newest)
     if sort == Sort.HOURS_DESC:
-        return statement.order_by(Job.hours_per_week.desc(), *newest)
+        return statement.order_by(jobs.hours_per_week.desc(), *newest)
     return statement.order_by(*newest)
 
 
@@ -140,9 +142,18 @@ def search(filters: BoardFilters, page: int, per_page: int = PER_PAGE) -> BoardP
     total = db.session.scalar(select(func.count(Job.id)).where(*where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    # Job.company and Job.workplace (and the workplace's municipality) load by joins.
-    statement = _ordered(select(Job).where(*where), filters.sort)
-    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    # The page's ids are ordered and limited on jobs alone; only those rows are then joined to
+    # their company and workplace (and its municipality), which Job loads by joins. Joining
+    # first made PostgreSQL join every match before the LIMIT (262 ms for 8,334 matches).
+    ids = (
+        _ordered(select(Job.id, Job.published_at, Job.hours_per_week).where(*where), filters.sort)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    page_jobs = aliased(Job, ids)  # only for ORDER BY: the page's order, on the subquery's columns
+    statement = _ordered(select(Job).join(ids, ids.c.id == Job.id), filters.sort, page_jobs)
+    items = list(db.session.scalars(statement))
     return BoardPage(items=items, total=total, page=page, pages=pages, per_page=per_page)
 
 

@@ -58,4 +58,3 @@ def test_the_boards_text_search_uses_the_title_and_description_indexes(
     plan = _plan(statement)
     assert "ix_jobs_title_trgm" in plan
     assert "ix_jobs_description_trgm" in plan
-    assert "ix_organisations_name_trgm" in plan
