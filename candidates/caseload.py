@@ -6,22 +6,33 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from wtforms import SelectChoice
 
 from candidates.blueprint import bp
 from candidates.candidate_forms import CandidateForm, CaseloadFilterForm, HandOverForm
 from marketplace.caseload import candidates
 from marketplace.clock import local_today
+from marketplace.extensions import db
 from marketplace.hours import tallies as hour_tallies
 from marketplace.jobs import matching
-from marketplace.models import AccessPurpose, AccessSeen, Candidate, CandidateStatus, Role
+from marketplace.models import (
+    AccessPurpose,
+    AccessSeen,
+    Candidate,
+    CandidateStatus,
+    Company,
+    Job,
+    Proposal,
+    Role,
+)
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
-from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
 from marketplace.web.forms import EmptyForm, municipality_choices
 from marketplace.web.labels import CANDIDATE_STATUS_LABELS
-from marketplace.web.pagination import page_arg
+from marketplace.web.pagination import Page, page_arg, paged
 from marketplace.web.transactions import saving
 
 STAFF = (Role.CONSULTANT, Role.ADMIN)
@@ -154,6 +165,33 @@ def new_candidate() -> ResponseReturnValue:
     return render_template("candidates/candidate_form.html", form=form, candidate=None)
 
 
+def _proposals_page(candidate_id: int) -> Page[Proposal]:
+    """A page of the person's proposals, newest first: ids, then those rows with the job's
+    title and its company's name only."""
+    result = paged(
+        select(Proposal.id)
+        .where(Proposal.candidate_id == candidate_id)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc()),
+        page_arg("proposals"),
+    )
+    loaded = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(result.items))
+            .options(
+                lazyload("*"),
+                joinedload(Proposal.job).options(
+                    load_only(Job.title),
+                    joinedload(Job.company).load_only(Company.name),
+                    lazyload("*"),
+                ),
+            )
+        )
+    }
+    return result.with_items([loaded[i] for i in result.items if i in loaded])
+
+
 @bp.get("/candidates/<id:candidate_id>")
 @roles(*STAFF)
 @purpose(AccessPurpose.CASE_WORK)
@@ -168,7 +206,13 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
         "candidates/candidate.html",
         candidate=found,
         matches=matching.jobs_for_candidate(found) if active else [],
-        proposals=proposals.for_candidate(found.id),
+        proposals=_proposals_page(found.id),
+        proposals_page_url=lambda number: url_for(
+            "candidates.candidate",
+            candidate_id=found.id,
+            proposals=number,
+            _anchor="proposals-title",
+        ),
         access=access_log.for_candidate(found.id, page_arg("log")),
         access_page_url=lambda number: url_for(
             "candidates.candidate", candidate_id=found.id, log=number, _anchor="access-title"

@@ -93,3 +93,18 @@ def test_companys_jobs_are_paged(small_pages, make_job, employer, company):
         make_job(employer.organisation, employer, title=f"Job {number}")
     db.session.commit()
     assert_paged(company, "/company/jobs")
+
+
+def test_candidates_proposals_are_paged(
+    small_pages, make_job, employer, consultant, person, jobcentre
+):
+    for number in range(ROWS):
+        found = make_job(employer.organisation, employer, title=f"Job {number}")
+        proposals.propose(found, person, consultant, "God")
+    db.session.commit()
+    path = f"/candidates/{person.id}"
+    html = jobcentre.get(path).get_data(as_text=True)
+    assert html.count('href="/proposals/') <= PAGE_SIZE
+    assert f"{path}?proposals=2#proposals-title" in html
+    later = jobcentre.get(f"{path}?proposals=2").get_data(as_text=True)
+    assert later.count('href="/proposals/') == ROWS - PAGE_SIZE
