@@ -202,7 +202,7 @@ def test_open_weeks_by_spans_match_the_day_by_day_rule():
                 for kind in (HourKind.PRAKTIK, HourKind.PAID)
             )
         }
-        assert hour_reminders._open_weeks(placement, versions, first, last) == by_days
+        assert hour_reminders._open_weeks(ended, versions, first, last) == by_days
 
 
 # -- The reminders each sweep runs ----------------------------------------------------------
