@@ -23,6 +23,7 @@ from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
 from tests.conftest import migrate_to_head
 from tests.databases import scratch_database
+from tests.support import missing_service
 
 KINDS = ["sqlite", "postgresql"]
 
@@ -33,7 +34,7 @@ def empty_database(kind: str, workdir: Path, label: str) -> Iterator[str]:
         yield f"sqlite:///{workdir / f'{label}.sqlite'}"
         return
     if not os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("PostgreSQL backups run when TEST_DATABASE_URL is set")
+        missing_service("PostgreSQL backups run when TEST_DATABASE_URL is set")
     with scratch_database(workdir, label) as url:
         yield url
 

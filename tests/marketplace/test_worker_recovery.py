@@ -36,6 +36,7 @@ from marketplace.notifications.outbox import notify
 from tests import rq_worker
 from tests.factories.organisations import make_company, make_user
 from tests.smtp_sink import free_port
+from tests.support import missing_service
 
 pytestmark = pytest.mark.redis
 
@@ -99,7 +100,7 @@ def terminate(database_url: str, application_name: str) -> int:
 @pytest.fixture
 def scratch(workdir) -> Iterator[str]:
     if not os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("pg_terminate_backend needs PostgreSQL (TEST_DATABASE_URL)")
+        missing_service("pg_terminate_backend needs PostgreSQL (TEST_DATABASE_URL)")
     from tests.databases import scratch_database
 
     with scratch_database(workdir, "recovery") as url:

@@ -114,7 +114,7 @@ def stop_everything(honcho: subprocess.Popen[bytes], marker: str) -> None:
 def services() -> tuple[str, str]:
     database, redis = os.environ.get("TEST_DATABASE_URL"), os.environ.get("TEST_REDIS_URL")
     if not (database and redis):
-        pytest.skip("the process smoke test runs with TEST_DATABASE_URL and TEST_REDIS_URL")
+        missing_service("the process smoke test runs with TEST_DATABASE_URL and TEST_REDIS_URL")
     redis_url = redis.rsplit("/", 1)[0] + f"/{OPS_REDIS_DB}"
     try:
         Redis.from_url(redis_url, socket_connect_timeout=2).ping()
