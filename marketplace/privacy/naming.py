@@ -55,40 +55,31 @@ def _subjects(rows: Sequence[Notification]) -> dict[tuple[str, int], _Subject]:
     for row in rows:
         if row.subject_type in wanted and row.subject_id is not None:
             wanted[row.subject_type].add(row.subject_id)
+    # A placement and a proposal name their person the same way; a proposal adds its start.
+    kinds = (
+        ("placements", Placement, Placement.proposal_id, ()),
+        ("proposals", Proposal, Proposal.id, (Proposal.suggested_start,)),
+    )
     found: dict[tuple[str, int], _Subject] = {}
-    if wanted["placements"]:
+    for kind, model, proposal_id, extra in kinds:
+        if not wanted[kind]:
+            continue
         for row in db.session.execute(
             select(
-                Placement.id,
-                Placement.candidate_id,
-                Placement.company_id,
-                Placement.jobcentre_id,
-                Placement.proposal_id,
+                model.id,
+                model.candidate_id,
+                model.company_id,
+                model.jobcentre_id,
+                proposal_id,
                 Job.title,
                 Company.name,
+                *extra,
             )
-            .join(Job, Job.id == Placement.job_id)
-            .join(Company, Company.id == Placement.company_id)
-            .where(Placement.id.in_(wanted["placements"]))
+            .join(Job, Job.id == model.job_id)
+            .join(Company, Company.id == model.company_id)
+            .where(model.id.in_(wanted[kind]))
         ):
-            found["placements", row[0]] = _Subject(*row[1:])
-    if wanted["proposals"]:
-        for row in db.session.execute(
-            select(
-                Proposal.id,
-                Proposal.candidate_id,
-                Proposal.company_id,
-                Proposal.jobcentre_id,
-                Proposal.id,
-                Job.title,
-                Company.name,
-                Proposal.suggested_start,
-            )
-            .join(Job, Job.id == Proposal.job_id)
-            .join(Company, Company.id == Proposal.company_id)
-            .where(Proposal.id.in_(wanted["proposals"]))
-        ):
-            found["proposals", row[0]] = _Subject(*row[1:])
+            found[kind, row[0]] = _Subject(*row[1:])
     return found
 
 
