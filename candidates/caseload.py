@@ -32,7 +32,7 @@ from marketplace.privacy.access_log import purpose
 from marketplace.web.access import get_own_or_404, roles
 from marketplace.web.forms import EmptyForm, municipality_choices
 from marketplace.web.labels import CANDIDATE_STATUS_LABELS
-from marketplace.web.pagination import Page, page_arg, paged
+from marketplace.web.pagination import Page, page_arg, page_size, paged
 from marketplace.web.transactions import saving
 
 STAFF = (Role.CONSULTANT, Role.ADMIN)
@@ -80,7 +80,9 @@ def caseload() -> ResponseReturnValue:
         consultant_id=None if consultant in (ALL, None) else int(consultant),
         text=(form.q.data or "") if not form.q.errors else "",
     )
-    result = candidates.caseload(current_user.organisation_id, filters, page_arg(), local_today())
+    result = candidates.caseload(
+        current_user.organisation_id, filters, page_arg(), local_today(), page_size(25)
+    )
     # Every name and case reference on the page is logged; a search says so.
     access_log.record(
         (candidate.id for candidate, _identity in result.rows),
@@ -213,7 +215,7 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
             proposals=number,
             _anchor="proposals-title",
         ),
-        access=access_log.for_candidate(found.id, page_arg("log")),
+        access=access_log.for_candidate(found.id, page_arg("log"), page_size(access_log.PER_PAGE)),
         access_page_url=lambda number: url_for(
             "candidates.candidate", candidate_id=found.id, log=number, _anchor="access-title"
         ),

@@ -6,13 +6,14 @@ from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from candidates.blueprint import bp
 from marketplace.clock import LOCAL_TZ, utcnow
-from marketplace.models import RetentionAction, RetentionKind, Role
+from marketplace.models import ErasureRecord, RetentionAction, RetentionKind, Role
 from marketplace.privacy import retention
 from marketplace.web.access import roles
-from marketplace.web.pagination import page_arg
+from marketplace.web.pagination import page_arg, page_size, paged
 
 PER_PAGE = 50
 
@@ -43,20 +44,18 @@ RULE_ACTION_LABELS = {
 @bp.get("/jobcentre/erasures")
 @roles(Role.ADMIN)
 def erasures() -> ResponseReturnValue:
-    page = page_arg()
-    records, total = retention.erasure_log(current_user.organisation_id, page, PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
-
-    def page_url(number: int) -> str:
-        return url_for("candidates.erasures", page=number)
-
+    # One COUNT and one page of the log, newest first; a page beyond the last is the last.
+    result = paged(
+        select(ErasureRecord)
+        .where(ErasureRecord.jobcentre_id == current_user.organisation_id)
+        .order_by(ErasureRecord.run_at.desc(), ErasureRecord.id.desc()),
+        page_arg(),
+        page_size(PER_PAGE),
+    )
     return render_template(
         "candidates/erasures.html",
-        records=records,
-        total=total,
-        page=page,
-        pages=pages,
-        page_url=page_url,
+        result=result,
+        page_url=lambda number: url_for("candidates.erasures", page=number),
         rules=retention.rules_in_force(utcnow().astimezone(LOCAL_TZ).date()),
         kind_labels=KIND_LABELS,
         action_labels=ACTION_LABELS,

@@ -31,7 +31,7 @@ from marketplace.notifications import delivery
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.web.access import roles
-from marketplace.web.pagination import page_arg
+from marketplace.web.pagination import page_arg, page_size
 
 
 @bp.get("/jobs")
@@ -40,7 +40,7 @@ def job_board() -> ResponseReturnValue:
     """Open jobs of every company; the consultant's own municipality unless they choose."""
     form = JobBoardForm(request.args, municipality=str(current_user.organisation.municipality_code))
     form.set_municipalities(jobboard.municipalities())
-    result = jobboard.search(form.filters(), page_arg())
+    result = jobboard.search(form.filters(), page_arg(), page_size(jobboard.PER_PAGE))
     # Page links carry the filters as typed (a refused value shows its message again).
     kept = {name: request.args.getlist(name) for name in form.data if name in request.args}
 
@@ -99,8 +99,12 @@ def jobcentre() -> ResponseReturnValue:
         failed_mail=delivery.failed_deliveries(_in_area_of(jobcentre)),
         failed_jobs=queue.failed_jobs(),
         jobcentre=jobcentre,
-        staff=team.members(jobcentre.id),
-        pending=invitations.open_invitations(jobcentre.id),
+        # Counted in SQL; the staff shown a page at a time (the team page holds the rest).
+        staff=team.members_page(jobcentre.id, page_arg(), active_only=True),
+        staff_page_url=lambda number: url_for(
+            "candidates.jobcentre", page=number, _anchor="staff-title"
+        ),
+        pending_count=invitations.open_count(jobcentre.id),
         companies_in_area=companies_in_area or 0,
         rules=ladder_rules.rules_for(jobcentre.id),
     )

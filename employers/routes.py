@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from wtforms import SelectChoice
 
 from employers.blueprint import bp
@@ -25,7 +25,7 @@ from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.access import get_own_or_404, roles
 from marketplace.web.forms import EmptyForm, municipality_choices
-from marketplace.web.pagination import page_arg, paged
+from marketplace.web.pagination import first_page, page_arg, paged
 from marketplace.web.transactions import Saved, saving
 
 
@@ -57,9 +57,19 @@ def home() -> ResponseReturnValue:
             for p in proposals.waiting_for_company(company.id)
         ],
         company=company,
-        colleagues=team.members(company.id),
+        # First pages only; the team page and the jobs page hold the rest.
+        colleagues=team.first_members(company.id),
         workplaces=companies.workplaces_of(company.id),
-        open_jobs=jobs.open_jobs(company.id),
+        open_jobs=first_page(
+            select(Job)
+            .where(Job.company_id == company.id, Job.status != JobStatus.CLOSED.value)
+            .order_by(
+                Job.status.desc(),
+                func.coalesce(Job.published_at, Job.created_at).desc(),
+                Job.id.desc(),
+            )
+            .options(lazyload("*"), load_only(Job.title, Job.status, Job.hours_per_week))
+        ),
     )
 
 
@@ -164,7 +174,7 @@ def job_list() -> ResponseReturnValue:
     return render_template(
         "employers/jobs.html",
         jobs_by_status=by_status,
-        proposal_counts=proposals.counts_by_job(company_id),
+        proposal_counts=proposals.counts_by_job(company_id, shown),
         result=result,
         page_url=lambda number: url_for("employers.job_list", page=number),
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from marketplace.accounts.passwords import check_new_password, hash_password
 from marketplace.accounts.signup import email_taken
@@ -21,6 +22,7 @@ from marketplace.extensions import db
 from marketplace.models import Invitation, Notification, Role, User
 from marketplace.notifications.kinds import Kind, register_kind
 from marketplace.notifications.outbox import notify, notify_address
+from marketplace.web.pagination import Page, paged
 
 # An employer brings in colleagues of the same company; a jobcentre admin brings in staff.
 INVITABLE_ROLES: dict[Role, tuple[Role, ...]] = {
@@ -181,19 +183,30 @@ def revoke(invitation: Invitation) -> None:
         invitation.revoked_at = utcnow()
 
 
-def open_invitations(organisation_id: int) -> list[Invitation]:
-    return list(
-        db.session.scalars(
-            select(Invitation)
-            .where(
-                Invitation.organisation_id == organisation_id,
-                Invitation.accepted_at.is_(None),
-                Invitation.revoked_at.is_(None),
-                Invitation.expires_at > utcnow(),
-            )
-            .order_by(Invitation.created_at.desc())
-        )
+def _open(organisation_id: int) -> tuple[ColumnElement[bool], ...]:
+    """An invitation of the organisation's that can still be accepted."""
+    return (
+        Invitation.organisation_id == organisation_id,
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > utcnow(),
     )
+
+
+def open_invitations(organisation_id: int, page: int = 1) -> Page[Invitation]:
+    """A page of the invitations waiting, newest first: one COUNT and one page of rows,
+    without their inviter and organisation (not shown)."""
+    return paged(
+        select(Invitation)
+        .where(*_open(organisation_id))
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .options(lazyload("*")),
+        page,
+    )
+
+
+def open_count(organisation_id: int) -> int:
+    return db.session.scalar(select(func.count(Invitation.id)).where(*_open(organisation_id))) or 0
 
 
 register_kind(

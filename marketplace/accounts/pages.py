@@ -50,6 +50,7 @@ from marketplace.web.forms import (
     strip_control_characters,
 )
 from marketplace.web.navigation import home_url, safe_next
+from marketplace.web.pagination import page_arg
 from marketplace.web.transactions import saving
 
 bp = Blueprint("auth", __name__)
@@ -227,6 +228,11 @@ def signup_confirm(token: str) -> ResponseReturnValue:
     return render_template("accounts/signup_confirm.html", form=form, signup=data)
 
 
+def _kept(name: str) -> dict[str, int]:
+    """The other list's page number, when one was chosen."""
+    return {name: page_arg(name)} if name in request.args else {}
+
+
 @bp.route("/team", methods=["GET", "POST"])
 @roles(Role.EMPLOYER, Role.ADMIN)
 def team_page() -> ResponseReturnValue:
@@ -254,8 +260,16 @@ def team_page() -> ResponseReturnValue:
     return render_template(
         "accounts/team.html",
         form=form,
-        members=team.members(current_user.organisation_id),
-        pending=invitations.open_invitations(current_user.organisation_id),
+        # Two lists, each paged on its own: ?page= for the people, ?invitations= for the
+        # invitations waiting; each link keeps the other list's page.
+        members=team.members_page(current_user.organisation_id, page_arg()),
+        pending=invitations.open_invitations(current_user.organisation_id, page_arg("invitations")),
+        members_page_url=lambda number: url_for(
+            "auth.team_page", **_kept("invitations"), page=number, _anchor="members-title"
+        ),
+        pending_page_url=lambda number: url_for(
+            "auth.team_page", **_kept("page"), invitations=number, _anchor="pending-title"
+        ),
         button=EmptyForm(),
         role_labels=ROLE_LABELS,
         invitation_days=current_app.config["INVITATION_MAX_AGE"].days,

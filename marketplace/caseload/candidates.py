@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, union
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload, lazyload, load_only
 
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
@@ -254,6 +254,15 @@ class CaseloadPage:
     def position(self, candidate_id: int) -> LadderPosition:
         return self.ladder.get(candidate_id, NO_PLACEMENT)
 
+    # What the shared pager (templates/placements/_rows.html) asks of a page.
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
 
 def _caseload_query(jobcentre_id: int, filters: CaseloadFilters) -> Select:
     query = (
@@ -291,13 +300,26 @@ def caseload(
     jobcentre_id: int, filters: CaseloadFilters, page: int, today: date, per_page: int = 25
 ) -> CaseloadPage:
     """One COUNT, one page of rows and one query for where they stand on the ladder,
-    whatever the caseload's size."""
+    whatever the caseload's size. The rows hold only the columns the list shows (the
+    profile's long texts and the consultant's organisation stay in the database)."""
     query = _caseload_query(jobcentre_id, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // per_page))
-    page = min(page, pages)
+    page = min(max(page, 1), pages)
     rows = db.session.execute(
-        query.order_by(Candidate.updated_at.desc(), Candidate.id.desc())
+        query.options(
+            lazyload("*"),
+            load_only(
+                Candidate.job_goal,
+                Candidate.hours_min,
+                Candidate.hours_max,
+                Candidate.status,
+                Candidate.consultant_id,
+            ),
+            joinedload(Candidate.consultant).options(lazyload("*"), load_only(User.name)),
+            load_only(CandidateIdentity.full_name, CandidateIdentity.case_reference),
+        )
+        .order_by(Candidate.updated_at.desc(), Candidate.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

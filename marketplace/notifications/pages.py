@@ -31,7 +31,7 @@ from marketplace.notifications.kinds import KINDS, texts
 from marketplace.web.access import ALL_ROLES, public, roles
 from marketplace.web.forms import EmptyForm, Form
 from marketplace.web.navigation import safe_next
-from marketplace.web.pagination import page_arg
+from marketplace.web.pagination import page_arg, page_size, paged
 from marketplace.web.transactions import saving
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
@@ -77,16 +77,15 @@ def _own_or_404(notification_id: int) -> Notification:
 @bp.get("/")
 @roles(*EVERYONE)
 def index() -> ResponseReturnValue:
-    page = page_arg()
-    rows = db.session.scalars(
+    # One COUNT and one page of rows, newest first; a page beyond the last is the last.
+    result = paged(
         select(Notification)
         .where(Notification.recipient_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    shown = rows[:PAGE_SIZE]
-    read = texts(shown, current_user)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page_arg(),
+        page_size(PAGE_SIZE),
+    )
+    read = texts(result.items, current_user)
     items = [
         {
             "n": n,
@@ -95,13 +94,13 @@ def index() -> ResponseReturnValue:
             "when": when(n.created_at),
             "unread": n.read_at is None,
         }
-        for n in shown
+        for n in result.items
     ]
     return render_template(
         "notifications/index.html",
         items=items,
-        page=page,
-        has_next=len(rows) > PAGE_SIZE,
+        result=result,
+        page_url=lambda number: url_for("inbox.index", page=number),
         button=EmptyForm(),
     )
 

@@ -183,13 +183,17 @@ def for_candidate(candidate_id: int) -> list[Proposal]:
     )
 
 
-def counts_by_job(company_id: int) -> dict[int, dict[str, int]]:
-    """Per job: how many proposals wait, were accepted, were declined. One query."""
-    rows = db.session.execute(
+def counts_by_job(company_id: int, job_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """Per job: how many proposals wait, were accepted, were declined. One query; for the
+    given jobs only when a page names them (a row per job and status, not per company)."""
+    statement = (
         select(Proposal.job_id, Proposal.status, func.count())
         .where(Proposal.company_id == company_id)
         .group_by(Proposal.job_id, Proposal.status)
-    ).all()
+    )
+    if job_ids is not None:
+        statement = statement.where(Proposal.job_id.in_(job_ids))
+    rows = db.session.execute(statement).all()
     counts: dict[int, dict[str, int]] = {}
     for job_id, status, number in rows:
         counts.setdefault(job_id, {})[status] = number

@@ -19,7 +19,7 @@ they build (as marketplace/ is laid out); every name is importable from tests.fa
   more_hours_notices, due; WAITING_WEEKS, remind, hour_reminders_of, the_hour_reminder,
   hours_waiting_notices (the weekly hours reminder).
 - privacy: person (every text carries a tag, SENTINEL by default; PHONE), whole_case,
-  log_access, later, AGED, TEN_YEARS, every_value, holding.
+  log_access, erasure_record, later, AGED, TEN_YEARS, every_value, holding.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ from tests.factories.privacy import (
     PHONE,
     SENTINEL,
     TEN_YEARS,
+    erasure_record,
     every_value,
     holding,
     later,
@@ -122,6 +123,7 @@ __all__ = [
     "confirm",
     "confirm_weeks",
     "due",
+    "erasure_record",
     "every_value",
     "holding",
     "hour_reminders_of",

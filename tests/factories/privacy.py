@@ -1,7 +1,7 @@
 """Builds what the retention and access-log tests search: a person whose every text carries a
-tag (SENTINEL), a whole closed case reaching every table, a row of the access log, a moment
-past the retention periods (later, AGED, TEN_YEARS), and every value the database holds
-(every_value, holding)."""
+tag (SENTINEL), a whole closed case reaching every table, a row of the access log, a line of
+the erasure log, a moment past the retention periods (later, AGED, TEN_YEARS), and every
+value the database holds (every_value, holding)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, inspect, text
+from sqlalchemy import insert, inspect, select, text
 
 from marketplace.agreements.terms import versions_of
 from marketplace.caseload.candidates import CandidateData, create_candidate, set_status
@@ -24,9 +24,11 @@ from marketplace.models import (
     ConsentMethod,
     DeclineReason,
     EndReason,
+    ErasureRecord,
     HourKind,
     Job,
     Notification,
+    RetentionRule,
     User,
 )
 from marketplace.placements import ladder as placements
@@ -94,6 +96,22 @@ def log_access(candidate: Candidate, viewer: User) -> None:
                 at=utcnow(),
             )
         )
+
+
+def erasure_record(jobcentre_id: int, people: int = 1, minutes_ago: int = 0) -> ErasureRecord:
+    """One line of a jobcentre's erasure log: the identity rule applied to `people`."""
+    rule = db.session.scalar(select(RetentionRule).where(RetentionRule.kind == "identity"))
+    record = ErasureRecord(
+        rule_id=rule.id,
+        kind=rule.kind,
+        action=rule.action,
+        jobcentre_id=jobcentre_id,
+        people=people,
+        run_at=utcnow() - timedelta(minutes=minutes_ago),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
 
 
 def whole_case(make_job: Callable[..., Job], consultant: User, employer: User) -> Candidate:
