@@ -3,7 +3,7 @@ request, and how much of the time went to SQL (cursor execute) and how much to P
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/town_national \\
         .venv/bin/python -m bench.pages [--runs 10] [--only hours] [--parallel 0] [--jit off]
-        [--work-mem 16MB] [--random-page-cost 1.1] [--profile N] [--explain N]
+        [--work-mem 16MB] [--random-page-cost 1.1] [--profile N] [--explain N] [--save DIR]
 
 It logs in through the real login form (password bench-town-password) as the people
 bench/town.py names: the first consultant of the biggest jobcentre and the first employer of
@@ -214,6 +214,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="N", help="cProfile: top N functions")
     parser.add_argument("--explain", type=int, metavar="N", help="EXPLAIN the N slowest")
     parser.add_argument("--statements", action="store_true", help="print each statement")
+    parser.add_argument("--save", type=Path, help="write each page's last HTML in this folder")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
     workdir = Path(tempfile.mkdtemp(prefix="smajob-pages-"))
@@ -281,6 +282,11 @@ def main() -> None:
             f"{len(response.data) / 1024:>6.0f}",
             flush=True,
         )
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            (args.save / f"{name.replace(' ', '-').replace(',', '')}.html").write_bytes(
+                response.data
+            )
         if args.statements:
             for statement in last:
                 print(f"    {statement.ms:7.2f} ms  {' '.join(statement.sql.split())[:150]}")

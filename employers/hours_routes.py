@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -24,11 +24,12 @@ from marketplace.hours.forms import (
     ConfirmWeeksForm,
     CorrectionForm,
     FlagAnswerForm,
+    WeekHoursForm,
     csrf_valid,
     input_name,
 )
 from marketplace.hours.pages import confirm_chosen, neighbours, week_arg, week_of
-from marketplace.hours.weeks import PlacementWeek, company_week, weeks_for
+from marketplace.hours.weeks import PlacementWeek, company_week_page, weeks_for
 from marketplace.models import AccessPurpose, AccessSeen, HourKind, Role
 from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import purpose
@@ -36,6 +37,7 @@ from marketplace.web import transactions
 from marketplace.web.access import roles
 from marketplace.web.forms import EmptyForm
 from marketplace.web.labels import hour_kinds
+from marketplace.web.pagination import MAX_PAGE, Page, page_arg
 from marketplace.web.transactions import saving
 
 
@@ -48,7 +50,7 @@ def _names(weeks: list[PlacementWeek]) -> dict[int, str]:
 
 def _render_week(
     week_start: date,
-    weeks: list[PlacementWeek],
+    shown: Page[PlacementWeek],
     typed: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     chosen: set[int] | None = None,
@@ -56,10 +58,17 @@ def _render_week(
     before, after = neighbours(week_start)
     company_id = current_user.organisation_id
     waiting = hour_reminders.waiting_weeks(local_today(), company_id).get(company_id, [])
+    weeks = shown.items
+
+    def page_url(number: int) -> str:
+        return url_for("employers.hours_week", week=week_start.isoformat(), page=number)
+
     return render_template(
         "employers/hours.html",
         week_start=week_start,
         weeks=weeks,
+        result=shown,
+        page_url=page_url,
         other_waiting=[week for week in waiting if week != week_start],
         names=_names(weeks),
         typed=typed or {},
@@ -76,7 +85,8 @@ def _render_week(
 @roles(Role.EMPLOYER)
 def hours_week() -> ResponseReturnValue:
     week_start = week_arg()
-    return _render_week(week_start, company_week(current_user.organisation_id, week_start))
+    shown = company_week_page(current_user.organisation_id, week_start, page_arg())
+    return _render_week(week_start, shown)
 
 
 def _back(week_start: date, placement_id: int | None) -> str:
@@ -96,8 +106,10 @@ def confirm_hours() -> ResponseReturnValue:
         abort(400)
     week_start = week_of(form.week.data)
     single, chosen = form.placement.data, form.confirm.data
+    company_id = current_user.organisation_id
     with saving(quiet=True) as saved:
-        result = confirm_chosen(current_user.organisation_id, current_user, week_start, chosen)
+        # Only the chosen placements are read: the page shows one page of the company's.
+        result = confirm_chosen(company_id, current_user, week_start, chosen, only_chosen=True)
         if result.refused or result.errors:
             saved.roll_back()
     if result.refused:
@@ -107,9 +119,11 @@ def confirm_hours() -> ResponseReturnValue:
         if single is not None:
             week = next(w for w in result.everyone if w.placement.id in chosen)
             return _render_placement(week, typed=result.typed, errors=result.errors)
-        return _render_week(
-            week_start, result.everyone, typed=result.typed, errors=result.errors, chosen=chosen
-        )
+        # The page the form came from again, with what was typed in each of its weeks.
+        page = min(max(request.form.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+        shown = company_week_page(company_id, week_start, page)
+        typed = {**WeekHoursForm.for_weeks(shown.items).typed(), **result.typed}
+        return _render_week(week_start, shown, typed=typed, errors=result.errors, chosen=chosen)
     flash(
         ngettext("%(num)d week is confirmed.", "%(num)d weeks are confirmed.", result.confirmed),
         "success",

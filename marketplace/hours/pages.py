@@ -65,9 +65,13 @@ def confirm_chosen(
     week_start: date,
     chosen: set[int],
     via: str | None = None,
+    *,
+    only_chosen: bool = False,
 ) -> BulkConfirm:
     """Confirm the chosen placements' week (confirm_chosen_weeks for one week)."""
-    return confirm_chosen_weeks(company_id, user, {week_start: chosen}, via)
+    return confirm_chosen_weeks(
+        company_id, user, {week_start: chosen}, via, only_chosen=only_chosen
+    )
 
 
 def confirm_chosen_weeks(
@@ -75,15 +79,22 @@ def confirm_chosen_weeks(
     user: User,
     chosen: dict[date, set[int]],
     via: str | None = None,
+    *,
+    only_chosen: bool = False,
 ) -> BulkConfirm:
     """Confirm the chosen placements of each week as typed in the request's form
     (WeekHoursForm): all of them, or none if one is wrong. A fixed number of statements per
     week shown, whatever the number of placements, and one write for all (ledger.confirm_weeks).
     `via` None means "page" for one placement's week and "bulk" for several. Flushes; the
     caller's transaction (web.transactions.saving) rolls back when the result is refused or
-    has errors, and commits it otherwise."""
+    has errors, and commits it otherwise. `only_chosen`: read the chosen placements' weeks
+    only (the week page, which shows a page of them), not every placement's (the link's
+    page shows them all again on an error)."""
     result = BulkConfirm(
-        weeks={start: company_week(company_id, start) for start in sorted(chosen)},
+        weeks={
+            start: company_week(company_id, start, chosen[start] if only_chosen else None)
+            for start in sorted(chosen)
+        },
         chosen=chosen,
     )
     everyone = result.everyone
