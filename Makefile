@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 CATALOG := marketplace/translations/da/LC_MESSAGES
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format worker serve backup restore bench bench-town translations extract-messages node-deps clean
+.PHONY: run test lint format worker serve backup restore bench bench-town bench-load translations extract-messages node-deps clean
 
 # A fresh machine needs only Python 3.11+; the venv is rebuilt when the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -95,6 +95,16 @@ bench: $(STAMP) translations
 SCALE ?= 1.0
 bench-town: $(STAMP)
 	$(BIN)/python -m bench.town --scale $(SCALE)
+
+# Load through a real server (docs/PERFORMANCE.md): gunicorn with 2 sync workers and wrk at
+# 16 connections on a bench.town database (BENCH_DATABASE_URL, default the national town
+# postgresql://postgres@127.0.0.1:5432/town_national), each key page and the confirm POST
+# beside a hello-world route. It reopens the busiest company's last weeks there and confirms
+# them again. Not part of `make test`; more options: `make bench-load BENCH_LOAD_ARGS=--help`.
+BENCH_LOAD_ARGS ?=
+bench-load: $(STAMP) translations
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; exit 2; }
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules

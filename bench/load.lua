@@ -24,7 +24,7 @@ end
 local expected, marker, bodies, next_body, hello = 200, "", nil, 1, "/"
 local hello_text = "Hello, World!"
 -- Per thread; done() reads them through thread:get.
-bad_status, missing, sent, ran_out, extra = 0, 0, 0, 0, 0
+bad_status, missing, sent, ran_out, extra, last_bad = 0, 0, 0, 0, 0, 0
 
 function init(args)
    expected = tonumber(args[1]) or 200
@@ -70,6 +70,7 @@ function response(status, headers, body)
    end
    if status ~= expected then
       bad_status = bad_status + 1
+      last_bad = status
       return
    end
    local where = body
@@ -109,5 +110,10 @@ function done(summary, latency, requests)
    for _, name in ipairs(names) do
       table.insert(out, name .. "=" .. totals[name])
    end
+   local last = 0
+   for _, thread in ipairs(threads) do
+      last = math.max(last, tonumber(thread:get("last_bad")) or 0)
+   end
+   table.insert(out, "last_bad_status=" .. last)
    io.write("bench-load: " .. table.concat(out, " ") .. "\n")
 end

@@ -61,6 +61,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bench.load_app import HELLO_PATH, HELLO_TEXT
 from bench.town import PASSWORD
+from marketplace.clock import local_today
 from marketplace.config import normalise_database_url
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/town_national"
@@ -105,6 +106,7 @@ class Run:
     sent: int
     ran_out: int
     extra: int
+    last_bad_status: int = 0
 
     @property
     def rate(self) -> float:
@@ -189,6 +191,7 @@ def parse_run(output: str) -> Run:
         sent=values["sent"],
         ran_out=values["ran_out"],
         extra=values["extra"],
+        last_bad_status=values.get("last_bad_status", 0),
     )
 
 
@@ -626,9 +629,11 @@ def table(rows: Sequence[Row], connections: int) -> str:
 
 
 def bad(run: Run | None) -> str:
+    """Wrong status / marker missing / socket errors and timeouts (and a wrong status seen)."""
     if run is None:
         return "–"
-    return f"{run.bad_status}/{run.missing}/{run.socket_errors + run.timeouts}"
+    seen = f" ({run.last_bad_status})" if run.bad_status else ""
+    return f"{run.bad_status}{seen}/{run.missing}/{run.socket_errors + run.timeouts}"
 
 
 def load_average() -> str:
@@ -681,10 +686,17 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(None if argv is None else list(argv))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    from marketplace.clock import local_today
 
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE
     engine = create_engine(normalise_database_url(url))
+    try:
+        return measure(args, url, engine)
+    finally:
+        engine.dispose()
+
+
+def measure(args: argparse.Namespace, url: str, engine: Engine) -> int:
+    """The whole run (main's, after the arguments): prints the figures, 1 if any was wrong."""
     with engine.connect() as conn:
         town = find_town(conn)
     pages = key_pages(town)
