@@ -24,8 +24,10 @@ from marketplace.models import (
     CandidateStatus,
     Company,
     Job,
+    OrgKind,
     Proposal,
     Role,
+    User,
 )
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
@@ -45,13 +47,23 @@ def _own(candidate_id: int) -> Candidate:
 
 
 def _colleague_choices(found: Candidate) -> list[SelectChoice]:
+    """The colleagues caseload.candidates.colleagues_who_can_take_over names (its rule:
+    active staff of the candidate's jobcentre), as ids and names only: the biggest jobcentre
+    has some 200, and loading each as a User with its organisation took 12 ms of the
+    candidate page against 1.4 ms for the two columns (issue 16)."""
+    staff = db.session.execute(
+        select(User.id, User.name)
+        .where(
+            User.organisation_id == found.jobcentre_id,
+            User.org_kind == OrgKind.JOBCENTRE.value,
+            User.active,
+        )
+        .order_by(User.name)
+    )
     # Empty first: a hand-over names its colleague, never the first one by leaving the list.
     return [
         SelectChoice("", _("Choose a colleague")),
-        *(
-            SelectChoice(str(user.id), user.name)
-            for user in candidates.colleagues_who_can_take_over(found)
-        ),
+        *(SelectChoice(str(user_id), name) for user_id, name in staff),
     ]
 
 

@@ -19,7 +19,17 @@ from marketplace.accounts import team
 from marketplace.companies import profiles as companies
 from marketplace.extensions import db
 from marketplace.jobs import postings as jobs
-from marketplace.models import CloseReason, Job, JobStatus, Phase, Role, Side, Workplace
+from marketplace.models import (
+    CloseReason,
+    Job,
+    JobStatus,
+    Phase,
+    Proposal,
+    ProposalStatus,
+    Role,
+    Side,
+    Workplace,
+)
 from marketplace.placements import timeline as placement_timeline
 from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
@@ -35,6 +45,29 @@ def _company():  # type: ignore[no-untyped-def]
 
 def _own_job(job_id: int) -> Job:
     return get_own_or_404(Job, job_id, owner_column=Job.company_id)
+
+
+def _waiting_proposals(company_id: int, limit: int = 20) -> list[Proposal]:
+    """The proposals of proposals.waiting_for_company (the company has not answered; oldest
+    first) with only what the home page shows: the job's title. The default eager joins
+    (the candidate with their consultant, organisation and municipality; the job's company
+    and workplace) made its planning alone take 5 ms at national scale (issue 16)."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.company_id == company_id,
+                Proposal.status == ProposalStatus.WAITING.value,
+            )
+            .order_by(Proposal.created_at, Proposal.id)
+            .limit(limit)
+            .options(
+                lazyload("*"),
+                load_only(Proposal.candidate_id, Proposal.created_at),
+                joinedload(Proposal.job).options(load_only(Job.title), lazyload("*")),
+            )
+        )
+    )
 
 
 @bp.get("/")
@@ -54,7 +87,7 @@ def home() -> ResponseReturnValue:
         waiting_for_us=[r for r in rows if r.waits_for == Side.COMPANY],
         proposals_waiting=[
             (p, disclosure.pseudonym(p.candidate_id, company.id))
-            for p in proposals.waiting_for_company(company.id)
+            for p in _waiting_proposals(company.id)
         ],
         company=company,
         # First pages only; the team page and the jobs page hold the rest.
