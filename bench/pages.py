@@ -16,6 +16,15 @@ The PostgreSQL options are session settings applied on every new connection (a c
 event), so the database's own settings are never changed. `--profile N` runs cProfile over
 the pages' requests and prints the N functions of highest cumulative time per page;
 `--explain N` prints EXPLAIN (ANALYZE, BUFFERS) of the N slowest statements of one request.
+
+`--concurrent N` runs those SELECTs on N connections at once (R rounds, at least 5) with
+and without parallel plans.
+
+`--compare-settings R` takes the SELECT statements of one request of each page and runs each
+under each set of session settings in COMPARED (the server's defaults, no parallel plans, no
+JIT, both), R rounds interleaved, as EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON): it prints
+per page the median of planning + execution summed over the statements, and which statements
+got a parallel plan (Gather) or JIT. Nothing is written (INSERTs are left out).
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import os
 import pstats
 import statistics
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,6 +213,115 @@ def explain(engine: Engine, statements: list[Statement], n: int) -> None:
             raw.close()
 
 
+COMPARED: dict[str, dict[str, str]] = {
+    "default": {},
+    "parallel 0": {"max_parallel_workers_per_gather": "0"},
+    "jit off": {"jit": "off"},
+    "parallel 0, jit off": {"max_parallel_workers_per_gather": "0", "jit": "off"},
+    "random_page_cost 1.1": {"random_page_cost": "1.1"},
+}
+
+
+def _plan_nodes(plan: dict[str, Any]) -> list[str]:
+    nodes = [plan["Node Type"]]
+    for child in plan.get("Plans", []):
+        nodes += _plan_nodes(child)
+    return nodes
+
+
+def compare_settings(engine: Engine, statements: dict[str, list[Statement]], rounds: int) -> None:
+    """Each page's SELECTs under each of COMPARED, interleaved round by round."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        header = "".join(f"{name:>21}" for name in COMPARED)
+        print(f"\n{'page (sum of its SELECTs, ms)':<32}{header}  parallel / JIT plans (default)")
+        for page, found in statements.items():
+            selects = [s for s in found if s.sql.lstrip().upper().startswith("SELECT")]
+            times: dict[str, list[float]] = {name: [] for name in COMPARED}
+            notes: set[str] = set()
+            for _ in range(rounds):
+                for name, settings in COMPARED.items():
+                    cursor.execute("RESET ALL")
+                    for key, value in settings.items():
+                        cursor.execute(f"SET {key} = '{value}'")
+                    total = 0.0
+                    for number, statement in enumerate(selects):
+                        cursor.execute(
+                            "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + statement.sql,
+                            statement.parameters or None,
+                        )
+                        (result,) = cursor.fetchone()
+                        plan = result[0]
+                        total += plan["Planning Time"] + plan["Execution Time"]
+                        if name == "default":
+                            nodes = _plan_nodes(plan["Plan"])
+                            if "Gather" in nodes or "Gather Merge" in nodes:
+                                notes.add(f"#{number + 1} parallel")
+                            if "JIT" in plan:
+                                notes.add(f"#{number + 1} JIT")
+                    times[name].append(total)
+                    raw.rollback()
+            cells = "".join(f"{statistics.median(times[name]):>21.1f}" for name in COMPARED)
+            print(f"{page:<32}{cells}  {', '.join(sorted(notes)) or '-'}", flush=True)
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def concurrent_settings(
+    engine: Engine, statements: dict[str, list[Statement]], clients: int, rounds: int
+) -> None:
+    """The pages' SELECTs run by `clients` connections at once, `rounds` times each, under
+    the server's defaults and without parallel plans: page queries a second and the median
+    of one page's queries, as the database serves several requests together."""
+    selects = [
+        s
+        for found in statements.values()
+        for s in found
+        if s.sql.lstrip().upper().startswith("SELECT")
+    ]
+    print(f"\n{clients} connections at once, {rounds} rounds each, {len(selects)} SELECTs a round")
+    for name in ("default", "parallel 0"):
+        settings = COMPARED[name]
+        latencies: list[float] = []
+        lock = threading.Lock()
+
+        def client(
+            settings: dict[str, str] = settings,
+            latencies: list[float] = latencies,
+            lock: threading.Lock = lock,
+        ) -> None:
+            raw = engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                for key, value in settings.items():
+                    cursor.execute(f"SET {key} = '{value}'")
+                for _ in range(rounds):
+                    start = time.perf_counter()
+                    for statement in selects:
+                        cursor.execute(statement.sql, statement.parameters or None)
+                        cursor.fetchall()
+                    with lock:
+                        latencies.append((time.perf_counter() - start) * 1000)
+                raw.rollback()
+            finally:
+                raw.close()
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - start
+        print(
+            f"  {name:<12} {len(latencies) / seconds:7.1f} rounds/s, median round "
+            f"{statistics.median(latencies):7.1f} ms, max {max(latencies):7.1f} ms",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10, help="requests per page (after one)")
@@ -214,6 +333,15 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="N", help="cProfile: top N functions")
     parser.add_argument("--explain", type=int, metavar="N", help="EXPLAIN the N slowest")
     parser.add_argument("--statements", action="store_true", help="print each statement")
+    parser.add_argument(
+        "--compare-settings", type=int, metavar="R", help="SELECTs under COMPARED, R rounds"
+    )
+    parser.add_argument(
+        "--concurrent",
+        type=int,
+        metavar="N",
+        help="the pages' SELECTs on N connections at once, default vs parallel 0",
+    )
     parser.add_argument("--save", type=Path, help="write each page's last HTML in this folder")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
@@ -249,6 +377,7 @@ def main() -> None:
         f"{'SQL ms':>8}{'Python ms':>10}{'kB':>6}"
     )
     clients: dict[str, FlaskClient] = {}
+    captured: dict[str, list[Statement]] = {}
     for name, email, path in pages(who):
         if args.only and not any(part in name for part in args.only):
             continue
@@ -296,6 +425,11 @@ def main() -> None:
             print(out.getvalue())
         if args.explain and engine.dialect.name == "postgresql":
             explain(engine, last, args.explain)
+        captured[name] = last
+    if args.compare_settings and engine.dialect.name == "postgresql":
+        compare_settings(engine, captured, args.compare_settings)
+    if args.concurrent and engine.dialect.name == "postgresql":
+        concurrent_settings(engine, captured, args.concurrent, max(args.compare_settings or 0, 5))
 
 
 if __name__ == "__main__":
