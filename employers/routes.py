@@ -92,7 +92,17 @@ def home() -> ResponseReturnValue:
         company=company,
         # First pages only; the team page and the jobs page hold the rest.
         colleagues=team.first_members(company.id),
-        workplaces=companies.workplaces_of(company.id),
+        # The workplaces are listed nowhere else: paged here (?workplaces=), by name.
+        workplaces=paged(
+            select(Workplace)
+            .where(Workplace.company_id == company.id)
+            .order_by(Workplace.name, Workplace.id)
+            .options(lazyload("*")),
+            page_arg("workplaces"),
+        ),
+        workplaces_page_url=lambda number: url_for(
+            "employers.home", workplaces=number, _anchor="workplaces-title"
+        ),
         open_jobs=first_page(
             select(Job)
             .where(Job.company_id == company.id, Job.status != JobStatus.CLOSED.value)

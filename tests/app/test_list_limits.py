@@ -264,6 +264,18 @@ def test_companys_home_shows_first_pages_of_jobs_and_colleagues(
     assert 'href="/team" rel="next"' in colleagues
 
 
+def workplace_lines(html: str) -> int:
+    section = html[html.index('id="workplaces-title"') :]
+    return section[: section.index("</ul>")].count("<li>")
+
+
+def test_companys_workplaces_are_paged_on_its_home(small_pages, employer, company):
+    for number in range(ROWS):
+        factories.make_workplace(employer.organisation, name=f"Butik {number}")
+    db.session.commit()
+    assert_paged(company, "/company/", workplace_lines, param="workplaces")
+
+
 # -- Statements: the same at any size ----------------------------------------------------
 
 
