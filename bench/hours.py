@@ -532,15 +532,23 @@ def insert_many(raw: Any, table: str, columns: str, rows: list[tuple[Any, ...]])
     )
 
 
-def build(args: argparse.Namespace, today: date) -> Built:
-    rng = random.Random(SEED)
-    phases: dict[str, float] = {}
+def build_town(
+    candidates: int,
+    companies: int,
+    codes: list[int],
+    specs_for: Callable[[list[int]], list[Spec]],
+    phases: dict[str, float] | None = None,
+) -> tuple[Ids, list[Spec]]:
+    """Candidates, companies (each with an employer) and the placements `specs_for` plans for
+    the new candidates' ids, in bulk with explicit ids, beside the first jobcentre and its
+    consultant. The benchmarks and the sweep's tests share it."""
     began = time.perf_counter()
+    phases = {} if phases is None else phases
     jobcentre = db.session.scalar(select(Jobcentre))
     consultant = db.session.scalar(select(User).where(User.role == "consultant"))
     first_candidate = next_id(Candidate)
-    build_candidates(args.candidates)
-    candidate_ids = list(range(first_candidate, first_candidate + args.candidates))
+    build_candidates(candidates)
+    candidate_ids = list(range(first_candidate, first_candidate + candidates))
     phases["candidates"] = time.perf_counter() - began
     ids = Ids(
         organisation=next_id(Organisation),
@@ -552,39 +560,58 @@ def build(args: argparse.Namespace, today: date) -> Built:
         terms=next_id(PlacementTerms),
         confirmation=next_id(WeekConfirmation),
     )
+    build_companies(companies, ids, codes)
+    specs = specs_for(candidate_ids)
+    build_placements(specs, ids, jobcentre.id, consultant.id)
+    phases["companies and placements"] = time.perf_counter() - began - phases["candidates"]
+    return ids, specs
+
+
+def reset_sequences() -> None:
+    """Explicit ids leave PostgreSQL's sequences behind; the app's own inserts would collide."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in (
+        "organisations",
+        "users",
+        "workplaces",
+        "jobs",
+        "proposals",
+        "placements",
+        "placement_terms",
+        "week_confirmations",
+        "candidates",
+    ):
+        db.session.execute(
+            db.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608
+                f" (SELECT MAX(id) FROM {table}))"
+            )
+        )
+    db.session.commit()
+
+
+def build(args: argparse.Namespace, today: date) -> Built:
+    rng = random.Random(SEED)
+    phases: dict[str, float] = {}
+    began = time.perf_counter()
     companies = max(10, args.candidates // 50)
     codes = [760] * 6 + [657, 661, 756, 573, 561, 615]
-    build_companies(companies, ids, codes)
     last_week = week_start_of(today) - timedelta(weeks=1)
-    specs = plan(rng, candidate_ids, companies, args.records, last_week)
-    build_placements(specs, ids, jobcentre.id, consultant.id)
-    phases["companies and placements"] = time.perf_counter() - began - sum(phases.values())
+    ids, specs = build_town(
+        args.candidates,
+        companies,
+        codes,
+        lambda candidate_ids: plan(rng, candidate_ids, companies, args.records, last_week),
+        phases,
+    )
     confirmations = load_hours(specs, ids, rng)
     phases["weeks and records"] = time.perf_counter() - began - sum(phases.values())
-    if db.engine.dialect.name == "postgresql":
-        # Explicit ids leave the sequences behind; the app's own inserts would collide.
-        for table in (
-            "organisations",
-            "users",
-            "workplaces",
-            "jobs",
-            "proposals",
-            "placements",
-            "placement_terms",
-            "week_confirmations",
-            "candidates",
-        ):
-            db.session.execute(
-                db.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608
-                    f" (SELECT MAX(id) FROM {table}))"
-                )
-            )
-        db.session.commit()
+    reset_sequences()
     return Built(
         company_id=ids.organisation,
         employer_email=employer_email(0),
-        candidate_id=candidate_ids[0],
+        candidate_id=specs[0].candidate_id,
         week_start=last_week,
         placements=len(specs),
         confirmations=confirmations,

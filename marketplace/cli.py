@@ -136,10 +136,24 @@ def _sweep_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @click.command("sweep")
 @_sweep_options
-def sweep_command(**also: bool) -> None:
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    type=click.Choice([work.name for work in tasks.PERIODIC]),
+    help="Run just this row of the periodic table (repeatable), without the rest of the sweep: "
+    "to run or time one piece of periodic work alone.",
+)
+def sweep_command(only: tuple[str, ...], **also: bool) -> None:
     """One pass of the periodic sweep; with Redis it hands the work to the workers."""
 
-    report = tasks.sweep()
+    if only:
+        report: dict[str, object] = {}
+        for work in tasks.PERIODIC:
+            if work.name in only:
+                report[work.name.replace("-", "_")] = tasks.run_one(work)
+    else:
+        report = dict(tasks.sweep())
     for work in tasks.scheduled():
         if also.get(work.name.replace("-", "_")):
             report[work.name.replace("-", "_")] = work.run()

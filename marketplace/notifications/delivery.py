@@ -357,16 +357,29 @@ def _compose_digest(user: User, rows: list[Notification]) -> mail.Mail:
         )
 
 
-def send_digests() -> int:
-    """Hand out one digest task per user with something waiting."""
-    user_ids = db.session.scalars(
+def send_digests(batch_size: int | None = None) -> int:
+    """Hand out one digest task per user with something waiting; returns how many. The users
+    are read in keyset batches of `batch_size` (SWEEP_BATCH) ids, so the run holds one batch
+    at a time. It writes nothing itself: a run that died part way is finished by the next,
+    and a user handed out twice gets one digest (send_digest claims the rows first)."""
+    size = batch_size or current_app.config["SWEEP_BATCH"]
+    handed_out = 0
+    last = 0
+    while batch := db.session.scalars(
         select(Notification.recipient_id)
-        .where(Notification.email_state == EmailState.DIGEST.value)
-        .distinct()
-    ).all()
-    for user_id in user_ids:
-        queue.dispatch(send_digest, user_id)
-    return len(user_ids)
+        .where(
+            Notification.email_state == EmailState.DIGEST.value,
+            Notification.recipient_id > last,
+        )
+        .group_by(Notification.recipient_id)
+        .order_by(Notification.recipient_id)
+        .limit(size)
+    ).all():
+        last = batch[-1]
+        for user_id in batch:
+            queue.dispatch(send_digest, user_id)
+        handed_out += len(batch)
+    return handed_out
 
 
 # -- The sweep ------------------------------------------------------------------------------

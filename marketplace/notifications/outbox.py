@@ -62,6 +62,32 @@ def notify(
     return rows
 
 
+def notify_each(
+    kind: str, items: Iterable[tuple[User, tuple[str, int], dict[str, str | int]]]
+) -> list[Notification]:
+    """One notification per (recipient, (subject table, subject id), params), each with its
+    own subject and params, written in one flush: a batch of reminders costs one INSERT, not
+    one per reminder. Inactive recipients are left out. Flushes; the caller commits."""
+    spec = KINDS[kind]
+    rows = [
+        Notification(
+            recipient_id=user.id,
+            recipient_email=user.email,
+            locale=user.locale,
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            params=dict(params),
+            urgent=spec.urgent,
+            email_state=_first_state(spec, user.email_preference).value,
+        )
+        for user, (subject_type, subject_id), params in items
+        if user.active
+    ]
+    _write(rows)
+    return rows
+
+
 def notify_address(
     email: str, locale: str, kind: str, subject: Any = None, **params: str | int
 ) -> Notification:

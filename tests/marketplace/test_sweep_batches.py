@@ -13,33 +13,40 @@ import random
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select, update
+from sqlalchemy.engine import Engine
 
-from bench.hours import Ids, Spec, build_companies, build_placements, next_id
+from bench import hours as bench_hours
+from bench.hours import Spec, next_id
 from bench.matching import build as build_candidates
+from marketplace import queue
 from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.ledger import open_on, week_days, week_start_of
 from marketplace.models import (
     Candidate,
+    EmailState,
     HourKind,
     HourReminder,
     Job,
     Jobcentre,
     Notification,
-    Organisation,
+    Phase,
     Placement,
+    PlacementReminder,
     PlacementTerms,
     Proposal,
     ProposalStatus,
     Role,
     User,
-    WeekConfirmation,
-    Workplace,
 )
+from marketplace.notifications import delivery
+from marketplace.placements import reminders as reminders_module
 from marketplace.placements.reminders import placement_reminders
 from marketplace.proposals import lifecycle
 
@@ -49,29 +56,20 @@ NOW = datetime.combine(THIS_MONDAY, datetime.min.time()).replace(hour=7, tzinfo=
 
 
 def build_town(make_jobcentre, make_user, companies: int, placements: int) -> list[int]:
-    """`companies` companies sharing `placements` placements; returns the employers' ids."""
+    """`companies` companies sharing `placements` placements in paid hours since FIRST_WEEK
+    (bench/hours.py's builder); returns the employers' ids."""
     jobcentre = make_jobcentre()
     make_user(jobcentre, Role.CONSULTANT)
     db.session.commit()
-    first_candidate = next_id(Candidate)
-    build_candidates(placements)
-    ids = Ids(
-        organisation=next_id(Organisation),
-        user=next_id(User),
-        workplace=next_id(Workplace),
-        job=next_id(Job),
-        proposal=next_id(Proposal),
-        placement=next_id(Placement),
-        terms=next_id(PlacementTerms),
-        confirmation=next_id(WeekConfirmation),
+    ids, _ = bench_hours.build_town(
+        placements,
+        companies,
+        [760],
+        lambda candidates: [
+            Spec(candidate, n % companies, FIRST_WEEK, 4, 31, 10, 0, 0, ended=False)
+            for n, candidate in enumerate(candidates)
+        ],
     )
-    build_companies(companies, ids, [760])
-    specs = [
-        Spec(first_candidate + n, n % companies, FIRST_WEEK, 4, 31, 10, 0, 0, ended=False)
-        for n in range(placements)
-    ]
-    consultant = db.session.scalar(select(User.id).where(User.role == Role.CONSULTANT.value))
-    build_placements(specs, ids, jobcentre.id, consultant)
     return list(range(ids.user, ids.user + companies))
 
 
@@ -278,3 +276,268 @@ def test_proposals_expire_in_batches_and_a_rerun_finishes_a_crashed_sweep(
     assert lifecycle.remind_and_expire(NOW) == 1
     assert expired() == 5
     assert told_expired() == 5
+
+
+# -- Memory and crashes: the placement reminders, the proposals and the digests --------------
+
+
+def trials_ending(make_jobcentre, make_user, companies: int, placements: int) -> None:
+    """bench/hours.py's town with every placement at a trial visit that ends this Thursday:
+    each owes one trial_ending reminder, told to the company and to the jobcentre."""
+    build_town(make_jobcentre, make_user, companies, placements)
+    db.session.execute(update(Placement).values(phase=Phase.TRIAL.value))
+    db.session.execute(
+        update(PlacementTerms).values(
+            phase=Phase.TRIAL.value,
+            effective_from=THIS_MONDAY - timedelta(days=2),
+            unpaid_from=THIS_MONDAY - timedelta(days=2),
+            unpaid_to=THIS_MONDAY + timedelta(days=3),
+            unpaid_hours=10,
+            unpaid_weekdays=31,
+            paid_from=None,
+            paid_hours=None,
+            paid_weekdays=0,
+            hourly_wage=None,
+        )
+    )
+    db.session.commit()
+
+
+def claimed(kind: str) -> list[int]:
+    """The placements with a claimed reminder of `kind`, one entry per claim."""
+    return sorted(
+        db.session.scalars(
+            select(PlacementReminder.placement_id).where(PlacementReminder.kind == kind)
+        )
+    )
+
+
+def told(kind: str) -> list[tuple[int | None, int | None]]:
+    """(recipient, subject) of every notification of `kind`, one entry per row."""
+    return sorted(
+        db.session.execute(
+            select(Notification.recipient_id, Notification.subject_id).where(
+                Notification.kind == kind
+            )
+        ).all()
+    )
+
+
+def forget_notifications(*models: type) -> None:
+    for model in models:
+        db.session.execute(model.__table__.delete())
+    db.session.execute(Notification.__table__.delete())
+    db.session.commit()
+
+
+def _batched_and_at_once(app, run: Callable[[], object], undo: Callable[[], None]) -> tuple:
+    """The run's peak in batches of 5 and with every row in one batch. A first run, undone,
+    warms what any first call fills once (compiled statements, translations), which is not
+    the run's memory."""
+    app.config["SWEEP_BATCH"] = 5
+    run()
+    undo()
+    app.config["SWEEP_BATCH"] = 100_000
+    at_once = _peak(run)
+    undo()
+    app.config["SWEEP_BATCH"] = 5
+    return _peak(run), at_once
+
+
+def test_placement_reminders_hold_one_batch_in_memory(app, make_jobcentre, make_user):
+    """300 trial visits ending soon: in batches of 5 placements the run's peak stays small;
+    every placement at once takes several times more. Both write the same reminders."""
+    trials_ending(make_jobcentre, make_user, companies=20, placements=300)
+    placements = sorted(db.session.scalars(select(Placement.id)))
+    batched, at_once = _batched_and_at_once(
+        app, lambda: placement_reminders(NOW), lambda: forget_notifications(PlacementReminder)
+    )
+    assert claimed("trial_ending") == placements
+    assert len(told("trial_ending")) == 600  # the employer and the consultant of each
+    assert batched < 2 * 2**20, batched
+    assert batched * 3 < at_once, (batched, at_once)
+
+
+def test_placement_reminders_a_rerun_finishes_a_crashed_run(
+    app, make_jobcentre, make_user, commits, monkeypatch
+):
+    trials_ending(make_jobcentre, make_user, companies=4, placements=12)
+    placements = sorted(db.session.scalars(select(Placement.id)))
+    app.config["SWEEP_BATCH"] = 5  # three batches: 5, 5 and 2 placements
+    whole = reminders_module._placement_batch
+    calls: list[int] = []
+
+    def crash_in_third(*args: object) -> int:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the worker died")
+        return whole(*args)
+
+    monkeypatch.setattr(reminders_module, "_placement_batch", crash_in_third)
+    commits.clear()
+    with pytest.raises(RuntimeError):
+        placement_reminders(NOW)
+    db.session.rollback()
+    assert len(commits) == 2
+    assert claimed("trial_ending") == placements[:10]
+    assert len(told("trial_ending")) == 20
+
+    monkeypatch.setattr(reminders_module, "_placement_batch", whole)
+    assert placement_reminders(NOW) == 2  # only the crashed batch's two
+    assert claimed("trial_ending") == placements  # each once
+    notices = told("trial_ending")
+    assert len(notices) == 24
+    assert len(set(notices)) == 24  # nobody told twice
+    assert placement_reminders(NOW) == 0
+
+
+def waiting_proposals(make_jobcentre, make_user, companies: int, old: int, recent: int) -> None:
+    """`old` proposals past the expiry days and `recent` ones past the reminder days only,
+    spread over the companies' jobs, every one waiting for an answer."""
+    build_town(make_jobcentre, make_user, companies=companies, placements=0)
+    jobcentre = db.session.scalar(select(Jobcentre.id))
+    consultant = db.session.scalar(select(User.id).where(User.role == Role.CONSULTANT.value))
+    first_candidate = next_id(Candidate)
+    build_candidates(old + recent)
+    jobs = db.session.execute(select(Job.id, Job.company_id).order_by(Job.id)).all()
+    db.session.execute(
+        insert(Proposal),
+        [
+            {
+                "job_id": jobs[n % len(jobs)].id,
+                "candidate_id": first_candidate + n,
+                "company_id": jobs[n % len(jobs)].company_id,
+                "jobcentre_id": jobcentre,
+                "proposed_by_id": consultant,
+                "pitch": "Batch",
+                "status": ProposalStatus.WAITING.value,
+                "created_at": NOW - timedelta(days=30 if n < old else 5),
+            }
+            for n in range(old + recent)
+        ],
+    )
+    db.session.commit()
+
+
+def test_proposal_reminders_and_expiry_hold_one_batch_in_memory(app, make_jobcentre, make_user):
+    """150 proposals to expire and 150 to remind of: batches of 5 keep the peak small; every
+    proposal at once takes several times more. Both tell the same people."""
+    waiting_proposals(make_jobcentre, make_user, companies=20, old=150, recent=150)
+
+    def undo() -> None:
+        db.session.execute(
+            update(Proposal).values(
+                status=ProposalStatus.WAITING.value, decided_at=None, reminded_at=None
+            )
+        )
+        forget_notifications()
+
+    batched, at_once = _batched_and_at_once(app, lambda: lifecycle.remind_and_expire(NOW), undo)
+    assert len(told("proposal_expired")) == 150
+    assert len(told("proposal_reminder")) == 150
+    assert batched < 2 * 2**20, batched
+    assert batched * 3 < at_once, (batched, at_once)
+
+
+def test_proposal_reminders_a_rerun_finishes_a_crashed_sweep(
+    app, make_jobcentre, make_user, commits, monkeypatch
+):
+    waiting_proposals(make_jobcentre, make_user, companies=5, old=0, recent=5)
+    app.config["SWEEP_BATCH"] = 2  # three batches: 2, 2 and 1 proposals
+    whole = lifecycle.notify
+    calls: list[int] = []
+
+    def dies_at_the_fifth(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("the worker died")
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(lifecycle, "notify", dies_at_the_fifth)
+    commits.clear()
+    with pytest.raises(RuntimeError):
+        lifecycle.remind_and_expire(NOW)
+    db.session.rollback()
+    assert len(commits) == 2
+    assert len(told("proposal_reminder")) == 4
+    monkeypatch.setattr(lifecycle, "notify", whole)
+    assert lifecycle.remind_and_expire(NOW) == 1
+    notices = told("proposal_reminder")
+    assert len(notices) == 5
+    assert len(set(notices)) == 5  # each employer once per proposal
+    assert lifecycle.remind_and_expire(NOW) == 0
+
+
+def digests_waiting(make_jobcentre, make_user, companies: int, proposals: int) -> list[int]:
+    """Employers who take a daily digest, with proposal reminders waiting for it; returns
+    the employers' ids."""
+    waiting_proposals(make_jobcentre, make_user, companies, old=0, recent=proposals)
+    db.session.execute(
+        update(User).where(User.role == Role.EMPLOYER.value).values(email_preference="daily")
+    )
+    db.session.commit()
+    lifecycle.remind_and_expire(NOW)
+    queue.run_inprocess_tasks()
+    return sorted(
+        db.session.scalars(
+            select(Notification.recipient_id)
+            .where(Notification.email_state == EmailState.DIGEST.value)
+            .distinct()
+        )
+    )
+
+
+def digests_sent(outbox: Path) -> list[str]:
+    return sorted(message_from_bytes(path.read_bytes())["To"] for path in outbox.glob("*.eml"))
+
+
+def test_digests_hold_one_batch_in_memory_and_send_one_each(app, make_jobcentre, make_user, outbox):
+    """300 waiting notifications for 100 employers: the users are read 5 at a time, and
+    handing out and sending every digest stays under a small peak."""
+    employers = digests_waiting(make_jobcentre, make_user, companies=100, proposals=300)
+    assert len(employers) == 100
+    app.config["SWEEP_BATCH"] = 5
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        peak = _peak(lambda: (delivery.send_digests(), queue.run_inprocess_tasks()))
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    user_batches = [s for s in statements if "GROUP BY notifications.recipient_id" in s]
+    assert len(user_batches) == 21  # 20 batches of 5 users and the empty one that ends it
+    assert len(digests_sent(outbox)) == 100
+    assert peak < 4 * 2**20, peak
+    assert delivery.send_digests() == 0  # everything went: a rerun hands out nothing
+
+
+def test_digests_a_rerun_finishes_a_crashed_run_without_a_second_digest(
+    app, make_jobcentre, make_user, outbox, monkeypatch
+):
+    digests_waiting(make_jobcentre, make_user, companies=12, proposals=12)
+    app.config["SWEEP_BATCH"] = 5
+    handed = queue.dispatch
+    calls: list[int] = []
+
+    def dies_at_the_seventh(func: object, *args: object, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) == 7:
+            raise RuntimeError("the worker died")
+        handed(func, *args, **kwargs)
+
+    monkeypatch.setattr(queue, "dispatch", dies_at_the_seventh)
+    with pytest.raises(RuntimeError):
+        delivery.send_digests()
+    queue.run_inprocess_tasks()  # the six handed out before the crash are sent
+    db.session.rollback()
+    assert len(digests_sent(outbox)) == 6
+    monkeypatch.setattr(queue, "dispatch", handed)
+    assert delivery.send_digests() == 6  # only those still waiting
+    queue.run_inprocess_tasks()
+    sent = digests_sent(outbox)
+    assert len(sent) == 12
+    assert len(set(sent)) == 12  # one digest each
+    assert delivery.send_digests() == 0
