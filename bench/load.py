@@ -26,8 +26,9 @@ see reopen_weeks) and reads the form of each waiting week from its page. A succe
 back to the week's page; so does a refusal (with a flash message), so afterwards the weeks are
 counted by SQL: the figure is only printed as honest if every answered POST wrote its week.
 
-It mutates the bench database: the reopened weeks (confirmed again by the run, by the bench
-employer), and the access-log rows and audit rows the pages write as in production.
+Afterwards the reopened weeks are put back as they were (the saved rows, ids and all), and
+the access-log rows the run's page views wrote are deleted, so a run leaves the database as
+it found it but for three login sessions.
 
 wrk (C, `apt-get install -y wrk`) generates the load: a Python load generator would take the
 cores gunicorn needs and understate hello-world. wrk, the server and PostgreSQL share this
@@ -54,15 +55,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bench.load_app import HELLO_PATH, HELLO_TEXT
 from bench.town import PASSWORD
 from marketplace.clock import local_today
 from marketplace.config import normalise_database_url
+from marketplace.models import HourRecord, Placement, WeekConfirmation
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/town_national"
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +153,8 @@ class Town:
     employer: str
     company_id: int
     employer_id: int
+    consultant_id: int
+    admin_id: int
     candidate_id: int
     job_id: int
     placement_id: int
@@ -278,7 +283,7 @@ def find_town(conn: Connection) -> Town:
         return found[0], found[1]
 
     consultant_id, consultant = user(jobcentre, "consultant")
-    _admin_id, admin = user(jobcentre, "admin")
+    admin_id, admin = user(jobcentre, "admin")
     employer_id, employer = user(company, "employer")
     candidate = conn.scalar(
         text(
@@ -307,6 +312,8 @@ def find_town(conn: Connection) -> Town:
         employer=employer,
         company_id=company,
         employer_id=employer_id,
+        consultant_id=consultant_id,
+        admin_id=admin_id,
         candidate_id=candidate,
         job_id=job,
         placement_id=placement,
@@ -434,36 +441,97 @@ def csrf_token(page: str) -> str:
 # --- The confirm POST's weeks -----------------------------------------------------------
 
 
-def reopen_weeks(engine: Engine, company_id: int, weeks: int, today: date) -> int:
-    """Bench-only: delete the company's week confirmations and hour records of the last
-    `weeks` weeks (up to last week), so the confirm POST has weeks to confirm. Hour records
-    are append-only by trigger (migration 0007); it is switched off for this one DELETE inside
-    the same transaction, so no other session ever sees the table without it. Returns the
-    number of weeks reopened."""
-    this_monday = today - timedelta(days=today.weekday())
-    since = this_monday - timedelta(weeks=weeks)
+@dataclass
+class Reopened:
+    """The company's week confirmations and hour records from `since` on, as they were
+    before the bench reopened those weeks, to be put back afterwards (restore_weeks)."""
+
+    company_id: int
+    since: date
+    confirmations: list[dict[str, Any]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def window_rows(conn: Connection, company_id: int, since: date) -> Reopened:
+    """The company's week confirmations and hour records from `since` on."""
+    weeks, records = WeekConfirmation.__table__, HourRecord.__table__
+    placements = select(Placement.id).where(Placement.company_id == company_id)
+    return Reopened(
+        company_id,
+        since,
+        [
+            dict(row)
+            for row in conn.execute(
+                select(weeks)
+                .where(weeks.c.placement_id.in_(placements), weeks.c.week_start >= since)
+                .order_by(weeks.c.id)
+            ).mappings()
+        ],
+        [
+            dict(row)
+            for row in conn.execute(
+                select(records)
+                .where(records.c.placement_id.in_(placements), records.c.work_date >= since)
+                # Each correction after the record it corrects (its foreign key).
+                .order_by(records.c.revision, records.c.id)
+            ).mappings()
+        ],
+    )
+
+
+def _delete_window(conn: Connection, company_id: int, since: date) -> int:
+    """Delete the company's hour records and week confirmations from `since` on; returns the
+    confirmations deleted. Hour records are append-only by trigger (migration 0007): it is
+    off for this one DELETE only, inside the caller's transaction, so no other session ever
+    sees the table without it (PostgreSQL: DDL is transactional; SQLite: the trigger is
+    dropped and created again from its own SQL)."""
     params = {"company": company_id, "since": since}
     records = (
         "DELETE FROM hour_records WHERE placement_id IN"
         " (SELECT id FROM placements WHERE company_id = :company) AND work_date >= :since"
     )
-    confirmations = (
-        "DELETE FROM week_confirmations WHERE placement_id IN"
-        " (SELECT id FROM placements WHERE company_id = :company) AND week_start >= :since"
-    )
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE hour_records DISABLE TRIGGER hour_records_append_only"))
+        conn.execute(text(records), params)
+        conn.execute(text("ALTER TABLE hour_records ENABLE TRIGGER hour_records_append_only"))
+    else:
+        sql = conn.scalar(
+            text("SELECT sql FROM sqlite_master WHERE name = 'hour_records_no_delete'")
+        )
+        conn.execute(text("DROP TRIGGER hour_records_no_delete"))
+        conn.execute(text(records), params)
+        conn.execute(text(sql))
+    return conn.execute(
+        text(
+            "DELETE FROM week_confirmations WHERE placement_id IN"
+            " (SELECT id FROM placements WHERE company_id = :company) AND week_start >= :since"
+        ),
+        params,
+    ).rowcount
+
+
+def reopen_weeks(engine: Engine, company_id: int, weeks: int, today: date) -> Reopened:
+    """Bench-only: delete the company's week confirmations and hour records of the last
+    `weeks` weeks (up to last week), so the confirm POST has weeks to confirm; returns them
+    as they were, for restore_weeks."""
+    this_monday = today - timedelta(days=today.weekday())
+    since = this_monday - timedelta(weeks=weeks)
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE hour_records DISABLE TRIGGER hour_records_append_only"))
-            conn.execute(text(records), params)
-            conn.execute(text("ALTER TABLE hour_records ENABLE TRIGGER hour_records_append_only"))
-        else:
-            sql = conn.scalar(
-                text("SELECT sql FROM sqlite_master WHERE name = 'hour_records_no_delete'")
-            )
-            conn.execute(text("DROP TRIGGER hour_records_no_delete"))
-            conn.execute(text(records), params)
-            conn.execute(text(sql))
-        return conn.execute(text(confirmations), params).rowcount
+        saved = window_rows(conn, company_id, since)
+        _delete_window(conn, company_id, since)
+    return saved
+
+
+def restore_weeks(engine: Engine, saved: Reopened) -> None:
+    """Put the reopened weeks back as they were: whatever the run confirmed in them is
+    deleted, and the saved rows go in again with their own ids, in one transaction. The
+    records' day-limit trigger checks them as they go in."""
+    with engine.begin() as conn:
+        _delete_window(conn, saved.company_id, saved.since)
+        if saved.confirmations:
+            conn.execute(insert(WeekConfirmation.__table__), saved.confirmations)
+        for record in saved.records:  # one by one: a correction after what it corrects
+            conn.execute(insert(HourRecord.__table__), record)
 
 
 def waiting_weeks(
@@ -674,7 +742,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         "--reopen-weeks", type=int, default=26, help="the busiest company's weeks to reopen"
     )
     parser.add_argument(
-        "--confirm-bodies", type=int, default=1000, help="at most this many weeks to confirm"
+        "--confirm-bodies", type=int, default=400, help="at most this many weeks to confirm"
     )
     parser.add_argument("--out", type=Path, help="also write the table to this file")
     parser.add_argument(
@@ -707,7 +775,6 @@ def measure(args: argparse.Namespace, url: str, engine: Engine) -> int:
         if unknown:
             raise SystemExit(f"unknown pages {unknown}; known: {', '.join(known)}")
         pages = [known[name] for name in names]
-    began = datetime.now(UTC)
     print(f"database: {engine.url.render_as_string(hide_password=True)}")
     print(f"load average at the start: {load_average()} ({os.cpu_count()} cores)")
     print(
@@ -718,11 +785,52 @@ def measure(args: argparse.Namespace, url: str, engine: Engine) -> int:
     today = local_today()
     confirm = next((page for page in pages if page.post), None)
     pairs: list[tuple[int, date]] = []
+    saved: Reopened | None = None
     if confirm is not None:
-        reopened = reopen_weeks(engine, town.company_id, args.reopen_weeks, today)
+        saved = reopen_weeks(engine, town.company_id, args.reopen_weeks, today)
         with engine.connect() as conn:
             pairs = waiting_weeks(conn, town.company_id, args.reopen_weeks, today)
-        print(f"reopened {reopened} confirmed weeks of the last {args.reopen_weeks}")
+        print(
+            f"reopened the last {args.reopen_weeks} weeks: {len(saved.confirmations)} confirmed"
+            f" weeks and {len(saved.records)} hour records deleted, put back after the run"
+        )
+    with engine.connect() as conn:
+        last_seen = conn.scalar(text("SELECT coalesce(max(id), 0) FROM access_log"))
+    try:
+        return run_pages(args, url, engine, town, pages, pairs)
+    finally:
+        if saved is not None:
+            restore_weeks(engine, saved)
+            print(f"the weeks from {saved.since} are back as they were")
+        # Every page that names a person logs the view (tens of thousands of rows a run);
+        # left, they would make the next run's candidate page list a longer access log.
+        with engine.begin() as conn:
+            forgotten = conn.execute(
+                text(
+                    "DELETE FROM access_log WHERE id > :last"
+                    " AND viewer_id IN (:consultant, :admin, :employer)"
+                ),
+                {
+                    "last": last_seen,
+                    "consultant": town.consultant_id,
+                    "admin": town.admin_id,
+                    "employer": town.employer_id,
+                },
+            ).rowcount
+        print(f"deleted the {forgotten} access-log rows the run's page views wrote")
+
+
+def run_pages(
+    args: argparse.Namespace,
+    url: str,
+    engine: Engine,
+    town: Town,
+    pages: Sequence[Page],
+    pairs: Sequence[tuple[int, date]],
+) -> int:
+    """Serve, log in, check the pages, and run wrk on each (the weeks already reopened)."""
+    confirm = next((page for page in pages if page.post), None)
+    began = datetime.now(UTC)
     work_dir = Path(tempfile.mkdtemp(prefix="smajob-load-"))
     log = work_dir / "gunicorn.log"
     hello = Page("hello", "", HELLO_PATH, HELLO_TEXT)

@@ -19,7 +19,7 @@ from bench import load
 from bench.town import PASSWORD, build
 from marketplace.clock import local_today
 from marketplace.extensions import db
-from marketplace.models import HourRecord, WeekConfirmation
+from marketplace.models import AccessLogEntry, HourRecord, WeekConfirmation
 from tests.support import missing_service, submit
 
 # What wrk 4.1 prints with --latency and bench/load.lua (a real run's output, shortened).
@@ -143,7 +143,7 @@ def test_key_pages_show_their_markers_on_a_tiny_town(
             assert page.marker in response.get_data(as_text=True), page
 
 
-def test_reopening_weeks_deletes_them_and_the_pages_offer_them_again(
+def test_reopened_weeks_are_deleted_and_put_back_as_they_were(
     scratch_app: Callable[[str], AbstractContextManager[Flask]],
 ) -> None:
     with scratch_app("load_reopen") as app, app.app_context():
@@ -156,12 +156,21 @@ def test_reopening_weeks_deletes_them_and_the_pages_offer_them_again(
         db.session.rollback()  # the counts' read transaction ends, so the next sees the delete
         reopened = load.reopen_weeks(engine, town.company_id, 4, today)
         after = _counts(town.company_id)
-        assert reopened > 0
-        assert after[0] == before[0] - reopened
-        assert after[1] < before[1]
+        assert reopened.confirmations
+        assert after == (
+            before[0] - len(reopened.confirmations),
+            before[1] - len(reopened.records),
+        )
         with engine.connect() as conn:
             pairs = load.waiting_weeks(conn, town.company_id, 4, today)
         assert {monday for _p, monday in pairs} <= set(_last_mondays(today, 4))
+        # Put back: the very rows that were there, ids and all.
+        load.restore_weeks(engine, reopened)
+        with engine.connect() as conn:
+            again = load.window_rows(conn, town.company_id, reopened.since)
+        assert again == reopened
+        db.session.rollback()
+        assert _counts(town.company_id) == before
         # The append-only trigger is back: a delete is refused again.
         with pytest.raises(IntegrityError, match="append-only"), engine.begin() as conn:
             conn.execute(HourRecord.__table__.delete())
@@ -205,6 +214,10 @@ def test_a_short_run_end_to_end(
         # SQLite takes one writer at a time: two workers confirming at once get "database is
         # locked" (the app's 503), so there the run is one connection at a time.
         connections = 1 if url.startswith("sqlite") else 2
+        with app.app_context():
+            town = load.find_town(db.session.connection())
+            weeks_before = _counts(town.company_id)
+            db.session.remove()
         out = tmp_path / "table.md"
         code = load.main(
             [
@@ -225,3 +238,9 @@ def test_a_short_run_end_to_end(
         assert "| 0/0/0 + 0/0/0 |" in body
         answered = int(table.split("confirm: ")[1].split(" POSTs answered")[0])
         assert answered > 0
+        # The database is left as it was found: the weeks put back, the views' log gone.
+        assert "are back as they were" in printed
+        with app.app_context():
+            assert _counts(town.company_id) == weeks_before
+            assert db.session.scalar(select(func.count()).select_from(AccessLogEntry)) == 0
+            db.session.remove()
