@@ -1,5 +1,7 @@
-"""Each key page alone, on a town built by bench.town: warm median time, SQL statements per
-request, and how much of the time went to SQL (cursor execute) and how much to Python.
+"""Each key page alone, on a town built by bench.town: warm median and minimum time, this
+process's CPU time (median; steadier than wall time on a shared machine), SQL statements per
+request, and how much of the time went to SQL (at the cursor: execute and fetch, the round
+trip included) and how much to the rest (Python, and waiting for the CPU).
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/town_national \\
         .venv/bin/python -m bench.pages [--runs 10] [--only hours] [--parallel 0] [--jit off]
@@ -373,7 +375,7 @@ def main() -> None:
         f"job {who['job_id']}"
     )
     print(
-        f"{'page':<26}{'path':<38}{'median ms':>10}{'min ms':>8}{'SQL/req':>8}"
+        f"{'page':<26}{'path':<38}{'median ms':>10}{'min ms':>8}{'CPU ms':>8}{'SQL/req':>8}"
         f"{'SQL ms':>8}{'Python ms':>10}{'kB':>6}"
     )
     clients: dict[str, FlaskClient] = {}
@@ -385,7 +387,7 @@ def main() -> None:
         clients[email] = client
         response = client.get(path)  # warm up
         assert response.status_code == 200, (path, response.status_code)
-        totals, sql_ms, counts = [], [], []
+        totals, cpu_ms, sql_ms, counts = [], [], [], []
         profiler = cProfile.Profile() if args.profile else None
         last: list[Statement] = []
         for _ in range(args.runs):
@@ -393,9 +395,10 @@ def main() -> None:
             recorder.on = True
             if profiler:
                 profiler.enable()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
             totals.append((time.perf_counter() - start) * 1000)
+            cpu_ms.append((time.process_time() - cpu) * 1000)
             if profiler:
                 profiler.disable()
             recorder.on = False
@@ -407,6 +410,7 @@ def main() -> None:
         sql = statistics.median(sql_ms)
         print(
             f"{name:<26}{path[:37]:<38}{median:>10.1f}{min(totals):>8.1f}"
+            f"{statistics.median(cpu_ms):>8.1f}"
             f"{statistics.median(counts):>8.0f}{sql:>8.1f}{median - sql:>10.1f}"
             f"{len(response.data) / 1024:>6.0f}",
             flush=True,
