@@ -13,16 +13,6 @@ from marketplace.models import User
 from marketplace.web.pagination import Page, first_page, paged
 
 
-def members(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.organisation_id == organisation_id)
-            .order_by(User.active.desc(), User.name)
-        )
-    )
-
-
 def _listed(organisation_id: int, active_only: bool) -> Select[tuple[User]]:
     """The organisation's people (the active first, by name) with the columns a list shows,
     without their organisation (User joins it by default)."""

@@ -10,7 +10,6 @@ from datetime import date, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from marketplace.clock import local_today, utcnow
 from marketplace.errors import DomainError
@@ -200,35 +199,5 @@ def copy_job(job: Job, author: User) -> Job:
     return copy
 
 
+# The company's jobs page shows the most recent closed jobs only (employers.routes.job_list).
 CLOSED_SHOWN = 50
-
-
-def open_jobs(company_id: int) -> list[Job]:
-    """Published jobs first, then drafts, newest first."""
-    return list(
-        db.session.scalars(
-            select(Job)
-            .where(Job.company_id == company_id, Job.status != JobStatus.CLOSED.value)
-            .order_by(Job.status.desc(), func.coalesce(Job.published_at, Job.created_at).desc())
-        )
-    )
-
-
-def jobs_by_status(company_id: int) -> dict[str, list[Job]]:
-    """Drafts and published jobs all; closed ones only the most recent (the list stays short)."""
-    newest = func.coalesce(Job.closed_at, Job.published_at, Job.created_at).desc()
-    open_rows = db.session.scalars(
-        select(Job)
-        .where(Job.company_id == company_id, Job.status != JobStatus.CLOSED.value)
-        .order_by(newest)
-    ).all()
-    closed_rows = db.session.scalars(
-        select(Job)
-        .where(Job.company_id == company_id, Job.status == JobStatus.CLOSED.value)
-        .order_by(newest)
-        .limit(CLOSED_SHOWN)
-    ).all()
-    grouped: dict[str, list[Job]] = {status.value: [] for status in JobStatus}
-    for job in [*open_rows, *closed_rows]:
-        grouped[job.status].append(job)
-    return grouped
