@@ -11,6 +11,7 @@ seven minutes at national scale).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,14 +19,11 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
 
 from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.parties import label_for, recipients
-from marketplace.agreements.terms import (
-    first_praktik_day,
-    latest_terms_of,
-    versions_of_many,
-)
+from marketplace.agreements.terms import first_praktik_day
 from marketplace.clock import LOCAL_TZ
 from marketplace.extensions import db
 from marketplace.hours.more_hours import STREAK_WEEKS, worked_planned
@@ -157,13 +155,12 @@ def placement_reminders(now: datetime, batch_size: int | None = None) -> int:
 def _placement_batch(active: list[Placement], today: date, praktik_weeks: dict[int, int]) -> int:
     """One batch of placements: their terms in two queries, which reminders each owes, then
     those claimed and told in bulk."""
-    latest = latest_terms_of(p.id for p in active)
-    versions = versions_of_many(p.id for p in active)
+    versions = _versions(p.id for p in active)
     due: list[_Due] = []
     for placement in active:
-        terms = latest.get(placement.id)
-        if terms is None:
+        if not versions[placement.id]:
             continue
+        terms = versions[placement.id][-1]  # the newest
         due += _ending_soon(placement, terms, today)
         due += _long_praktik(placement, terms, versions[placement.id], today, praktik_weeks)
     due += _more_hours(active, versions, today)
@@ -171,6 +168,21 @@ def _placement_batch(active: list[Placement], today: date, praktik_weeks: dict[i
     _tell_all(told)
     db.session.flush()
     return len(told)
+
+
+def _versions(placement_ids: Iterable[int]) -> defaultdict[int, list[PlacementTerms]]:
+    """Each placement's terms versions in number order, in one query, without the eager
+    joins of their workplace and author (agreements.terms.versions_of_many loads those, and
+    at national scale loading them took more time than every other part of a sweep)."""
+    grouped: defaultdict[int, list[PlacementTerms]] = defaultdict(list)
+    for terms in db.session.scalars(
+        select(PlacementTerms)
+        .options(lazyload("*"))
+        .where(PlacementTerms.placement_id.in_(list(placement_ids)))
+        .order_by(PlacementTerms.placement_id, PlacementTerms.number)
+    ):
+        grouped[terms.placement_id].append(terms)
+    return grouped
 
 
 def _ending_soon(placement: Placement, terms: PlacementTerms, today: date) -> list[_Due]:
@@ -264,7 +276,24 @@ def _more_hours(
 ) -> list[_Due]:
     """Prompt the consultant once per agreed level of hours: after four weeks at (or above)
     the planned hours, until the terms change."""
-    paid = [p for p in active if p.phase in (Phase.PAID, Phase.COMBINED)]
+    # Those already prompted for the hours agreed now are skipped before the hours are read:
+    # every sweep walks every placement, and the hours check is the costly part.
+    prompted = {
+        tuple(row)
+        for row in db.session.execute(
+            select(PlacementReminder.placement_id, PlacementReminder.due_on).where(
+                PlacementReminder.kind == "more_hours",
+                PlacementReminder.placement_id.in_([p.id for p in active]),
+            )
+        )
+    }
+    paid = [
+        p
+        for p in active
+        if p.phase in (Phase.PAID, Phase.COMBINED)
+        and versions[p.id]
+        and (p.id, versions[p.id][-1].effective_from) not in prompted
+    ]
     if not paid:
         return []
     due = worked_planned(paid, versions, today)
