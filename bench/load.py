@@ -742,7 +742,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         "--reopen-weeks", type=int, default=26, help="the busiest company's weeks to reopen"
     )
     parser.add_argument(
-        "--confirm-bodies", type=int, default=400, help="at most this many weeks to confirm"
+        "--confirm-bodies", type=int, default=600, help="at most this many weeks to confirm"
     )
     parser.add_argument("--out", type=Path, help="also write the table to this file")
     parser.add_argument(
