@@ -376,8 +376,7 @@ def send_digests(batch_size: int | None = None) -> int:
         .limit(size)
     ).all():
         last = batch[-1]
-        for user_id in batch:
-            queue.dispatch(send_digest, user_id)
+        queue.dispatch_many([(send_digest, (user_id,)) for user_id in batch])
         handed_out += len(batch)
     return handed_out
 
