@@ -438,8 +438,7 @@ def resend_lost(limit: int = 1000) -> dict[str, int]:
         .order_by(Notification.id)
         .limit(limit)
     ).all()
-    for notification_id in due:
-        queue.dispatch(deliver_email, notification_id)
+    queue.dispatch_many([(deliver_email, (notification_id,)) for notification_id in due])
     return {"handed_out": len(due), "digest_claims_freed": freed or 0}
 
 
