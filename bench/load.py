@@ -908,8 +908,17 @@ def run_pages(
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(report + "\n", encoding="utf-8")
+    for row in rows:
+        for label, run in (("alone", row.alone), (f"@{args.connections}", row.loaded)):
+            if run is None or not run.failures:
+                continue
+            if run.requests - run.extra <= 0:
+                why = "no answer in the run" + (" (it ran out of weeks)" if run.ran_out else "")
+            else:
+                why = f"wrong answers: {bad(run)} (status/marker/socket errors and timeouts)"
+            print(f"FAILED {row.page.name} {label}: {why}")
     if failed:
-        print(f"some answers were wrong; the server's log: {log}")
+        print(f"the server's log: {log}")
     return 1 if failed else 0
 
 
