@@ -28,11 +28,12 @@ from marketplace.models import (
     JobStatus,
     Proposal,
     ProposalStatus,
+    Role,
     User,
 )
 from marketplace.notifications.kinds import Kind, register_kind
 from marketplace.notifications.links import subject_link
-from marketplace.notifications.outbox import notify
+from marketplace.notifications.outbox import notify, notify_each
 from marketplace.privacy.disclosure import pseudonym
 from marketplace.privacy.screening import person_from, screen
 
@@ -204,7 +205,9 @@ def remind_and_expire(now: datetime, batch_size: int | None = None) -> int:
     """Unanswered proposals: a reminder after some days, expiry after more (configurable).
     Walks them in keyset batches of `batch_size` (SWEEP_BATCH), committing each: an expired
     proposal is no longer waiting and a reminded one has reminded_at, so a sweep that died
-    part way is finished by the next without telling anyone twice."""
+    part way is finished by the next without telling anyone twice. Each batch's
+    notifications are written in one INSERT (outbox.notify_each), its companies' staff read
+    in one query."""
     config = current_app.config
     size = batch_size or config["SWEEP_BATCH"]
     remind_before = now - timedelta(days=config["PROPOSAL_REMIND_DAYS"])
@@ -217,14 +220,19 @@ def remind_and_expire(now: datetime, batch_size: int | None = None) -> int:
         for proposal in batch:
             proposal.status = ProposalStatus.EXPIRED.value
             proposal.decided_at = now
-            notify(
-                _consultant_of(proposal),
-                "proposal_expired",
-                subject=proposal,
-                company=proposal.job.company.name,
-                job=proposal.job.title,
-            )
-            written += 1
+        notify_each(
+            "proposal_expired",
+            [
+                (
+                    consultant,
+                    (Proposal.__tablename__, proposal.id),
+                    {"company": proposal.job.company.name, "job": proposal.job.title},
+                )
+                for proposal in batch
+                for consultant in _consultant_of(proposal)
+            ],
+        )
+        written += len(batch)
     due = select(Proposal).where(
         and_(
             Proposal.status == ProposalStatus.WAITING.value,
@@ -233,16 +241,35 @@ def remind_and_expire(now: datetime, batch_size: int | None = None) -> int:
         )
     )
     for batch in _batches(due, size):
+        staff: dict[int, list[User]] = {}
+        for user in db.session.scalars(  # companies.staff.company_staff, for the batch at once
+            select(User)
+            .where(
+                User.organisation_id.in_({proposal.company_id for proposal in batch}),
+                User.role == Role.EMPLOYER.value,
+                User.active,
+            )
+            .order_by(User.id)
+        ):
+            staff.setdefault(user.organisation_id, []).append(user)  # type: ignore[arg-type]
         for proposal in batch:
             proposal.reminded_at = now  # once only, whatever the number of sweeps
-            notify(
-                company_staff(proposal.company_id),
-                "proposal_reminder",
-                subject=proposal,
-                job=proposal.job.title,
-                pseudonym=pseudonym(proposal.candidate_id, proposal.company_id),
-            )
-            written += 1
+        notify_each(
+            "proposal_reminder",
+            [
+                (
+                    user,
+                    (Proposal.__tablename__, proposal.id),
+                    {
+                        "job": proposal.job.title,
+                        "pseudonym": pseudonym(proposal.candidate_id, proposal.company_id),
+                    },
+                )
+                for proposal in batch
+                for user in staff.get(proposal.company_id, [])
+            ],
+        )
+        written += len(batch)
     return written
 
 

@@ -244,16 +244,16 @@ def test_proposals_expire_in_batches_and_a_rerun_finishes_a_crashed_sweep(
     )
     db.session.commit()
     app.config["SWEEP_BATCH"] = 2  # three batches: 2, 2 and 1 proposals
-    told = lifecycle.notify
+    told = lifecycle.notify_each
     calls: list[int] = []
 
-    def dies_at_the_fifth(*args: object, **kwargs: object) -> object:
+    def dies_in_the_third(*args: object, **kwargs: object) -> object:
         calls.append(1)
-        if len(calls) == 5:
+        if len(calls) == 3:  # telling the third batch
             raise RuntimeError("the worker died")
         return told(*args, **kwargs)
 
-    monkeypatch.setattr(lifecycle, "notify", dies_at_the_fifth)
+    monkeypatch.setattr(lifecycle, "notify_each", dies_in_the_third)
     commits.clear()
     with pytest.raises(RuntimeError):
         lifecycle.remind_and_expire(NOW)
@@ -272,7 +272,7 @@ def test_proposals_expire_in_batches_and_a_rerun_finishes_a_crashed_sweep(
 
     assert expired() == 4
     assert told_expired() == 4
-    monkeypatch.setattr(lifecycle, "notify", told)
+    monkeypatch.setattr(lifecycle, "notify_each", told)
     assert lifecycle.remind_and_expire(NOW) == 1
     assert expired() == 5
     assert told_expired() == 5
@@ -444,23 +444,23 @@ def test_proposal_reminders_a_rerun_finishes_a_crashed_sweep(
 ):
     waiting_proposals(make_jobcentre, make_user, companies=5, old=0, recent=5)
     app.config["SWEEP_BATCH"] = 2  # three batches: 2, 2 and 1 proposals
-    whole = lifecycle.notify
+    whole = lifecycle.notify_each
     calls: list[int] = []
 
-    def dies_at_the_fifth(*args: object, **kwargs: object) -> object:
+    def dies_in_the_third(*args: object, **kwargs: object) -> object:
         calls.append(1)
-        if len(calls) == 5:
+        if len(calls) == 3:  # telling the third batch
             raise RuntimeError("the worker died")
         return whole(*args, **kwargs)
 
-    monkeypatch.setattr(lifecycle, "notify", dies_at_the_fifth)
+    monkeypatch.setattr(lifecycle, "notify_each", dies_in_the_third)
     commits.clear()
     with pytest.raises(RuntimeError):
         lifecycle.remind_and_expire(NOW)
     db.session.rollback()
     assert len(commits) == 2
     assert len(told("proposal_reminder")) == 4
-    monkeypatch.setattr(lifecycle, "notify", whole)
+    monkeypatch.setattr(lifecycle, "notify_each", whole)
     assert lifecycle.remind_and_expire(NOW) == 1
     notices = told("proposal_reminder")
     assert len(notices) == 5
