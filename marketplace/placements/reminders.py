@@ -30,6 +30,7 @@ from marketplace.hours.more_hours import STREAK_WEEKS, worked_planned
 from marketplace.models import (
     Candidate,
     Company,
+    Job,
     Phase,
     Placement,
     PlacementReminder,
@@ -83,9 +84,9 @@ def _claim(due: list[_Due]) -> list[_Due]:
 
 
 def _tell_all(told: list[_Due]) -> None:
-    """agreements.parties.tell for every reminder of a batch: the parties' people, companies
-    and candidates in three queries (parties' label_for and recipients then find them in the
-    session), the notifications in one INSERT per kind."""
+    """agreements.parties.tell for every reminder of a batch: the parties' people, companies,
+    jobs and candidates in four queries (parties' label_for and recipients then find them in
+    the session), the notifications in one INSERT per kind."""
     if not told:
         return
     placements = [d.placement for d in told]
@@ -101,10 +102,13 @@ def _tell_all(told: list[_Due]) -> None:
         .order_by(User.id)
     ):
         staff[user.organisation_id].append(user)  # type: ignore[index]
-    # Held here so the lazy loads of placement.company and placement.candidate (with its
-    # consultant) find them in the session's identity map instead of one query each.
+    # Held here so the lazy loads of placement.company, placement.job and placement.candidate
+    # (with its consultant) find them in the session's identity map instead of one query each.
     loaded = [
         *db.session.scalars(select(Company).where(Company.id.in_(company_ids))),
+        *db.session.scalars(
+            select(Job).options(lazyload("*")).where(Job.id.in_({p.job_id for p in placements}))
+        ),
         *db.session.scalars(
             select(Candidate).where(Candidate.id.in_({p.candidate_id for p in placements}))
         ),
@@ -138,6 +142,7 @@ def placement_reminders(now: datetime, batch_size: int | None = None) -> int:
     last = 0
     while batch := db.session.scalars(
         select(Placement)
+        .options(lazyload("*"))  # the few told get their job and company in _tell_all
         .where(
             Placement.phase.not_in([Phase.ENDED.value, Phase.PENDING.value]),
             Placement.id > last,
@@ -250,7 +255,9 @@ def _waiting_steps(now: datetime, size: int) -> int:
         placements = {
             placement.id: placement
             for placement in db.session.scalars(
-                select(Placement).where(Placement.id.in_({step.placement_id for step in due}))
+                select(Placement)
+                .options(lazyload("*"))
+                .where(Placement.id.in_({step.placement_id for step in due}))
             )
         }
         _tell_all(
