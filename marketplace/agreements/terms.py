@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import lazyload
 
 from marketplace.extensions import db
 from marketplace.models import Phase, Placement, PlacementTerms
@@ -30,17 +31,25 @@ def versions_of(placement_id: int) -> list[PlacementTerms]:
 
 def versions_of_many(
     placement_ids: Iterable[int] | Select[tuple[int]],
+    *,
+    plain: bool = False,
 ) -> defaultdict[int, list[PlacementTerms]]:
-    """Each placement's versions in order, in one query; ids as a list or a subquery."""
+    """Each placement's versions in order, in one query; ids as a list or a subquery.
+    `plain`: without the eager joins of each version's workplace and author (and the
+    author's organisation), for lists and weeks that read only dates, days and hours: at
+    national scale the joins cost more to plan than the rows to read (issue 16)."""
     ids = placement_ids if isinstance(placement_ids, Select) else list(placement_ids)
     grouped: defaultdict[int, list[PlacementTerms]] = defaultdict(list)
     if isinstance(ids, list) and not ids:
         return grouped
-    for terms in db.session.scalars(
+    statement = (
         select(PlacementTerms)
         .where(PlacementTerms.placement_id.in_(ids))
         .order_by(PlacementTerms.placement_id, PlacementTerms.number)
-    ):
+    )
+    if plain:
+        statement = statement.options(lazyload("*"))
+    for terms in db.session.scalars(statement):
         grouped[terms.placement_id].append(terms)
     return grouped
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
+from marketplace.agreements.terms import versions_of_many
 from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.hours.ledger import open_on, planned, week_days
@@ -203,21 +204,6 @@ class PlacementWeek:
         return bool(self.kinds)
 
 
-def _versions(ids: list[int]) -> defaultdict[int, list[PlacementTerms]]:
-    """Each placement's terms versions in order (agreements.terms.versions_of_many) without
-    their workplace and author: a week reads only dates, days and hours, and the eager joins
-    of every version's workplace and user cost more than the rest of the query."""
-    grouped: defaultdict[int, list[PlacementTerms]] = defaultdict(list)
-    for terms in db.session.scalars(
-        select(PlacementTerms)
-        .where(PlacementTerms.placement_id.in_(ids))
-        .order_by(PlacementTerms.placement_id, PlacementTerms.number)
-        .options(lazyload("*"))
-    ):
-        grouped[terms.placement_id].append(terms)
-    return grouped
-
-
 def weeks_for(
     placements: Sequence[Placement],
     week_start: date,
@@ -234,7 +220,7 @@ def weeks_for(
     if not ids:
         return []
     end = week_start + timedelta(days=6)
-    versions = _versions(ids)
+    versions = versions_of_many(ids, plain=True)
     # Who confirmed is shown by name: only the user, not the user's organisation.
     confirmations = {
         c.placement_id: c

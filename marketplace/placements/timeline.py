@@ -103,14 +103,18 @@ def _rows(ids: Sequence[int], today: date) -> list[Row]:
     )
     placements = [loaded[i] for i in ids if i in loaded]
     ids = [p.id for p in placements]  # the shown ones, should one have gone meanwhile
-    versions = versions_of_many(ids)
+    # The rows show terms' dates and hours and a step's kind and side: not who made them
+    # or where (the eager joins of users and workplaces cost more to plan than to read).
+    versions = versions_of_many(ids, plain=True)
     waiting: dict[int, PlacementStep] = {}
     if ids:
         for step in db.session.scalars(
-            select(PlacementStep).where(
+            select(PlacementStep)
+            .where(
                 PlacementStep.placement_id.in_(ids),
                 PlacementStep.status == StepStatus.WAITING.value,
             )
+            .options(lazyload("*"))
         ):
             waiting[step.placement_id] = step
     rows = []
