@@ -90,11 +90,10 @@ def notify_each(
     ]
     if not rows:
         return 0
+    # Without sort_by_parameter_order: only the pending rows' ids are needed, in any order,
+    # and asking for the order made SQLite insert one row per statement.
     written = db.session.execute(
-        insert(Notification).returning(
-            Notification.id, Notification.email_state, sort_by_parameter_order=True
-        ),
-        rows,
+        insert(Notification).returning(Notification.id, Notification.email_state), rows
     ).all()
     for notification_id, state in written:
         if state == EmailState.PENDING:

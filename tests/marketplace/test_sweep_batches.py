@@ -541,3 +541,66 @@ def test_digests_a_rerun_finishes_a_crashed_run_without_a_second_digest(
     assert len(sent) == 12
     assert len(set(sent)) == 12  # one digest each
     assert delivery.send_digests() == 0
+
+
+def _statements(run: Callable[[], object]) -> int:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_batch_of_placement_reminders_costs_the_same_statements_for_3_or_12(
+    app, make_jobcentre, make_user
+):
+    """Claiming and telling are per batch, not per reminder: 3 trial visits ending soon and 12
+    take the same number of statements (before, each reminder took a savepoint, an insert
+    and the notifications' own queries and flush)."""
+    trials_ending(make_jobcentre, make_user, companies=4, placements=12)
+    app.config["SWEEP_BATCH"] = 100
+    later = sorted(db.session.scalars(select(Placement.id)))[3:]
+    db.session.execute(
+        update(PlacementTerms)
+        .where(PlacementTerms.placement_id.in_(later))
+        .values(unpaid_to=THIS_MONDAY + timedelta(days=20))  # not yet within the notice days
+    )
+    db.session.commit()
+    three = _statements(lambda: placement_reminders(NOW))
+    assert len(claimed("trial_ending")) == 3
+    forget_notifications(PlacementReminder)
+    db.session.execute(update(PlacementTerms).values(unpaid_to=THIS_MONDAY + timedelta(days=3)))
+    db.session.commit()
+    twelve = _statements(lambda: placement_reminders(NOW))
+    assert len(claimed("trial_ending")) == 12
+    assert len(told("trial_ending")) == 24
+    assert twelve == three
+
+
+def test_a_batch_of_proposals_costs_the_same_statements_for_3_or_12(app, make_jobcentre, make_user):
+    waiting_proposals(make_jobcentre, make_user, companies=4, old=12, recent=0)
+    app.config["SWEEP_BATCH"] = 100
+    later = sorted(db.session.scalars(select(Proposal.id)))[3:]
+    db.session.execute(
+        update(Proposal).where(Proposal.id.in_(later)).values(created_at=NOW - timedelta(days=1))
+    )
+    db.session.commit()
+    three = _statements(lambda: lifecycle.remind_and_expire(NOW))
+    assert len(told("proposal_expired")) == 3
+    db.session.execute(
+        update(Proposal).values(
+            status=ProposalStatus.WAITING.value,
+            decided_at=None,
+            created_at=NOW - timedelta(days=30),
+        )
+    )
+    forget_notifications()
+    twelve = _statements(lambda: lifecycle.remind_and_expire(NOW))
+    assert len(told("proposal_expired")) == 12
+    assert twelve == three
