@@ -604,3 +604,13 @@ def test_a_batch_of_proposals_costs_the_same_statements_for_3_or_12(app, make_jo
     twelve = _statements(lambda: lifecycle.remind_and_expire(NOW))
     assert len(told("proposal_expired")) == 12
     assert twelve == three
+
+
+def test_flask_sweep_only_runs_that_row_of_the_table(app, make_jobcentre, make_user):
+    """`flask sweep --only NAME` (how the national figures were timed) runs that row alone."""
+    waiting_proposals(make_jobcentre, make_user, companies=2, old=2, recent=0)
+    result = app.test_cli_runner().invoke(args=["sweep", "--only", "proposal-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "proposal_reminders=2" in result.output
+    assert "handed_out" not in result.output  # the rest of the sweep did not run
+    assert len(told("proposal_expired")) == 2
