@@ -61,7 +61,8 @@ def register_extensions(app: Flask) -> None:
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    limiter.init_app(app)  # with the limiter off it returns before touching the storage...
+    limiter.enabled = True  # ...but has switched it off for every app: see extensions.py
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     templating.init_app(app)

@@ -149,6 +149,22 @@ def test_eleventh_quick_failed_login_for_one_account_is_refused(client, employer
     assert client.get("/company/").status_code == 302
 
 
+def test_an_app_built_without_limits_leaves_them_on_for_the_others(
+    client, employer, make_app, database_url
+):
+    # The benches build apps with RATELIMIT_ENABLED false inside the tests' process; the one
+    # shared Limiter once took that for every app, and every later limit test got 200s.
+    unlimited = make_app(database_url, RATELIMIT_ENABLED=False).test_client()
+    token = csrf_token_from(unlimited.get("/login"))
+    wrong = {"email": "nobody@example.dk", "password": "wrong-password", "csrf_token": token}
+    assert {unlimited.post("/login", data=wrong).status_code for _ in range(12)} == {200}
+
+    token = csrf_token_from(client.get("/login"))
+    wrong = {"email": employer.email, "password": "wrong-password", "csrf_token": token}
+    statuses = [client.post("/login", data=wrong).status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+
+
 def test_successful_logins_do_not_use_up_the_limit(client, employer, login, app):
     for _ in range(12):
         login(employer, via=app.test_client())
