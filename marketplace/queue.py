@@ -207,15 +207,18 @@ def failed_jobs() -> dict[str, Any]:
         return {"count": 0, "last_error": None}
     try:
         registry = get_queue().failed_job_registry
-        ids = registry.get_job_ids()
+        # The count and the newest id only: a long outage can leave many thousand failed ids,
+        # and /jobcentre must not read them all (issue 16).
+        count = registry.get_job_count()
+        newest = registry.get_job_ids(-1, -1, cleanup=False) if count else []
         last_error = None
-        if ids:
+        if newest:
             from rq.job import Job
 
-            job = Job.fetch(ids[-1], connection=connection)
+            job = Job.fetch(newest[0], connection=connection)
             info = job.latest_result()
             last_error = (info.exc_string or "").strip().splitlines()[-1] if info else None
-        return {"count": len(ids), "last_error": last_error}
+        return {"count": count, "last_error": last_error}
     except RedisError as error:
         return {"count": None, "last_error": f"Redis: {type(error).__name__}"}
 

@@ -7,6 +7,7 @@ start one of the test's own. Without them the tests are skipped locally and fail
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -221,6 +222,22 @@ def test_failed_jobs_are_counted_with_their_last_error_for_the_admin(
     page = client.get("/jobcentre").get_data(as_text=True)
     assert "TypeError" in page
     assert client.get("/healthz").get_json()["queue"]["failed_jobs"] == 1
+
+
+def test_the_admin_sees_how_many_jobs_failed_and_the_newest_error(
+    app, rq_mode, client, admin, login
+):
+    # /jobcentre reads the count and the newest failed job only, not every failed id.
+    queue = Queue(rq_mode, connection=Redis.from_url(app.config["REDIS_URL"]))
+    queue.enqueue(delivery.deliver_email, 1, 2)  # TypeError
+    run_worker(app)
+    queue.enqueue("builtins.int", "not a number")  # ValueError, the newer
+    run_worker(app)
+    login(admin)
+    page = client.get("/jobcentre").get_data(as_text=True)
+    assert re.search(r"<dd>\s*2\s*</dd>", page)
+    assert "ValueError" in page
+    assert "TypeError" not in page
 
 
 def test_flask_cron_enqueues_the_sweep_that_recovers_a_lost_job(
