@@ -1,8 +1,9 @@
 """The consultants' job board: open jobs of every company, filtered, sorted and paginated in SQL.
 
-A search is always two statements, however many jobs match: one COUNT and one SELECT of the
-page (LIMIT/OFFSET), which brings each job's company and workplace (with its municipality)
-along by joins. Only published jobs are ever returned; drafts and closed jobs do not exist here.
+A search is one statement however many jobs match: the page (LIMIT/OFFSET) with the number of
+matches beside each row (a window count over the same pass), which brings each job's company
+and workplace (with its municipality) along by joins; a page past the last, or no match, costs
+a COUNT more. Only published jobs are ever returned; drafts and closed jobs do not exist here.
 """
 
 from __future__ import annotations
@@ -139,22 +140,47 @@ def _ordered(statement: Select[Any], sort: Sort, jobs: Any = Job) -> Select[Any]
 def search(filters: BoardFilters, page: int, per_page: int = PER_PAGE) -> BoardPage:
     """One page of open jobs matching `filters`; a page beyond the last shows the last."""
     where = conditions(filters)
-    total = db.session.scalar(select(func.count(Job.id)).where(*where)) or 0
+    page = max(page, 1)
+    items, total = _page_of(where, filters.sort, page, per_page)
+    if not items:
+        # Nothing on this page: no match at all, or a page past the last (an old link).
+        total = db.session.scalar(select(func.count(Job.id)).where(*where)) or 0
+        last = max(1, -(-total // per_page))
+        if total and page > last:
+            page = last
+            items, total = _page_of(where, filters.sort, page, per_page)
+        else:
+            page = min(page, last)
     pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    # The page's ids are ordered and limited on jobs alone; only those rows are then joined to
-    # their company and workplace (and its municipality), which Job loads by joins. Joining
-    # first made PostgreSQL join every match before the LIMIT (262 ms for 8,334 matches).
+    return BoardPage(items=items, total=total, page=page, pages=pages, per_page=per_page)
+
+
+def _page_of(
+    where: list[ColumnElement[bool]], sort: Sort, page: int, per_page: int
+) -> tuple[list[Job], int]:
+    """The page's jobs and the number of all matches, in one statement.
+
+    The page's ids are ordered and limited on jobs alone, with count(*) OVER () counting every
+    match in the same pass: a separate COUNT read every match of a common word a second time
+    (issue 16: 117 ms for "opfyldning" over 50,000 jobs, half of it the COUNT). Only the
+    page's rows are then joined to their company and workplace (and its municipality), which
+    Job loads by joins; joining first made PostgreSQL join every match before the LIMIT.
+    """
     ids = (
-        _ordered(select(Job.id, Job.published_at, Job.hours_per_week).where(*where), filters.sort)
+        _ordered(
+            select(
+                Job.id, Job.published_at, Job.hours_per_week, func.count().over().label("total")
+            ).where(*where),
+            sort,
+        )
         .limit(per_page)
         .offset((page - 1) * per_page)
         .subquery()
     )
     page_jobs = aliased(Job, ids)  # only for ORDER BY: the page's order, on the subquery's columns
-    statement = _ordered(select(Job).join(ids, ids.c.id == Job.id), filters.sort, page_jobs)
-    items = list(db.session.scalars(statement))
-    return BoardPage(items=items, total=total, page=page, pages=pages, per_page=per_page)
+    statement = _ordered(select(Job, ids.c.total).join(ids, ids.c.id == Job.id), sort, page_jobs)
+    rows = db.session.execute(statement).unique().all()
+    return [job for job, _total in rows], (rows[0].total if rows else 0)
 
 
 def open_job(job_id: int) -> Job | None:
