@@ -28,3 +28,18 @@ def test_naive_datetimes_are_refused_by_the_database_layer(app):
 
     with pytest.raises(ValueError, match="naive"):
         UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)  # noqa: DTZ001
+
+
+def test_templates_follow_a_forced_locale_and_back_within_one_request(app):
+    # The templates' _() keeps the catalogue per request (marketplace.i18n.translations), so
+    # an e-mail rendered in the recipient's language must still switch it, and switch back.
+    page = "{{ _('Log in') }} / {{ ngettext('%(num)d open job', '%(num)d open jobs', 2) }}"
+    with app.test_request_context(headers={"Accept-Language": "da"}):
+        before = render_template_string(page)
+        with force_locale("en"):
+            english = render_template_string(page)
+            with force_locale("da"):
+                danish_inside = render_template_string(page)
+        after = render_template_string(page)
+    assert english == "Log in / 2 open jobs"
+    assert before == after == danish_inside == "Log ind / 2 åbne job"
