@@ -425,7 +425,9 @@ def main() -> None:
                 print(f"    {statement.ms:7.2f} ms  {' '.join(statement.sql.split())[:150]}")
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(args.profile)
+            pstats.Stats(profiler, stream=out).sort_stats(
+                os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+            ).print_stats(args.profile)
             print(out.getvalue())
         if args.explain and engine.dialect.name == "postgresql":
             explain(engine, last, args.explain)

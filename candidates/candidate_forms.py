@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import CATEGORY_BITS
 from marketplace.web.forms import (
     CheckboxesField,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload, load_only
@@ -16,6 +15,7 @@ from marketplace.caseload import candidates
 from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.hours import tallies as hour_tallies
+from marketplace.i18n import gettext as _
 from marketplace.jobs import matching
 from marketplace.models import (
     AccessPurpose,

@@ -6,10 +6,10 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.jobs.board import BoardFilters, Sort, Step
 from marketplace.web.forms import (
     CheckboxesField,

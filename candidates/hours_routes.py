@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from candidates.blueprint import bp
@@ -18,6 +17,7 @@ from marketplace.hours.export_pages import export
 from marketplace.hours.forms import FlagForm, input_name
 from marketplace.hours.pages import neighbours, week_arg, week_of
 from marketplace.hours.weeks import PlacementWeek, weeks_for
+from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, AccessSeen, Role
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.placements.forms import StepForm
 from marketplace.web.forms import (
     CheckboxesField,

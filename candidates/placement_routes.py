@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from candidates.blueprint import bp
@@ -18,6 +17,7 @@ from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.terms import latest_terms
 from marketplace.caseload.candidates import identity_of, names_of
 from marketplace.clock import local_today
+from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, Side, StepKind
 from marketplace.placements import ladder as placements
 from marketplace.placements import pages as placement_pages

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, TextAreaField
 
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.web.forms import Form, max_length, optional, required
 
 CONSENT_METHOD_LABELS = {

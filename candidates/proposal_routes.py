@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from candidates.caseload import STAFF
 from candidates.proposal_forms import CONSENT_METHOD_LABELS, ConsentForm, ProposeForm
 from marketplace.caseload import candidates
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.jobs import board as jobboard
 from marketplace.models import (
     AccessPurpose,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from candidates.blueprint import bp
 from marketplace.clock import LOCAL_TZ, utcnow
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import ErasureRecord, RetentionAction, RetentionKind, Role
 from marketplace.privacy import retention
 from marketplace.web.access import roles

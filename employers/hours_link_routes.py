@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from employers.blueprint import bp
@@ -25,6 +24,7 @@ from marketplace.hours.forms import ConfirmManyWeeksForm, confirm_name, input_na
 from marketplace.hours.pages import confirm_chosen_weeks
 from marketplace.hours.reminders import LinkUnusable
 from marketplace.hours.weeks import PlacementWeek, company_week
+from marketplace.i18n import gettext as _
 from marketplace.models import HourReminder, Role
 from marketplace.privacy import disclosure
 from marketplace.web.access import get_own_or_404, public, roles

@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -30,6 +29,7 @@ from marketplace.hours.forms import (
 )
 from marketplace.hours.pages import confirm_chosen, neighbours, week_arg, week_of
 from marketplace.hours.weeks import PlacementWeek, company_week_page, weeks_for
+from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, AccessSeen, HourKind, Role
 from marketplace.privacy import disclosure
 from marketplace.privacy.access_log import purpose

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from employers.blueprint import bp
 from employers.placement_forms import PaidOfferForm
 from marketplace.agreements.terms import latest_terms
 from marketplace.clock import local_today
+from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, StepKind
 from marketplace.placements import ladder as placements
 from marketplace.placements import pages as placement_pages

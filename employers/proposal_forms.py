@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, TextAreaField
 
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Job
 from marketplace.web.forms import Form, input_required, max_length, optional, required
 from marketplace.web.labels import DECLINE_REASON_LABELS

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
@@ -15,6 +14,7 @@ from employers.blueprint import bp
 from employers.proposal_forms import AcceptForm, DeclineForm
 from marketplace.clock import local_today
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.models import (
     AccessPurpose,
     DeclineReason,

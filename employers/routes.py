@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
@@ -18,6 +17,7 @@ from marketplace import clock
 from marketplace.accounts import team
 from marketplace.companies import profiles as companies
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
 from marketplace.jobs import postings as jobs
 from marketplace.models import (
     CloseReason,

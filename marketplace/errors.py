@@ -23,7 +23,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import (
@@ -38,6 +37,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace import i18n
 from marketplace.extensions import db, login_manager
+from marketplace.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

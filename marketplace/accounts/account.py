@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import sessions
 from marketplace.accounts.passwords import check_new_password, hash_password, verify_password
 from marketplace.errors import DomainError
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Notification, User
 from marketplace.notifications.kinds import Kind, register_kind
 from marketplace.notifications.outbox import notify

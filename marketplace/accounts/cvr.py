@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from marketplace.i18n import lazy_gettext as _l
 
 WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 INVALID_CVR = _l("Enter a valid CVR number of 8 digits. Check it in the CVR register.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     IntegerField,
@@ -16,6 +15,7 @@ from wtforms.validators import EqualTo, Regexp, ValidationError
 
 from marketplace.accounts.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
 from marketplace.accounts.passwords import password_problem
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.web.forms import (
     Form,
     email_address,

@@ -8,7 +8,6 @@ the link is opened, that the address already has an account.
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from marketplace.accounts.signup import email_taken
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Invitation, Notification, Role, User
 from marketplace.notifications.kinds import Kind, register_kind
 from marketplace.notifications.outbox import notify, notify_address

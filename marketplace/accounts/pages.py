@@ -16,8 +16,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -42,6 +40,8 @@ from marketplace.accounts.signup import (
 )
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
+from marketplace.i18n import gettext as _
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Invitation, Role, User
 from marketplace.web.access import get_own_or_404, public, roles
 from marketplace.web.forms import (

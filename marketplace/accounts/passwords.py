@@ -11,11 +11,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.matching import spatial_match
 
 from marketplace.errors import DomainError
+from marketplace.i18n import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200

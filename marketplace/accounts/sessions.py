@@ -10,12 +10,12 @@ import hashlib
 import secrets
 
 from flask import Flask, current_app, request
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select, update
 
 from marketplace.clock import utcnow
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import User, UserSession
 
 

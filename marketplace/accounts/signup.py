@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +24,7 @@ from marketplace.accounts.cvr import INVALID_CVR, is_valid_cvr, normalise_cvr
 from marketplace.accounts.passwords import check_new_password, hash_password
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import (
     Company,
     Jobcentre,

@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Company, LadderRules, Phase, Placement, User
 
 LEGAL_MAX_HOURS = Decimal(37)

@@ -10,13 +10,13 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload, lazyload, load_only
 
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.jobs.postings import check_hours
 from marketplace.models import (
     Candidate,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +12,7 @@ from marketplace.agreements.parties import tell
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Placement, Role, Side, User, WeekFlag
 from marketplace.notifications.kinds import Kind, register_kind
 from marketplace.notifications.links import subject_link

@@ -11,8 +11,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
@@ -21,6 +19,8 @@ from marketplace.errors import DomainError
 from marketplace.hours.exports import MAX_DAYS
 from marketplace.hours.ledger import FUTURE_DAY, check_hours_of_day
 from marketplace.hours.weeks import PlacementWeek
+from marketplace.i18n import gettext as _
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import HourKind
 from marketplace.web.forms import Form, LocalDecimalField, input_required, strip_control_characters
 from marketplace.web.routing import MAX_ID

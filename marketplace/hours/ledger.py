@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +20,7 @@ from marketplace.agreements.terms import in_force
 from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import (
     HourKind,
     HourRecord,

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import request
-from flask_babel import gettext as _
 
 from marketplace.clock import local_today
 from marketplace.errors import DomainError
@@ -16,6 +15,7 @@ from marketplace.hours import reminders as hour_reminders
 from marketplace.hours.forms import WeekHoursForm
 from marketplace.hours.ledger import week_start_of
 from marketplace.hours.weeks import PlacementWeek, company_week
+from marketplace.i18n import gettext as _
 from marketplace.models import User
 
 

@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -27,6 +26,7 @@ from marketplace.clock import LOCAL_TZ, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours.ledger import week_start_of
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import (
     HourReminder,
     Notification,

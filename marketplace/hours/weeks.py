@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import g
 from flask_babel import format_date, format_decimal, get_locale
-from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
@@ -22,6 +21,7 @@ from marketplace.agreements.terms import versions_of_many
 from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.hours.ledger import open_on, planned, week_days
+from marketplace.i18n import gettext as _
 from marketplace.models import (
     HourKind,
     HourRecord,

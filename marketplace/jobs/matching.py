@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, exists, extract, literal, not_, or_, select
 
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import (
     CATEGORY_BITS,
     Candidate,

@@ -9,11 +9,10 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, time
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.clock import local_today, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import (
     CloseReason,
     Company,

@@ -19,8 +19,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import LazyString, format_date
-from flask_babel import lazy_gettext as _l
 
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Notification, User
 
 

@@ -17,14 +17,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_time
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select, update
 from wtforms import RadioField, SelectChoice
 
 from marketplace.clock import utcnow
 from marketplace.extensions import csrf, db, limiter
+from marketplace.i18n import gettext as _
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import AccessPurpose, EmailPreference, Notification, Role
 from marketplace.notifications import unsubscribe as unsubscribing
 from marketplace.notifications.kinds import KINDS, texts

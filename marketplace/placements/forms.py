@@ -4,11 +4,11 @@ refused rather than applied."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import ValidationError
 
 from marketplace.errors import DomainError
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.jobs.postings import check_hours
 from marketplace.web.forms import (
     CheckboxesField,

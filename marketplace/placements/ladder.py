@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +23,7 @@ from marketplace.agreements.terms import versions_of
 from marketplace.clock import local_today, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import (
     PROPOSER,
     EndReason,

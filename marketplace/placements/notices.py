@@ -7,8 +7,7 @@ consultant reads the name, the job and the company. No name is stored in the not
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.notifications.kinds import Kind, register_kind
 from marketplace.notifications.links import subject_link
 

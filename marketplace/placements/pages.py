@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -35,6 +34,7 @@ from marketplace.hours import ledger as hours
 from marketplace.hours.ledger import week_start_of
 from marketplace.hours.more_hours import worked_planned
 from marketplace.hours.progress import progression, scale_for
+from marketplace.i18n import gettext as _
 from marketplace.models import (
     AccessPurpose,
     EndReason,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.agreements import rules as ladder_rules
@@ -15,6 +14,7 @@ from marketplace.agreements.terms import first_praktik_day, in_force, latest_ter
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours.ledger import confirmed_through
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.jobs.postings import MAX_TASK_LINES, MAX_WAGE, check_hours
 from marketplace.models import (
     Phase,

@@ -24,13 +24,13 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, insert, select
 
 from marketplace.clock import utcnow
 from marketplace.extensions import db
+from marketplace.i18n import gettext as _
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import AccessLogEntry, AccessPurpose, AccessSeen, Organisation, User
 from marketplace.web import transactions
 

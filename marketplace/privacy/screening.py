@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import CandidateIdentity, Placement, Proposal, User
 from marketplace.privacy.disclosure import consent_in_force
 

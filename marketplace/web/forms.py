@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import get_locale, get_translations, gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from wtforms.widgets.core import clean_key
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import Municipality
 from marketplace.web.labels import WEEKDAY_LABELS
 
