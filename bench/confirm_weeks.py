@@ -44,7 +44,11 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-confirm-"))
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
-    app = create_app(app_config(url, workdir, WTF_CSRF_ENABLED=True))
+    # The week page shows 50 placements a page (LIST_PAGE_SIZE); one page of all of them
+    # measures one POST that confirms N weeks, as the figure did.
+    app = create_app(
+        app_config(url, workdir, WTF_CSRF_ENABLED=True, LIST_PAGE_SIZE=args.placements)
+    )
     migrate_to_head(app)
     with app.app_context():
         from marketplace.models import Role
