@@ -182,6 +182,7 @@ def pages(who: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("caseload", consultant, "/caseload"),
         ("candidate page", consultant, f"/candidates/{who['candidate_id']}"),
         ("consultant's placements", consultant, "/placements"),
+        ("jobcentre's placements", consultant, "/placements?show=all"),
         ("employer's home", employer, "/company/"),
         ("employer's week", employer, "/company/hours"),
         ("employer's placements", employer, "/company/placements"),

@@ -1,5 +1,6 @@
-"""Page numbers from the query string, and the SQL pager every list page uses: one COUNT and
-one page of ids (or rows) with LIMIT/OFFSET, so no page grows with the data (issue 16)."""
+"""Page numbers from the query string, and the SQL pager every list page uses: one page of ids
+(or rows) with LIMIT/OFFSET and the number of all rows beside it, so no page grows with the
+data (issue 16)."""
 
 from __future__ import annotations
 
@@ -53,16 +54,28 @@ class Page(Generic[T]):
 
 
 def paged(statement: Select[Any], page: int, per_page: int | None = None) -> Page[Any]:
-    """One page of an ordered SELECT (best of ids alone: the rows load after, for those ids
-    only): one COUNT and one LIMIT/OFFSET. A page beyond the last is the last."""
+    """One page of an ordered SELECT of one column or entity (best of ids alone: the rows load
+    after, for those ids only). A page beyond the last is the last.
+
+    One statement: the page with count(*) OVER () beside each row, which PostgreSQL and SQLite
+    compute in the pass that sorts the rows anyway; a separate COUNT read every row of a big
+    list a second time (issue 16: 8 of the 18 ms of SQL of a jobcentre's 10,000 placements).
+    An empty page (no rows at all, or a page past the last) costs a COUNT more.
+    """
     per_page = per_page or page_size()
+    page = max(page, 1)
+    counted = statement.add_columns(func.count().over())
+    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return Page(items=[row[0] for row in rows], total=rows[0][-1], page=page, per_page=per_page)
     total = (
         db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
         or 0
     )
-    page = min(max(page, 1), max(1, -(-total // per_page)))
-    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    last = max(1, -(-total // per_page))
+    if total and page > last:
+        return paged(statement, last, per_page)
+    return Page(items=[], total=total, page=min(page, last), per_page=per_page)
 
 
 def first_page(statement: Select[Any], per_page: int | None = None) -> Page[Any]:
