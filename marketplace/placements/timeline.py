@@ -76,7 +76,6 @@ def _ids(where: ColumnElement[bool], today: date, *order: Any) -> Select[tuple[i
     recently = today - timedelta(days=ENDED_SHOWN_DAYS)
     return (
         select(Placement.id)
-        .join(Candidate, Candidate.id == Placement.candidate_id)
         .where(where, or_(Placement.ended_on.is_(None), Placement.ended_on >= recently))
         .order_by(*order, Placement.created_at.desc(), Placement.id.desc())
     )
@@ -176,7 +175,9 @@ def for_jobcentre(
     phase's group runs on from one page to the next."""
     where = Placement.jobcentre_id == jobcentre_id
     if consultant_id is not None:
-        where = where & (Candidate.consultant_id == consultant_id)
+        # A semi-join: the jobcentre's whole list (show=all) then reads placements alone.
+        caseload = select(Candidate.id).where(Candidate.consultant_id == consultant_id)
+        where = where & Placement.candidate_id.in_(caseload)
     by_stored_phase = case(
         {phase.value: number for number, phase in enumerate(PHASE_ORDER)},
         value=Placement.phase,
