@@ -85,7 +85,7 @@ def _terms(text: str) -> list[str]:
     return [word.lower() for word in text.split()][:MAX_TERMS]
 
 
-def _text_condition(term: str) -> ColumnElement[bool]:
+def _text_condition(term: str, one_municipality: bool) -> ColumnElement[bool]:
     like = pattern(term)
     # The plain tables, under names of their own: a company's name is on organisations (no
     # subclass joins), and the jobs inside must not be correlated with the outer query's.
@@ -94,6 +94,15 @@ def _text_condition(term: str) -> ColumnElement[bool]:
     companies = select(organisations.c.id).where(
         folded(organisations.c.name).like(like, escape="\\")
     )
+    if one_municipality:
+        # The board's default: ix_jobs_board finds the municipality's published jobs (3,600
+        # in the biggest) and each is tested, 14 ms for a common word; the set of ids below
+        # would fold every match in the country first (12,600 for "opvask", 35 ms).
+        return or_(
+            folded(Job.title).like(like, escape="\\"),
+            folded(Job.description).like(like, escape="\\"),
+            Job.company_id.in_(companies),
+        )
     # A set of job ids, each arm answered by its own index on PostgreSQL (trigram indexes on
     # the folded title and description, ix_jobs_company_status for the companies): the same
     # OR written in the outer WHERE would make the planner read every published job.
@@ -124,7 +133,8 @@ def conditions(filters: BoardFilters) -> list[ColumnElement[bool]]:
         where.append(or_(Job.flexible_days.is_(True), Job.weekdays.op("&")(filters.weekdays) != 0))
     if filters.steps:
         where.append(and_(*(STEP_COLUMNS[step].is_(True) for step in sorted(filters.steps))))
-    where.extend(_text_condition(term) for term in _terms(filters.text))
+    scoped = filters.municipality_code is not None
+    where.extend(_text_condition(term, scoped) for term in _terms(filters.text))
     return where
 
 

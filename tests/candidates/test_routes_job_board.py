@@ -145,17 +145,26 @@ def test_steps_filter_needs_every_chosen_step(board, post):
     assert titles(board.get("/jobs?steps=paid_direct&steps=praktik")) == []
 
 
-def test_free_text_searches_title_description_and_company_without_case(board, post):
+# The search's two forms: tested on the jobs of one municipality (the board's default), and a
+# set of matching ids from the text indexes across the country (municipality=all).
+@pytest.mark.parametrize("where", ["", "&municipality=all"])
+def test_free_text_searches_title_description_and_company_without_case(board, post, where):
     post("Opfyldning af varer", company="Brugsen Skjern")
     post("Opvask", description="Køkkenhjælp til frokost", company="Kroen")
     post("Sortering", company="Østergade Genbrug")
-    assert titles(board.get("/jobs?q=OPFYLDNING")) == ["Opfyldning af varer"]
-    assert titles(board.get("/jobs?q=frokost")) == ["Opvask"]
-    assert titles(board.get("/jobs?q=brugsen")) == ["Opfyldning af varer"]
-    assert titles(board.get("/jobs?q=%C3%B8stergade")) == ["Sortering"]  # "østergade"
+    post("Opfyldning i Herning", municipality_code=657, company="Brugsen Herning")
+
+    def found(query: str) -> list[str]:
+        return sorted(titles(board.get(f"/jobs?q={query}{where}")))
+
+    elsewhere = ["Opfyldning i Herning"] if where else []
+    assert found("OPFYLDNING") == sorted(["Opfyldning af varer", *elsewhere])
+    assert found("frokost") == ["Opvask"]
+    assert found("brugsen") == sorted(["Opfyldning af varer", *elsewhere])
+    assert found("%C3%B8stergade") == ["Sortering"]  # "østergade"
     # Every word must match somewhere: here one in the title, one in the company's name.
-    assert titles(board.get("/jobs?q=varer+skjern")) == ["Opfyldning af varer"]
-    assert titles(board.get("/jobs?q=varer+kroen")) == []
+    assert found("varer+skjern") == ["Opfyldning af varer"]
+    assert found("varer+kroen") == []
 
 
 @pytest.mark.parametrize(
