@@ -614,9 +614,10 @@ def free_port() -> int:
 @contextmanager
 def server(
     database_url: str, port: int, workers: int, log: Path, source: Path = ROOT
-) -> Iterator[str]:
+) -> Iterator[tuple[str, int]]:
     """gunicorn serving bench.load_app with `workers` sync workers, until the block ends,
-    from `source` (a copy of the code, e.g. `git archive HEAD`, or this working tree)."""
+    from `source` (a copy of the code, e.g. `git archive HEAD`, or this working tree): its
+    address and the master's pid."""
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url
     # Redis only when asked for (BENCH_REDIS_URL): without it tasks run in-process and the
@@ -644,7 +645,7 @@ def server(
         )
     try:
         wait_for_health("127.0.0.1", port, process, log)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -652,6 +653,25 @@ def server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def workers_peak_rss_mb(master: int) -> list[float]:
+    """Each gunicorn worker's peak resident memory so far (Linux's VmHWM), in MB: issue 16's
+    bound is 200 MB a worker. Empty where /proc does not say."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return []
+    peaks = []
+    for child in children:
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return sorted(peaks)
 
 
 def wait_for_health(host: str, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -837,7 +857,10 @@ def run_pages(
     rows: list[Row] = []
     work = Confirmations()
     failed = False
-    with server(url, args.port or free_port(), args.workers, log, args.source.resolve()) as base:
+    with server(url, args.port or free_port(), args.workers, log, args.source.resolve()) as (
+        base,
+        master,
+    ):
         print(f"gunicorn: {args.workers} sync workers at {base}, code {args.source}, log {log}")
         host, port = base.removeprefix("http://").split(":")
         clients: dict[str, Client] = {}
@@ -893,6 +916,7 @@ def run_pages(
                 flush=True,
             )
             rows.append(row)
+        peaks = workers_peak_rss_mb(master)
     report = "\n".join(
         [
             table(rows, args.connections),
@@ -901,6 +925,8 @@ def run_pages(
             f"gunicorn --workers {args.workers} (sync), wrk -t{args.threads}"
             f" -c{args.connections} -d{args.duration:g}s (alone: -t1 -c1 -d{args.alone:g}s),"
             f" {began:%Y-%m-%d %H:%M} UTC, load average at the end: {load_average()}",
+            "gunicorn workers' peak RSS (VmHWM): "
+            + (", ".join(f"{mb:.0f} MB" for mb in peaks) or "unknown (no /proc)"),
         ]
     )
     print()

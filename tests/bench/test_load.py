@@ -4,6 +4,7 @@ one short run end to end through gunicorn and wrk on it."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -238,6 +239,10 @@ def test_a_short_run_end_to_end(
         assert "| 0/0/0 + 0/0/0 |" in body
         answered = int(table.split("confirm: ")[1].split(" POSTs answered")[0])
         assert answered > 0
+        # Both workers' peak memory, read from /proc while they still ran.
+        peaks = re.findall(r"(\d+) MB", table.split("peak RSS (VmHWM): ")[1])
+        assert len(peaks) == 2
+        assert all(20 < int(mb) < 1000 for mb in peaks)
         # The database is left as it was found: the weeks put back, the views' log gone.
         assert "are back as they were" in printed
         with app.app_context():
