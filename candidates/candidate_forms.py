@@ -8,7 +8,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -19,6 +18,7 @@ from marketplace.web.forms import (
     CheckboxesField,
     Form,
     LocalDecimalField,
+    SelectField,
     email_address,
     input_required,
     int_or_none,

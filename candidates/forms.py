@@ -6,7 +6,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from wtforms import Field, SelectChoice, SelectField, StringField
+from wtforms import Field, SelectChoice, StringField
 from wtforms.validators import NumberRange, Optional
 
 from marketplace.i18n import lazy_gettext as _l
@@ -15,6 +15,7 @@ from marketplace.web.forms import (
     CheckboxesField,
     Form,
     LocalDecimalField,
+    SelectField,
     max_length,
     weekday_choices,
 )

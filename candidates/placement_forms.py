@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectChoice, StringField, TextAreaField
 
 from marketplace.i18n import lazy_gettext as _l
 from marketplace.placements.forms import StepForm
@@ -10,6 +10,7 @@ from marketplace.web.forms import (
     CheckboxesField,
     Form,
     LocalDecimalField,
+    SelectField,
     input_required,
     int_or_none,
     max_length,

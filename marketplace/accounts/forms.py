@@ -7,7 +7,6 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
 )
@@ -18,6 +17,7 @@ from marketplace.accounts.passwords import password_problem
 from marketplace.i18n import lazy_gettext as _l
 from marketplace.web.forms import (
     Form,
+    SelectField,
     email_address,
     input_required,
     int_or_none,
