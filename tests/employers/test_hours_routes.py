@@ -238,9 +238,11 @@ def test_a_week_with_no_agreed_hours_says_so(company, jobcentre, placement):
 
 
 def test_the_week_page_costs_the_same_queries_for_2_10_and_50_placements(
-    company, paid, make_job, employer, consultant, count_queries
+    app, monkeypatch, company, paid, make_job, employer, consultant, count_queries
 ):
-    """Each placement of its own job, every other one confirmed, corrected and flagged."""
+    """Each placement of its own job, every other one confirmed, corrected and flagged; all
+    on one page (the week page shows 20 a page: tests/employers/test_week_page_limits.py)."""
+    monkeypatch.setitem(app.config, "LIST_PAGE_SIZE", 50)
     made: list[Placement] = []
 
     def grow(to: int) -> int:

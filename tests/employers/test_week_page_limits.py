@@ -85,3 +85,11 @@ def test_a_wrong_figure_shows_the_same_page_again_with_what_was_typed(company, m
     assert error_ids(response) == [wrong]
     assert f'name="{typed}" value="2,5"' in html
     assert not any(confirmations(p) for p in many)
+
+
+def test_without_a_lowered_size_the_week_page_shows_20_placements(company, paid):
+    # 20 tables of seven inputs are already many screens on a phone (WEEK_PAGE_SIZE).
+    made = [paid() for _ in range(22)]
+    db.session.commit()
+    assert shown_ids(text_of(hours_week_page(company))) == [p.id for p in made[:20]]
+    assert shown_ids(page_of(company, 2)) == [p.id for p in made[20:]]
