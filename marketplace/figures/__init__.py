@@ -1,0 +1,1 @@
+"""The jobcentre's figures: the programme's measures, defined once (measures.py)."""
