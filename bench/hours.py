@@ -48,6 +48,7 @@ from marketplace.accounts.passwords import hash_password
 from marketplace.clock import local_today
 from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
+from marketplace.hours import paid_months
 from marketplace.hours.ledger import _split, week_start_of  # the app's split: records = the plan
 from marketplace.hours.tallies import tallies
 from marketplace.hours.weeks import company_week
@@ -513,6 +514,10 @@ def load_hours(specs: list[Spec], ids: Ids, rng: random.Random) -> int:
                     conn.exec_driver_sql(sql)
             if cache is not None:
                 raw.execute(f"PRAGMA cache_size = {int(cache)}")
+    # Who was touched by paid hours in which month: the ledger keeps it beside each write;
+    # rows loaded around the ledger get it in one statement.
+    paid_months.fill_from_records()
+    db.session.commit()
     return written
 
 

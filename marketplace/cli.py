@@ -1,4 +1,5 @@
-"""Flask commands: create-admin, seed-demo, worker, cron, sweep, backup, restore."""
+"""Flask commands: create-admin, seed-demo, worker, cron, sweep, privacy-screen, backup,
+restore, rebuild-paid-months."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from marketplace.accounts.passwords import hash_password, password_problem
 from marketplace.accounts.signup import email_taken
 from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
+from marketplace.hours import paid_months
 from marketplace.models import Jobcentre, Municipality, OrgKind, Role, User
 from marketplace.privacy.report import stored_problems
 
@@ -216,6 +218,23 @@ def restore_command(path: Path, clean: bool) -> None:
     click.echo(f"Restored {path}. Run `flask db upgrade` if the code is newer than the backup.")
 
 
+@click.command("rebuild-paid-months")
+@click.option("--batch", default=1000, show_default=True, help="People per transaction.")
+def rebuild_paid_months_command(batch: int) -> None:
+    """Rebuild paid_months (who was touched by paid hours in which month: the jobcentre's
+    figures) from the hour records, a batch of people per transaction, so a stopped run
+    loses nothing and the next run starts again. Only needed after loading records by hand:
+    every write of hours keeps it."""
+    last, people, rows = 0, 0, 0
+    while True:
+        last, written = paid_months.rebuild(batch, after_id=last)
+        if not last:
+            break
+        db.session.commit()
+        people, rows = people + batch, rows + written
+    click.echo(f"paid_months rebuilt: {rows} person-months for up to {people} people.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         create_admin,
@@ -226,5 +245,6 @@ def init_app(app: Flask) -> None:
         privacy_screen_command,
         backup_command,
         restore_command,
+        rebuild_paid_months_command,
     ):
         app.cli.add_command(command)

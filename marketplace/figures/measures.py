@@ -18,8 +18,9 @@ a target of 20 %. Here, for a jobcentre, a month and optionally one consultant:
   Småjob's paid hours are ordinary hours at the normal wage: flexjobs and wage subsidy are
   never recorded here, so none has to be taken out.
 
-Both counts are SQL over indexed columns: the group by ix_candidates_caseload, the hours by
-ix_hour_records_candidate_day, one statement for twelve months.
+Both counts are SQL over indexed columns, one statement each for any number of months: the
+group from the candidates, the people touched from paid_months (kept by hours.paid_months from
+the records; the definition of a touching day is its `current_paid_day`).
 """
 
 from __future__ import annotations
@@ -28,12 +29,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ColumnElement, Date, and_, exists, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import Date, and_, func, literal, or_, select, union_all
 
 from marketplace.clock import LOCAL_TZ, months_before
 from marketplace.extensions import db
-from marketplace.models import Candidate, HourKind, HourRecord
+from marketplace.models import Candidate, PaidMonth
 from marketplace.models.base import UTCDateTime
 
 # FSM2's result requirement; the jobcentre's admin may set another target (issue 17).
@@ -71,21 +71,6 @@ class Share:
         return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def current_paid_days() -> ColumnElement[bool]:
-    """The condition on an hour record that it is a day's latest paid revision above 0."""
-    later = aliased(HourRecord)
-    return and_(
-        HourRecord.kind == HourKind.PAID.value,
-        HourRecord.hours > 0,
-        ~exists().where(
-            later.placement_id == HourRecord.placement_id,
-            later.work_date == HourRecord.work_date,
-            later.kind == HourRecord.kind,
-            later.revision > HourRecord.revision,
-        ),
-    )
-
-
 def paid_shares(
     jobcentre_id: int, months: list[date], consultant_id: int | None = None
 ) -> list[Share]:
@@ -118,18 +103,15 @@ def paid_shares(
             .group_by(table.c.month)
         ).all()
     )
+    # Who was touched in each month: the paid_months rows (hours.paid_months keeps them
+    # beside every write of hours, from the records' latest paid revisions).
     touched_people = (
-        select(table.c.month, func.count(func.distinct(HourRecord.candidate_id)))
+        select(table.c.month, func.count(PaidMonth.candidate_id))
         .select_from(table)
         .join(Candidate, in_group)
         .join(
-            HourRecord,
-            and_(
-                HourRecord.candidate_id == Candidate.id,
-                HourRecord.work_date >= table.c.month,
-                HourRecord.work_date < table.c.after_last,
-                current_paid_days(),
-            ),
+            PaidMonth,
+            and_(PaidMonth.candidate_id == Candidate.id, PaidMonth.month == table.c.month),
         )
         .group_by(table.c.month)
     )

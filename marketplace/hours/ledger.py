@@ -20,6 +20,7 @@ from marketplace.agreements.terms import in_force
 from marketplace.clock import local_today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.hours import paid_months
 from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import (
     HourKind,
@@ -384,6 +385,9 @@ def confirm_weeks(
             if _day_limit_error(error):  # another writer's hours for the person came first
                 raise DomainError(DAY_LIMIT) from error
             raise
+        paid_months.refresh(
+            (r["candidate_id"], r["work_date"]) for r in records if r["kind"] == HourKind.PAID
+        )
     return [by_week[(w.placement.id, w.week_start)] for w in weeks]
 
 
@@ -477,4 +481,6 @@ def correct(
         raise DomainError(  # the same revision written a moment ago
             _l("Someone corrected this day while you were editing. Read the new figure first.")
         ) from error
+    if kind == HourKind.PAID:
+        paid_months.refresh([(placement.candidate_id, day)])
     return record

@@ -8,6 +8,7 @@ from marketplace.models.hours import (
     HourRecord,
     HourReminder,
     HourRule,
+    PaidMonth,
     WeekConfirmation,
     WeekFlag,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "Notification",
     "OrgKind",
     "Organisation",
+    "PaidMonth",
     "Phase",
     "Placement",
     "PlacementReminder",

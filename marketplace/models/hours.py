@@ -125,6 +125,20 @@ class HourRecord(Base):
     recorded_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
+class PaidMonth(Base):
+    """A person touched by paid hours in a month: at least one day there whose latest paid
+    revision is above 0 (figures.measures). Derived from hour_records and kept beside every
+    write of them (hours.paid_months.refresh); `flask rebuild-paid-months` rebuilds it."""
+
+    __tablename__ = "paid_months"
+    __table_args__ = (Index("ix_paid_months_month", "month", "candidate_id"),)
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+
+
 class HourReminder(Base):
     """The weekly reminder to one employer that hours wait for confirmation, and the link it
     carries. The unique key makes the reminder idempotent: one per employer and week, however

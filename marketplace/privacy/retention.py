@@ -40,6 +40,7 @@ from marketplace.models import (
     ErasureRecord,
     HourRecord,
     Notification,
+    PaidMonth,
     Placement,
     PlacementStep,
     PlacementTerms,
@@ -239,6 +240,10 @@ def _hour_figures(ids: Sequence[int]) -> None:
     placement_ids = select(Placement.id).where(Placement.candidate_id.in_(ids))
     db.session.execute(
         delete(HourRecord).where(HourRecord.candidate_id.in_(ids)).execution_options(**UNSYNCED)
+    )
+    # The months the records touched go with them (the jobcentre's figures: paid_months).
+    db.session.execute(
+        delete(PaidMonth).where(PaidMonth.candidate_id.in_(ids)).execution_options(**UNSYNCED)
     )
     db.session.execute(
         delete(WeekFlag)

@@ -49,6 +49,20 @@ def test_town_at_a_tiny_scale(scratch_app: Callable[[str], AbstractContextManage
 
             phases = set(db.session.scalars(select(Placement.phase).distinct()))
             assert phases == {phase.value for phase in Phase}
+
+            # The records were loaded around the ledger; paid_months was filled from them.
+            from datetime import date
+
+            from marketplace.hours.paid_months import touched_pairs
+            from marketplace.models import Candidate, PaidMonth
+
+            everyone = db.session.scalars(select(Candidate.id)).all()
+            kept = {
+                tuple(row)
+                for row in db.session.execute(select(PaidMonth.candidate_id, PaidMonth.month))
+            }
+            assert kept
+            assert kept == touched_pairs(everyone, date(2000, 1, 1), date(2100, 1, 1))
             busiest = db.session.scalar(
                 select(func.count())
                 .select_from(Placement)

@@ -109,3 +109,29 @@ def test_seed_demo_refuses_a_non_sqlite_database_unless_asked(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert db.session.scalar(select(func.count(Company.id))) == 0
+
+
+def test_rebuild_paid_months_puts_back_what_the_records_say(app, paid, employer):
+    from datetime import date
+
+    from sqlalchemy import delete, select
+
+    from marketplace.extensions import db
+    from marketplace.models import PaidMonth
+    from tests.factories import MONDAY, confirm
+
+    people = [paid(), paid(), paid()]
+    for placement in people[:2]:
+        confirm(placement, employer, MONDAY)
+    db.session.flush()
+    kept = set(db.session.execute(select(PaidMonth.candidate_id, PaidMonth.month)).all())
+    assert {c for c, _ in kept} == {people[0].candidate_id, people[1].candidate_id}
+    db.session.execute(delete(PaidMonth))
+    db.session.add(PaidMonth(candidate_id=people[2].candidate_id, month=date(2020, 1, 1)))
+    db.session.flush()
+
+    result = app.test_cli_runner().invoke(args=["rebuild-paid-months", "--batch", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert "paid_months rebuilt" in result.output
+    assert set(db.session.execute(select(PaidMonth.candidate_id, PaidMonth.month)).all()) == kept

@@ -13,7 +13,8 @@ action either succeeds as predicted or raises the predicted DomainError and, rol
 savepoint as the route would, leaves the records exactly as they were. After each action:
 the weeks read by `weeks_for` show the model's figures and sums, the records only grow (every
 earlier row unchanged), each day's revisions run 1..n, each correcting the one before, and
-`current_record` is the model's figure.
+`current_record` is the model's figure, and paid_months (the jobcentre's figures' rollup)
+holds exactly the months with a paid day above 0, as the model and the records say.
 """
 
 from __future__ import annotations
@@ -33,8 +34,17 @@ from marketplace.agreements.terms import versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
+from marketplace.hours.paid_months import touched_pairs
 from marketplace.hours.weeks import weeks_for
-from marketplace.models import HourKind, HourRecord, Job, PlacementTerms, User, WeekConfirmation
+from marketplace.models import (
+    HourKind,
+    HourRecord,
+    Job,
+    PaidMonth,
+    PlacementTerms,
+    User,
+    WeekConfirmation,
+)
 from tests.factories import MONDAY, ladder_job, paid_placement
 
 WEEKS = [MONDAY + timedelta(days=7 * n) for n in range(3)]  # the three past weeks
@@ -264,6 +274,22 @@ def check(placement: Any, model: Model, before: dict[int, tuple[Any, ...]], acti
         record = hours.current_record(placement.id, *key)
         assert record is not None
         assert (Decimal(record.hours), record.revision) == (figure, revision), (action, key)
+
+    # The months that touched the person with paid hours (paid_months, the jobcentre's
+    # figures): kept beside every write, they are what the model's figures say, and what
+    # the records say when read directly.
+    touched = {
+        (placement.candidate_id, day.replace(day=1))
+        for (day, kind), (figure, _revision) in model.current.items()
+        if kind == HourKind.PAID and figure > 0
+    }
+    kept = db.session.execute(
+        select(PaidMonth.candidate_id, PaidMonth.month).where(
+            PaidMonth.candidate_id == placement.candidate_id
+        )
+    )
+    assert {tuple(row) for row in kept} == touched, action
+    assert touched_pairs([placement.candidate_id], date(2000, 1, 1), date(2100, 1, 1)) == touched
 
     # The weeks as the pages read them.
     assert confirmed_weeks(placement.id) == model.confirmed, action
