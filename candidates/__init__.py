@@ -3,6 +3,7 @@
 from candidates import (  # noqa: F401  (importing them attaches their views to bp)
     caseload,
     citizen_routes,
+    figures_routes,
     hours_routes,
     placement_routes,
     proposal_routes,

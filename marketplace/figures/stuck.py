@@ -24,9 +24,10 @@ WAITED_DAYS = 30
 
 def without_a_solution(
     jobcentre_id: int, today: date, consultant_id: int | None = None
-) -> Select[tuple[int, datetime, int]]:
+) -> Select[tuple[int, datetime, int, int]]:
     """The candidates without a solution as (candidate id, first proposal of the window, the
-    window's proposals), longest waiting first: a SELECT for web.pagination.paged."""
+    window's proposals, the consultant), longest waiting first: a SELECT for
+    web.pagination.paged."""
     window = (
         select(
             Proposal.candidate_id.label("candidate_id"),
@@ -45,7 +46,12 @@ def without_a_solution(
         .subquery("window")
     )
     statement = (
-        select(window.c.candidate_id, window.c.first_proposed, window.c.proposals)
+        select(
+            window.c.candidate_id,
+            window.c.first_proposed,
+            window.c.proposals,
+            Candidate.consultant_id,
+        )
         .join(Candidate, Candidate.id == window.c.candidate_id)
         .where(
             Candidate.jobcentre_id == jobcentre_id,

@@ -114,6 +114,7 @@ INPUT_VALUES = {
     "date": (re.compile(r"\d{4}-\d\d-\d\d", re.ASCII), date.fromisoformat),
     "time": (re.compile(r"\d\d:\d\d(:\d\d(\.\d{1,3})?)?", re.ASCII), time.fromisoformat),
     "number": (re.compile(r"-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?", re.ASCII), str),
+    "month": (re.compile(r"\d{4}-\d\d", re.ASCII), lambda v: date.fromisoformat(v + "-01")),
 }
 # Attributes a text input may not carry.
 TYPED_ONLY = {"min", "max", "step", "type"}
@@ -176,7 +177,8 @@ class Form(FlaskForm):
                 typed = field._value()
                 if isinstance(typed, str):
                     shown = str(strip_control_characters(typed))
-                    kind = render_kw.get("type") or widget.input_type
+                    field_kw = field.render_kw or {}
+                    kind = render_kw.get("type") or field_kw.get("type") or widget.input_type
                     if not holds(kind, shown):
                         attrs = {**(field.render_kw or {}), **render_kw}
                         kept = {clean_key(k): v for k, v in attrs.items()}

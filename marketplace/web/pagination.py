@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 from marketplace.extensions import db
 
 MAX_PAGE = 10_000
+_TOTAL = "paged_total"  # the window count's label beside a page's rows
 # Rows on a list page unless the config says otherwise (tests lower it to a few rows).
 DEFAULT_PAGE_SIZE = 50
 
@@ -54,8 +55,9 @@ class Page(Generic[T]):
 
 
 def paged(statement: Select[Any], page: int, per_page: int | None = None) -> Page[Any]:
-    """One page of an ordered SELECT of one column or entity (best of ids alone: the rows load
-    after, for those ids only). A page beyond the last is the last.
+    """One page of an ordered SELECT (best of ids alone: the rows load after, for those ids
+    only); of one column or entity the items are its values, of several a mapping of their
+    labels each. A page beyond the last is the last.
 
     One statement: the page with count(*) OVER () beside each row, which PostgreSQL and SQLite
     compute in the pass that sorts the rows anyway; a separate COUNT read every row of a big
@@ -64,10 +66,14 @@ def paged(statement: Select[Any], page: int, per_page: int | None = None) -> Pag
     """
     per_page = per_page or page_size()
     page = max(page, 1)
-    counted = statement.add_columns(func.count().over())
+    counted = statement.add_columns(func.count().over().label(_TOTAL))
     rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
     if rows:
-        return Page(items=[row[0] for row in rows], total=rows[0][-1], page=page, per_page=per_page)
+        if len(rows[0]) == 2:  # one column or entity: the items are its values
+            items: list[Any] = [row[0] for row in rows]
+        else:  # several: each item maps their labels to values (a template reads row.label)
+            items = [{k: v for k, v in row._mapping.items() if k != _TOTAL} for row in rows]
+        return Page(items=items, total=rows[0][-1], page=page, per_page=per_page)
     total = (
         db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
         or 0

@@ -36,6 +36,7 @@ PERIOD = f"start={START.isoformat()}&end={END.isoformat()}"
 # shows identity without a purpose fails at its first request (access_log.record raises).
 PURPOSES = {
     "candidates.caseload": "case_work",
+    "candidates.figures": "case_work",  # the leader's stuck list names people
     "candidates.candidate": "case_work",
     "candidates.edit_candidate": "case_work",
     "candidates.job": "proposing",

@@ -48,3 +48,13 @@ def test_an_option_with_its_own_attributes_is_left_to_wtforms(app):
     assert isinstance(Plain().field.widget, Select)
     assert str(Quick().field()) == str(Plain().field())
     assert 'disabled value="1"' in str(Quick().field())
+
+
+def test_a_month_input_holds_only_a_real_month():
+    from marketplace.web.forms import holds
+
+    assert holds("month", "2026-11")
+    assert holds("month", "")
+    assert not holds("month", "2026-13")
+    assert not holds("month", "nov")
+    assert not holds("month", "2026-11-01")

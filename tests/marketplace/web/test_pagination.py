@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import Municipality
@@ -47,3 +47,13 @@ def test_a_page_is_one_statement_and_an_empty_one_two(app, count_queries):
         assert paged(statement.where(Municipality.code < 0), 3, 10).items == []
     assert one.count == 1
     assert past_the_last.count == 2
+
+
+def test_a_page_of_several_columns_maps_their_labels(app):
+    statement = select(Municipality.code, Municipality.name.label("called")).order_by(
+        Municipality.code
+    )
+    first = paged(statement, 1, 3)
+    assert first.total == db.session.scalar(select(func.count(Municipality.code)))
+    assert [set(item) for item in first.items] == [{"code", "called"}] * 3
+    assert first.items[0]["code"] < first.items[1]["code"]

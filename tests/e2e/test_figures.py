@@ -1,0 +1,55 @@
+"""The leader's figures in a real browser (issue 17): Lars, the jobcentre's leader, opens
+"Tal" from the menu, reads the month's share of the target group touched by paid hours, its
+twelve months beside their chart, and the list of candidates without a solution; a month
+typed wrong gets its message beside the field. On a desktop and a phone (the `screen`
+fixture); on the phone the page is saved as a screenshot in /tmp/shots/ for a person to look
+at. Names are the Danish catalog's ("Tal", "Vis", "De seneste 12 måneder")."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import expect
+
+from marketplace.demo.town import JOBCENTRE_USERS
+from marketplace.models import Role
+from tests.e2e.pages import at, expect_error_beside, log_in, open_menu
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.e2e.conftest import AxeCheck
+
+LARS = next(demo for demo in JOBCENTRE_USERS if demo.role is Role.ADMIN)
+FIGURES = "/jobcentre/figures"
+SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots, for a person to look at
+
+
+def test_the_leader_reads_the_months_share_and_the_candidates_without_a_solution(
+    page: Page, axe_check: AxeCheck, screen: str
+) -> None:
+    log_in(page, axe_check, LARS.email, "/jobcentre")
+    open_menu(page).get_by_role("link", name="Tal", exact=True).click()
+    expect(page).to_have_url(at(FIGURES))
+    expect(page.locator("main h1")).to_have_text("Tal")
+
+    share = page.get_by_role("region", name=re.compile(r"^Berørt af lønnede timer i "))
+    expect(share).to_contain_text(re.compile(r"af \d+ personer havde lønnede timer"))
+    trend = page.get_by_role("table", name="De seneste 12 måneder")
+    expect(trend.locator("tbody tr")).to_have_count(12)
+    expect(page.get_by_role("img", name=re.compile(r"^Andelen med lønnede timer"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Borgere uden løsning")).to_be_visible()
+    axe_check(page)
+    if screen == "phone":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "figures.png"), full_page=True)
+
+    # A month typed wrong: its message beside the field, what was typed kept.
+    page.locator("#month").evaluate("input => { input.type = 'text'; input.value = '2026-13'; }")
+    page.get_by_role("button", name="Vis", exact=True).click()
+    expect_error_beside(page, "month")
+    expect(page.locator("#month")).to_have_value("2026-13")
+    axe_check(page)
