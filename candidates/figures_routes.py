@@ -5,7 +5,7 @@ without a solution, for the jobcentre or one consultant. Definitions: docs/FIGUR
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -52,9 +52,9 @@ class FiguresForm(Form):
         _l("Consultant"), invalid_choice_message=_l("Choose a consultant from the list.")
     )
 
-    def chosen_month(self) -> date:
+    def chosen_month(self, default: date) -> date:
         if self.month.errors:
-            return measures.month_of(local_today())
+            return default
         year, month = self.month.data.split("-")
         return date(int(year), int(month), 1)
 
@@ -64,14 +64,17 @@ class FiguresForm(Form):
 @purpose(AccessPurpose.CASE_WORK)
 def figures() -> ResponseReturnValue:
     today = local_today()
-    form = FiguresForm(request.args, month=f"{today:%Y-%m}", consultant=ALL)
+    # The last whole month by default: this one has just begun, and its hours are confirmed
+    # a week after they are worked.
+    last_month = measures.month_of(measures.month_of(today) - timedelta(days=1))
+    form = FiguresForm(request.args, month=f"{last_month:%Y-%m}", consultant=ALL)
     staff = candidates.colleagues_who_can_take_over_in(current_user.organisation_id)
     form.consultant.choices = [
         SelectChoice(ALL, _("Everyone in the jobcentre")),
         *(SelectChoice(str(user.id), user.name) for user in staff),
     ]
     form.validate()
-    month = form.chosen_month()
+    month = form.chosen_month(last_month)
     chosen = form.consultant.data if not form.consultant.errors else ALL
     consultant_id = None if chosen in (ALL, None) else int(chosen)
     jobcentre_id = current_user.organisation_id

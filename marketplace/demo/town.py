@@ -108,10 +108,16 @@ def _ensure_candidates(jobcentre: Jobcentre) -> int:
             **values,  # type: ignore[arg-type]
         )
         candidate = create_candidate(consultant, data)
+        # Registered long before the demo's placements, as the case references say: the
+        # leader's figures (/jobcentre/figures) then count everyone in each of the 12 months.
+        candidate.created_at = utcnow() - timedelta(days=REGISTERED_DAYS_AGO)
         if status:
             set_status(candidate, CandidateStatus(status))
         added += 1
     return added
+
+
+REGISTERED_DAYS_AGO = 400
 
 
 def _ensure_proposals() -> int:
