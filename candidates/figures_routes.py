@@ -5,7 +5,7 @@ without a solution, for the jobcentre or one consultant. Definitions: docs/FIGUR
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -16,7 +16,7 @@ from wtforms.validators import ValidationError
 from candidates.blueprint import bp
 from marketplace.caseload import candidates
 from marketplace.caseload.candidates import names_of
-from marketplace.clock import local_today
+from marketplace.clock import local_today, month_of, months_before
 from marketplace.figures import measures
 from marketplace.figures.stuck import without_a_solution
 from marketplace.i18n import gettext as _
@@ -39,7 +39,7 @@ def _a_month(form: Form, field: Field) -> None:
     if found is None or not 1 <= int(found[2]) <= 12:
         raise ValidationError(_l("Write the month as year and month, e.g. 2026-11."))
     month = date(int(found[1]), int(found[2]), 1)
-    if not FIRST_MONTH <= month <= measures.month_of(local_today()):
+    if not FIRST_MONTH <= month <= month_of(local_today()):
         raise ValidationError(_l("Choose a month from January 2016 up to this month."))
 
 
@@ -66,7 +66,7 @@ def figures() -> ResponseReturnValue:
     today = local_today()
     # The last whole month by default: this one has just begun, and its hours are confirmed
     # a week after they are worked.
-    last_month = measures.month_of(measures.month_of(today) - timedelta(days=1))
+    last_month = months_before(month_of(today), 1)
     form = FiguresForm(request.args, month=f"{last_month:%Y-%m}", consultant=ALL)
     staff = candidates.colleagues_who_can_take_over_in(current_user.organisation_id)
     form.consultant.choices = [

@@ -26,32 +26,18 @@ the records; the definition of a touching day is its `current_paid_day`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Date, and_, func, literal, or_, select, union_all
 
-from marketplace.clock import LOCAL_TZ, months_before
+from marketplace.clock import local_midnight, month_of, months_before, next_month
 from marketplace.extensions import db
 from marketplace.models import Candidate, PaidMonth
 from marketplace.models.base import UTCDateTime
 
 # FSM2's result requirement; the jobcentre's admin may set another target (issue 17).
 DEFAULT_TARGET_PERCENT = 20
-
-
-def month_of(day: date) -> date:
-    """The first day of the day's month: how a month is named here."""
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def local_midnight(day: date) -> datetime:
-    """The moment a local day begins: a month's bounds for timestamps kept in UTC."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
 
 
 @dataclass(frozen=True)
@@ -84,7 +70,6 @@ def paid_shares(
                 literal(m, Date).label("month"),
                 literal(local_midnight(m), UTCDateTime).label("starts"),
                 literal(local_midnight(next_month(m)), UTCDateTime).label("ends"),
-                literal(next_month(m), Date).label("after_last"),
             )
             for m in months
         )

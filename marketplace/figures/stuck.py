@@ -14,8 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, case, func, select
 
-from marketplace.clock import months_before
-from marketplace.figures.measures import local_midnight
+from marketplace.clock import local_midnight, months_before
 from marketplace.models import Candidate, CandidateStatus, Proposal, ProposalStatus
 
 WINDOW_MONTHS = 6

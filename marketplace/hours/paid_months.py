@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
+from marketplace.clock import month_of, next_month
 from marketplace.extensions import db
 from marketplace.models import Candidate, HourKind, HourRecord, PaidMonth
 
@@ -36,14 +37,6 @@ def current_paid_day() -> ColumnElement[bool]:
             later.revision > HourRecord.revision,
         ),
     )
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _after(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def touched_pairs(candidate_ids: Iterable[int], first: date, after: date) -> set[tuple[int, date]]:
@@ -74,7 +67,7 @@ def refresh(written: Iterable[tuple[int, date]]) -> None:
         return
     people = sorted({candidate_id for candidate_id, _ in pairs})
     first = min(month for _, month in pairs)
-    after = _after(max(month for _, month in pairs))
+    after = next_month(max(month for _, month in pairs))
     db.session.execute(
         delete(PaidMonth)
         .where(
@@ -119,7 +112,7 @@ def rebuild(batch_size: int = 1000, after_id: int = 0) -> tuple[int, int]:
             HourRecord.candidate_id.in_(ids)
         )
     ).one()
-    pairs = touched_pairs(ids, span[0], _after(span[1])) if span[0] is not None else set()
+    pairs = touched_pairs(ids, span[0], next_month(span[1])) if span[0] is not None else set()
     _insert(pairs)
     return ids[-1], len(pairs)
 
