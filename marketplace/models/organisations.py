@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import utcnow
@@ -41,9 +50,15 @@ class Organisation(Base):
 
 class Jobcentre(Organisation):
     __tablename__ = "jobcentres"
+    __table_args__ = (
+        CheckConstraint("paid_share_target BETWEEN 1 AND 100", name="paid_share_target"),
+    )
 
     id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     municipality_code: Mapped[int] = mapped_column(ForeignKey("municipalities.code"), unique=True)
+    # The share of the target group with paid hours the leader steers by (figures.measures):
+    # the programme's 20 % unless the admin sets another.
+    paid_share_target: Mapped[int] = mapped_column(SmallInteger, server_default="20")
     municipality: Mapped[Municipality] = relationship(lazy="joined")
 
     __mapper_args__ = {"polymorphic_identity": OrgKind.JOBCENTRE.value}  # noqa: RUF012

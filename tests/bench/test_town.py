@@ -53,16 +53,18 @@ def test_town_at_a_tiny_scale(scratch_app: Callable[[str], AbstractContextManage
             # The records were loaded around the ledger; paid_months was filled from them.
             from datetime import date
 
-            from marketplace.hours.paid_months import touched_pairs
+            from marketplace.hours.paid_months import month_hours
             from marketplace.models import Candidate, PaidMonth
 
             everyone = db.session.scalars(select(Candidate.id)).all()
             kept = {
-                tuple(row)
-                for row in db.session.execute(select(PaidMonth.candidate_id, PaidMonth.month))
+                (c, m): h
+                for c, m, h in db.session.execute(
+                    select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours)
+                )
             }
             assert kept
-            assert kept == touched_pairs(everyone, date(2000, 1, 1), date(2100, 1, 1))
+            assert kept == month_hours(everyone, date(2000, 1, 1), date(2100, 1, 1))
             busiest = db.session.scalar(
                 select(func.count())
                 .select_from(Placement)

@@ -124,8 +124,10 @@ def test_rebuild_paid_months_puts_back_what_the_records_say(app, paid, employer)
     for placement in people[:2]:
         confirm(placement, employer, MONDAY)
     db.session.flush()
-    kept = set(db.session.execute(select(PaidMonth.candidate_id, PaidMonth.month)).all())
-    assert {c for c, _ in kept} == {people[0].candidate_id, people[1].candidate_id}
+    rows = select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours)
+    kept = set(db.session.execute(rows).all())
+    assert {c for c, _, _ in kept} == {people[0].candidate_id, people[1].candidate_id}
+    assert all(hours > 0 for _, _, hours in kept)
     db.session.execute(delete(PaidMonth))
     db.session.add(PaidMonth(candidate_id=people[2].candidate_id, month=date(2020, 1, 1)))
     db.session.flush()
@@ -134,4 +136,4 @@ def test_rebuild_paid_months_puts_back_what_the_records_say(app, paid, employer)
 
     assert result.exit_code == 0, result.output
     assert "paid_months rebuilt" in result.output
-    assert set(db.session.execute(select(PaidMonth.candidate_id, PaidMonth.month)).all()) == kept
+    assert set(db.session.execute(rows).all()) == kept

@@ -34,7 +34,7 @@ from marketplace.agreements.terms import versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
-from marketplace.hours.paid_months import touched_pairs
+from marketplace.hours.paid_months import month_hours
 from marketplace.hours.weeks import weeks_for
 from marketplace.models import (
     HourKind,
@@ -275,21 +275,20 @@ def check(placement: Any, model: Model, before: dict[int, tuple[Any, ...]], acti
         assert record is not None
         assert (Decimal(record.hours), record.revision) == (figure, revision), (action, key)
 
-    # The months that touched the person with paid hours (paid_months, the jobcentre's
-    # figures): kept beside every write, they are what the model's figures say, and what
-    # the records say when read directly.
-    touched = {
-        (placement.candidate_id, day.replace(day=1))
-        for (day, kind), (figure, _revision) in model.current.items()
-        if kind == HourKind.PAID and figure > 0
-    }
+    # The months that touched the person with paid hours and their hours (paid_months, the
+    # jobcentre's figures): kept beside every write, they are what the model's figures say,
+    # and what the records say when read directly.
+    expected: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    for (day, kind), (figure, _revision) in model.current.items():
+        if kind == HourKind.PAID and figure > 0:
+            expected[(placement.candidate_id, day.replace(day=1))] += figure
     kept = db.session.execute(
-        select(PaidMonth.candidate_id, PaidMonth.month).where(
+        select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours).where(
             PaidMonth.candidate_id == placement.candidate_id
         )
     )
-    assert {tuple(row) for row in kept} == touched, action
-    assert touched_pairs([placement.candidate_id], date(2000, 1, 1), date(2100, 1, 1)) == touched
+    assert {(c, m): Decimal(h) for c, m, h in kept} == expected, action
+    assert month_hours([placement.candidate_id], date(2000, 1, 1), date(2100, 1, 1)) == expected
 
     # The weeks as the pages read them.
     assert confirmed_weeks(placement.id) == model.confirmed, action
