@@ -157,6 +157,12 @@ def deadlines(proposal: Proposal) -> Deadlines:
     )
 
 
+def reminder_due_before(now: datetime) -> datetime:
+    """A waiting proposal made at or before this moment is past its reminder (deadlines'
+    remind_at has come): the sweep reminds the company, and the stuck list shows it."""
+    return now - timedelta(days=current_app.config["PROPOSAL_REMIND_DAYS"])
+
+
 def waiting_for_company(company_id: int, limit: int = 20) -> list[Proposal]:
     """Proposals the company has not answered yet, oldest first (they expire first), with
     their jobs."""
@@ -210,7 +216,7 @@ def remind_and_expire(now: datetime, batch_size: int | None = None) -> int:
     in one query."""
     config = current_app.config
     size = batch_size or config["SWEEP_BATCH"]
-    remind_before = now - timedelta(days=config["PROPOSAL_REMIND_DAYS"])
+    remind_before = reminder_due_before(now)
     expire_before = now - timedelta(days=config["PROPOSAL_EXPIRE_DAYS"])
     written = 0
     expiring = select(Proposal).where(
