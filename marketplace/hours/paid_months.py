@@ -5,11 +5,12 @@ straight from the records).
 
 A day touches its person when its latest paid revision is above 0 (`current_paid_day`): the
 one definition, used here, by the rebuild and by figures.measures. A month's hours are the
-sum of its days' latest paid revisions, at every company. Each write recomputes the (person,
-month) rows it touched from the records, in four statements whatever their number. Two
-writers for one person (two companies confirming the same evening) are put in line by a
-lock on the person's candidate row, taken after the records are written: the second one's
-sums then read the first one's records, so the last sum written is the whole month's.
+sum of its days' latest paid revisions, at every company; its first day the first of them.
+Each write recomputes the (person, month) rows it touched from the records, in four
+statements whatever their number. Two writers for one person (two companies confirming the
+same evening) are put in line by a lock on the person's candidate row, taken after the
+records are written: the second one's sums then read the first one's records, so the last
+sum written is the whole month's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Date, and_, delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -50,17 +52,27 @@ def _month(day: ColumnElement[date]) -> ColumnElement[date]:
     return func.date(day, "start of month")
 
 
+class MonthPaid(NamedTuple):
+    hours: Decimal  # the month's paid hours
+    first_day: date  # its first day with paid hours
+
+
 def month_hours(
     candidate_ids: Iterable[int], first: date, after: date
-) -> dict[tuple[int, date], Decimal]:
-    """The paid hours of each (person, month) with a touching day from `first` up to `after`,
-    from the records themselves: what paid_months must hold there."""
+) -> dict[tuple[int, date], MonthPaid]:
+    """Each (person, month) with a touching day from `first` up to `after`, with its paid
+    hours and first paid day, from the records themselves: what paid_months must hold."""
     ids = sorted(set(candidate_ids))
     if not ids:
         return {}
     month = _month(HourRecord.work_date)
     rows = db.session.execute(
-        select(HourRecord.candidate_id, month, func.sum(HourRecord.hours))
+        select(
+            HourRecord.candidate_id,
+            month,
+            func.sum(HourRecord.hours),
+            func.min(HourRecord.work_date),
+        )
         .where(
             HourRecord.candidate_id.in_(ids),
             HourRecord.work_date >= first,
@@ -69,7 +81,10 @@ def month_hours(
         )
         .group_by(HourRecord.candidate_id, month)
     )
-    return {(candidate_id, _as_date(day)): Decimal(hours) for candidate_id, day, hours in rows}
+    return {
+        (candidate_id, _as_date(month)): MonthPaid(Decimal(hours), _as_date(first_day))
+        for candidate_id, month, hours, first_day in rows
+    }
 
 
 def _as_date(value: date | str) -> date:
@@ -106,15 +121,19 @@ def refresh(written: Iterable[tuple[int, date]]) -> None:
     _insert(month_hours(people, first, after))
 
 
-def _insert(rows: dict[tuple[int, date], Decimal]) -> None:
+def _insert(rows: dict[tuple[int, date], MonthPaid]) -> None:
     if not rows:
         return
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    values = [{"candidate_id": c, "month": m, "hours": h} for (c, m), h in sorted(rows.items())]
+    values = [
+        {"candidate_id": c, "month": m, "hours": paid.hours, "first_day": paid.first_day}
+        for (c, m), paid in sorted(rows.items())
+    ]
     statement = insert(PaidMonth)
     db.session.execute(
         statement.on_conflict_do_update(
-            index_elements=["candidate_id", "month"], set_={"hours": statement.excluded.hours}
+            index_elements=["candidate_id", "month"],
+            set_={"hours": statement.excluded.hours, "first_day": statement.excluded.first_day},
         ),
         values,
     )
@@ -154,10 +173,17 @@ def fill_from_records() -> None:
     database loaded in bulk without the ledger (the national bench town). Not committed."""
     month = _month(HourRecord.work_date)
     touched = (
-        select(HourRecord.candidate_id, month, func.sum(HourRecord.hours))
+        select(
+            HourRecord.candidate_id,
+            month,
+            func.sum(HourRecord.hours),
+            func.min(HourRecord.work_date),
+        )
         .where(current_paid_day())
         .group_by(HourRecord.candidate_id, month)
     )
     db.session.execute(
-        PaidMonth.__table__.insert().from_select(["candidate_id", "month", "hours"], touched)
+        PaidMonth.__table__.insert().from_select(
+            ["candidate_id", "month", "hours", "first_day"], touched
+        )
     )

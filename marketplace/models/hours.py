@@ -127,21 +127,24 @@ class HourRecord(Base):
 
 class PaidMonth(Base):
     """A person touched by paid hours in a month: at least one day there whose latest paid
-    revision is above 0 (figures.measures), and the month's paid hours (the sum of its days'
-    latest paid revisions). Derived from hour_records and kept beside every write of them
-    (hours.paid_months.refresh); `flask rebuild-paid-months` rebuilds it."""
+    revision is above 0 (figures.measures), the month's paid hours (the sum of its days'
+    latest paid revisions) and the first such day. Derived from hour_records and kept beside
+    every write of them (hours.paid_months.refresh); `flask rebuild-paid-months` rebuilds
+    it."""
 
     __tablename__ = "paid_months"
     __table_args__ = (
         Index("ix_paid_months_month", "month", "candidate_id"),
-        CheckConstraint("hours >= 0", name="hours"),
+        CheckConstraint("hours > 0", name="hours"),
+        CheckConstraint("first_day >= month", name="first_day"),
     )
 
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
     )
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
-    hours: Mapped[Decimal] = mapped_column(Numeric(7, 2), server_default="0")
+    hours: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    first_day: Mapped[date] = mapped_column(Date)
 
 
 class HourReminder(Base):

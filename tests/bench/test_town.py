@@ -58,9 +58,14 @@ def test_town_at_a_tiny_scale(scratch_app: Callable[[str], AbstractContextManage
 
             everyone = db.session.scalars(select(Candidate.id)).all()
             kept = {
-                (c, m): h
-                for c, m, h in db.session.execute(
-                    select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours)
+                (c, m): (h, f)
+                for c, m, h, f in db.session.execute(
+                    select(
+                        PaidMonth.candidate_id,
+                        PaidMonth.month,
+                        PaidMonth.hours,
+                        PaidMonth.first_day,
+                    )
                 )
             }
             assert kept

@@ -124,12 +124,19 @@ def test_rebuild_paid_months_puts_back_what_the_records_say(app, paid, employer)
     for placement in people[:2]:
         confirm(placement, employer, MONDAY)
     db.session.flush()
-    rows = select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours)
+    rows = select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours, PaidMonth.first_day)
     kept = set(db.session.execute(rows).all())
-    assert {c for c, _, _ in kept} == {people[0].candidate_id, people[1].candidate_id}
-    assert all(hours > 0 for _, _, hours in kept)
+    assert {c for c, _, _, _ in kept} == {people[0].candidate_id, people[1].candidate_id}
+    assert all(hours > 0 for _, _, hours, _ in kept)
     db.session.execute(delete(PaidMonth))
-    db.session.add(PaidMonth(candidate_id=people[2].candidate_id, month=date(2020, 1, 1)))
+    db.session.add(
+        PaidMonth(
+            candidate_id=people[2].candidate_id,
+            month=date(2020, 1, 1),
+            hours=3,
+            first_day=date(2020, 1, 6),
+        )
+    )
     db.session.flush()
 
     result = app.test_cli_runner().invoke(args=["rebuild-paid-months", "--batch", "1"])

@@ -34,7 +34,7 @@ from marketplace.agreements.terms import versions_of
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hours import ledger as hours
-from marketplace.hours.paid_months import month_hours
+from marketplace.hours.paid_months import MonthPaid, month_hours
 from marketplace.hours.weeks import weeks_for
 from marketplace.models import (
     HourKind,
@@ -278,16 +278,22 @@ def check(placement: Any, model: Model, before: dict[int, tuple[Any, ...]], acti
     # The months that touched the person with paid hours and their hours (paid_months, the
     # jobcentre's figures): kept beside every write, they are what the model's figures say,
     # and what the records say when read directly.
-    expected: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
-    for (day, kind), (figure, _revision) in model.current.items():
+    month_sums: dict[date, Decimal] = defaultdict(Decimal)
+    firsts: dict[date, date] = {}
+    for (day, kind), (figure, _revision) in sorted(model.current.items()):
         if kind == HourKind.PAID and figure > 0:
-            expected[(placement.candidate_id, day.replace(day=1))] += figure
+            month_sums[day.replace(day=1)] += figure
+            firsts.setdefault(day.replace(day=1), day)
+    expected = {
+        (placement.candidate_id, month): MonthPaid(hours, firsts[month])
+        for month, hours in month_sums.items()
+    }
     kept = db.session.execute(
-        select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours).where(
+        select(PaidMonth.candidate_id, PaidMonth.month, PaidMonth.hours, PaidMonth.first_day).where(
             PaidMonth.candidate_id == placement.candidate_id
         )
     )
-    assert {(c, m): Decimal(h) for c, m, h in kept} == expected, action
+    assert {(c, m): MonthPaid(Decimal(h), f) for c, m, h, f in kept} == expected, action
     assert month_hours([placement.candidate_id], date(2000, 1, 1), date(2100, 1, 1)) == expected
 
     # The weeks as the pages read them.
