@@ -28,11 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import Date, and_, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from marketplace.clock import local_midnight, month_of, months_before, next_month
 from marketplace.extensions import db
+from marketplace.hours.paid_months import month_start
 from marketplace.models import Candidate, PaidMonth
 from marketplace.models.base import UTCDateTime
 
@@ -74,12 +77,7 @@ def paid_shares(
             for m in months
         )
     ).subquery("months")
-    in_group = and_(
-        Candidate.jobcentre_id == jobcentre_id,
-        Candidate.created_at < table.c.ends,
-        or_(Candidate.closed_at.is_(None), Candidate.closed_at >= table.c.starts),
-        *([Candidate.consultant_id == consultant_id] if consultant_id is not None else []),
-    )
+    in_group = and_(*_in_group(table.c.starts, table.c.ends, jobcentre_id, consultant_id))
     groups = dict(
         db.session.execute(
             select(table.c.month, func.count(Candidate.id))
@@ -116,3 +114,152 @@ def last_months(month: date, count: int = 12) -> list[date]:
     """`count` months up to and including `month`'s, oldest first: the trend's months."""
     first = month_of(month)
     return [months_before(first, back) for back in range(count - 1, -1, -1)]
+
+
+def _weekly(hours: Decimal, month: date) -> Decimal:
+    """A month's hours as hours a week: over the month's days, times seven (so February and
+    March compare)."""
+    days = (next_month(month) - month).days
+    return hours * 7 / days
+
+
+def _median(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _one_decimal(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class HoursAWeek:
+    """The paid hours a week of the month's people with paid hours (the share's touched), and
+    how many of those who also had paid hours three months before work more hours now."""
+
+    month: date
+    people: int
+    median: Decimal | None  # hours a week, one decimal
+    compared: int  # of the people, those with paid hours three months before too
+    more: int  # of those, the ones with more hours a week now
+
+
+COMPARED_MONTHS = 3
+
+
+def hours_a_week(jobcentre_id: int, month: date, consultant_id: int | None = None) -> HoursAWeek:
+    """The month's hours a week (`month` any day of it): one statement, the month's people
+    with their hours then and three months before; the median is taken here (SQLite has no
+    percentile; the rows are the month's touched people only)."""
+    month = month_of(month)
+    before = months_before(month, COMPARED_MONTHS)
+    earlier = aliased(PaidMonth)
+    rows = db.session.execute(
+        select(PaidMonth.hours, earlier.hours)
+        .join(Candidate, Candidate.id == PaidMonth.candidate_id)
+        .outerjoin(
+            earlier,
+            and_(earlier.candidate_id == PaidMonth.candidate_id, earlier.month == before),
+        )
+        .where(
+            PaidMonth.month == month,
+            *_in_group(
+                local_midnight(month),
+                local_midnight(next_month(month)),
+                jobcentre_id,
+                consultant_id,
+            ),
+        )
+    ).all()
+    now = [_weekly(Decimal(hours), month) for hours, _ in rows]
+    pairs = [
+        (_weekly(Decimal(hours), month), _weekly(Decimal(then), before))
+        for hours, then in rows
+        if then is not None
+    ]
+    return HoursAWeek(
+        month=month,
+        people=len(rows),
+        median=_one_decimal(_median(now)),
+        compared=len(pairs),
+        more=sum(1 for current, then in pairs if current > then),
+    )
+
+
+def _in_group(starts: Any, ends: Any, jobcentre_id: int, consultant_id: int | None) -> list[Any]:
+    """A month's target group as conditions on Candidate: registered before the month ended
+    (`ends`), not closed before it began (`starts`); the consultant's candidates if given."""
+    return [
+        Candidate.jobcentre_id == jobcentre_id,
+        Candidate.created_at < ends,
+        or_(Candidate.closed_at.is_(None), Candidate.closed_at >= starts),
+        *([Candidate.consultant_id == consultant_id] if consultant_id is not None else []),
+    ]
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Of the people whose day `days` after their first paid day fell in the twelve months up
+    to the chosen one, how many had paid hours in that day's month."""
+
+    days: int
+    people: int
+    still: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return Share(month=date.min, touched=self.still, group=self.people).percent
+
+
+RETENTION_DAYS = (90, 180)
+
+
+def retention(jobcentre_id: int, month: date, consultant_id: int | None = None) -> list[Retention]:
+    """Retention 90 and 180 days after the first paid day, for the twelve months up to
+    `month`'s: one statement per span. A person's first paid day is the first day of their
+    first month in paid_months (whatever company, however long ago); "still with paid hours"
+    is paid hours in the calendar month that holds the day `days` later, the same monthly
+    reading as the share. Only the jobcentre's candidates (the consultant's, if given) count;
+    a person closed since still counts (they did or did not keep their hours)."""
+    month = month_of(month)
+    window_from = months_before(month, 11)
+    window_after = next_month(month)
+    firsts = (
+        select(PaidMonth.candidate_id, func.min(PaidMonth.first_day).label("first_day"))
+        .join(Candidate, Candidate.id == PaidMonth.candidate_id)
+        .where(
+            Candidate.jobcentre_id == jobcentre_id,
+            *([Candidate.consultant_id == consultant_id] if consultant_id is not None else []),
+        )
+        .group_by(PaidMonth.candidate_id)
+        .subquery("firsts")
+    )
+    results = []
+    for days in RETENTION_DAYS:
+        later_day = _plus_days(firsts.c.first_day, days)
+        later = aliased(PaidMonth)
+        people, still = db.session.execute(
+            select(func.count(firsts.c.candidate_id), func.count(later.candidate_id))
+            .select_from(firsts)
+            .outerjoin(
+                later,
+                and_(
+                    later.candidate_id == firsts.c.candidate_id,
+                    later.month == month_start(later_day),
+                ),
+            )
+            .where(later_day >= window_from, later_day < window_after)
+        ).one()
+        results.append(Retention(days=days, people=int(people), still=int(still)))
+    return results
+
+
+def _plus_days(day: Any, days: int) -> Any:
+    if db.session.get_bind().dialect.name == "postgresql":
+        return day + days  # date + integer is a date
+    return func.date(day, f"+{days} days", type_=Date)

@@ -45,11 +45,11 @@ def current_paid_day() -> ColumnElement[bool]:
     )
 
 
-def _month(day: ColumnElement[date]) -> ColumnElement[date]:
+def month_start(day: ColumnElement[date]) -> ColumnElement[date]:
     """The first day of a date column's month, in SQL."""
     if db.session.get_bind().dialect.name == "postgresql":
         return func.cast(func.date_trunc("month", day), Date)
-    return func.date(day, "start of month")
+    return func.date(day, "start of month", type_=Date)
 
 
 class MonthPaid(NamedTuple):
@@ -65,7 +65,7 @@ def month_hours(
     ids = sorted(set(candidate_ids))
     if not ids:
         return {}
-    month = _month(HourRecord.work_date)
+    month = month_start(HourRecord.work_date)
     rows = db.session.execute(
         select(
             HourRecord.candidate_id,
@@ -171,7 +171,7 @@ def rebuild(batch_size: int = 1000, after_id: int = 0) -> tuple[int, int]:
 def fill_from_records() -> None:
     """paid_months from every record in one INSERT … SELECT, into an empty table: for a
     database loaded in bulk without the ledger (the national bench town). Not committed."""
-    month = _month(HourRecord.work_date)
+    month = month_start(HourRecord.work_date)
     touched = (
         select(
             HourRecord.candidate_id,

@@ -11,16 +11,20 @@ import pytest
 from marketplace.agreements.terms import versions_of
 from marketplace.extensions import db
 from marketplace.figures.measures import (
+    HoursAWeek,
+    Retention,
     Share,
+    hours_a_week,
     last_months,
     local_midnight,
     month_of,
     next_month,
     paid_share,
     paid_shares,
+    retention,
 )
 from marketplace.hours import ledger as hours
-from marketplace.models import CandidateStatus, HourKind, Phase
+from marketplace.models import CandidateStatus, HourKind, PaidMonth, Phase
 from marketplace.placements import ladder as placements
 from marketplace.proposals import lifecycle as proposals
 from tests.factories import (
@@ -176,6 +180,135 @@ def test_twelve_months_take_two_statements(one_paid, consultant, count_queries):
         shares = paid_shares(consultant.organisation_id, months)
     assert counted.count == 2
     assert [s.touched for s in shares] == [0] * 11 + [1]
+
+
+# Hours a week and retention read paid_months (the ledger keeps it; its hypothesis test proves
+# it equals the records), so the cases below write its rows by hand: months apart, at will.
+
+
+def worked(candidate, month, hours, first_day=None) -> None:
+    """`hours` paid hours in `month` (its first paid day `first_day`, else the month's 1st)."""
+    db.session.add(
+        PaidMonth(
+            candidate_id=candidate.id,
+            month=month,
+            hours=Decimal(hours),
+            first_day=first_day or month,
+        )
+    )
+    db.session.flush()
+
+
+def people(consultant, *names):
+    found = [new_candidate(consultant, name) for name in names]
+    registered_long_ago(*found)
+    return found
+
+
+def test_hours_a_week_come_from_the_confirmed_days(job, consultant, employer):
+    placement = paid_placement(job, consultant, employer, "Anna Uge")
+    confirm(placement, employer, MONDAY, entries={(TUESDAY, HourKind.PAID): Decimal("3.5")})
+    registered_long_ago(placement)
+    days = (next_month(MONTH) - MONTH).days
+    expected = (Decimal("3.5") * 7 / days).quantize(Decimal("0.1"))
+    assert hours_a_week(consultant.organisation_id, MONTH) == HoursAWeek(
+        MONTH, people=1, median=expected, compared=0, more=0
+    )
+
+
+def test_the_median_of_an_even_number_is_the_middle_pair_s_mean(consultant):
+    # November has 30 days: 30 hours are 7 a week, 60 are 14, 90 are 21, 120 are 28.
+    november = MONTH.replace(year=2025, month=11)
+    four = people(consultant, "A", "B", "C", "D")
+    for person, month_hours in zip(four, (30, 60, 120, 90), strict=True):
+        worked(person, november, month_hours)
+    found = hours_a_week(consultant.organisation_id, november)
+    assert (found.people, found.median) == (4, Decimal("17.5"))  # (14 + 21) / 2
+    worked(people(consultant, "E")[0], november, 150)  # 35 a week
+    assert hours_a_week(consultant.organisation_id, november).median == Decimal("21.0")
+
+
+def test_more_hours_than_three_months_before_compares_hours_a_week(consultant):
+    august, november = MONTH.replace(year=2025, month=8), MONTH.replace(year=2025, month=11)
+    more, same, fewer, new = people(consultant, "Mere", "Samme", "Færre", "Ny")
+    # August has 31 days, November 30: 31 hours in August and 30 in November are both 7 a
+    # week, so "the same", although the month's total fell.
+    worked(more, august, 31)
+    worked(more, november, 31)
+    worked(same, august, 31)
+    worked(same, november, 30)
+    worked(fewer, august, 62)
+    worked(fewer, november, 30)
+    worked(new, november, 60)  # no paid hours in August: not compared
+    found = hours_a_week(consultant.organisation_id, november)
+    assert (found.people, found.compared, found.more) == (4, 3, 1)
+
+
+def test_hours_a_week_count_the_month_s_group_of_the_jobcentre_or_consultant(
+    consultant, make_user, make_jobcentre
+):
+    from marketplace.models import Role
+
+    november = MONTH.replace(year=2025, month=11)
+    colleague = make_user(consultant.organisation, Role.CONSULTANT)
+    (mine,) = people(consultant, "Min")
+    (theirs,) = people(colleague, "Deres")
+    elsewhere = make_user(make_jobcentre(657), Role.CONSULTANT)
+    (far,) = people(elsewhere, "Langt væk")
+    (gone,) = people(consultant, "Lukket før")
+    gone.status = CandidateStatus.CLOSED.value
+    gone.closed_at = local_midnight(november) - timedelta(seconds=1)
+    for person in (mine, theirs, far, gone):
+        worked(person, november, 30)
+    jobcentre = consultant.organisation_id
+    assert hours_a_week(jobcentre, november).people == 2
+    assert hours_a_week(jobcentre, november, consultant.id).people == 1
+    assert hours_a_week(elsewhere.organisation_id, november).people == 1
+
+
+def test_retention_reads_the_month_that_holds_day_90_and_day_180(consultant):
+    chosen = MONTH.replace(year=2025, month=11)
+    kept, lost, late = people(consultant, "Blev", "Stoppede", "For ny")
+    # Kept: first paid day 3 June; day 90 is 1 September (paid then), day 180 is 30 November
+    # (paid then).
+    worked(kept, date_(2025, 6, 1), 10, first_day=date_(2025, 6, 3))
+    worked(kept, date_(2025, 9, 1), 10, first_day=date_(2025, 9, 20))
+    worked(kept, date_(2025, 11, 1), 10, first_day=date_(2025, 11, 25))
+    # Lost: first paid day 10 July, day 90 is 8 October: no hours in October (only in
+    # September, which does not help).
+    worked(lost, date_(2025, 7, 1), 10, first_day=date_(2025, 7, 10))
+    worked(lost, date_(2025, 9, 1), 10)
+    # Too new: first paid day 15 October; day 90 is in January, after the chosen month.
+    worked(late, date_(2025, 10, 1), 10, first_day=date_(2025, 10, 15))
+    assert retention(consultant.organisation_id, chosen) == [
+        Retention(days=90, people=2, still=1),
+        Retention(days=180, people=1, still=1),  # lost's day 180 (6 January) is still ahead
+    ]
+    assert retention(consultant.organisation_id, chosen)[0].percent == Decimal("50.0")
+
+
+def test_retention_looks_twelve_months_back_only(consultant):
+    chosen = MONTH.replace(year=2025, month=11)
+    (old,) = people(consultant, "Gammel")
+    # First paid 1 August 2024: day 90 is 30 October 2024, thirteen months before November.
+    worked(old, date_(2024, 8, 1), 10)
+    worked(old, date_(2024, 10, 1), 10)
+    assert retention(consultant.organisation_id, chosen)[0] == Retention(90, people=0, still=0)
+    assert retention(consultant.organisation_id, chosen)[0].percent is None
+    # From November 2024 back to December 2023, it counts.
+    assert retention(consultant.organisation_id, date_(2024, 11, 1))[0] == Retention(90, 1, 1)
+
+
+def test_retention_takes_one_statement_a_span(consultant, count_queries):
+    with count_queries() as counted:
+        retention(consultant.organisation_id, MONTH)
+    assert counted.count == 2
+
+
+def date_(year, month, day):
+    from datetime import date
+
+    return date(year, month, day)
 
 
 def hours_of(placement):
