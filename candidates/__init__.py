@@ -9,6 +9,7 @@ from candidates import (  # noqa: F401  (importing them attaches their views to 
     proposal_routes,
     retention_routes,
     routes,
+    stuck_routes,
 )
 from candidates.blueprint import bp
 
