@@ -30,7 +30,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Date, and_, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from marketplace.clock import local_midnight, month_of, months_before, next_month
@@ -221,11 +221,12 @@ RETENTION_DAYS = (90, 180)
 
 def retention(jobcentre_id: int, month: date, consultant_id: int | None = None) -> list[Retention]:
     """Retention 90 and 180 days after the first paid day, for the twelve months up to
-    `month`'s: one statement per span. A person's first paid day is the first day of their
+    `month`'s. A person's first paid day is the first day of their
     first month in paid_months (whatever company, however long ago); "still with paid hours"
     is paid hours in the calendar month that holds the day `days` later, the same monthly
     reading as the share. Only the jobcentre's candidates (the consultant's, if given) count;
-    a person closed since still counts (they did or did not keep their hours)."""
+    a person closed since still counts (they did or did not keep their hours). One
+    statement."""
     month = month_of(month)
     window_from = months_before(month, 11)
     window_after = next_month(month)
@@ -239,24 +240,30 @@ def retention(jobcentre_id: int, month: date, consultant_id: int | None = None) 
         .group_by(PaidMonth.candidate_id)
         .subquery("firsts")
     )
-    results = []
+    # Both spans in one pass over the people's first days; whether the month that holds a
+    # span's day has paid hours is a probe of paid_months' key (a join made PostgreSQL read
+    # the whole table twice: 180 ms against 60 for the biggest jobcentre).
+    columns = []
     for days in RETENTION_DAYS:
         later_day = _plus_days(firsts.c.first_day, days)
-        later = aliased(PaidMonth)
-        people, still = db.session.execute(
-            select(func.count(firsts.c.candidate_id), func.count(later.candidate_id))
-            .select_from(firsts)
-            .outerjoin(
-                later,
-                and_(
-                    later.candidate_id == firsts.c.candidate_id,
-                    later.month == month_start(later_day),
-                ),
+        in_window = and_(later_day >= window_from, later_day < window_after)
+        paid_then = (
+            select(PaidMonth.candidate_id)
+            .where(
+                PaidMonth.candidate_id == firsts.c.candidate_id,
+                PaidMonth.month == month_start(later_day),
             )
-            .where(later_day >= window_from, later_day < window_after)
-        ).one()
-        results.append(Retention(days=days, people=int(people), still=int(still)))
-    return results
+            .exists()
+        )
+        columns += [
+            func.count(case((in_window, 1))),
+            func.count(case((and_(in_window, paid_then), 1))),
+        ]
+    counts = db.session.execute(select(*columns).select_from(firsts)).one()
+    return [
+        Retention(days=days, people=int(counts[2 * i]), still=int(counts[2 * i + 1]))
+        for i, days in enumerate(RETENTION_DAYS)
+    ]
 
 
 def _plus_days(day: Any, days: int) -> Any:
