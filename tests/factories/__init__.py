@@ -18,6 +18,8 @@ they build (as marketplace/ is laid out); every name is importable from tests.fa
   confirm, confirm_weeks; ask, answer (a request to change the hours, and its acceptance);
   more_hours_notices, due; WAITING_WEEKS, remind, hour_reminders_of, the_hour_reminder,
   hours_waiting_notices (the weekly hours reminder).
+- figures: climb (a proposal made on a day, climbing the ladder as far as asked, on the
+  ladder's days LADDER_MONDAY, PRAKTIK_MONDAY, PAID_MONDAY, RAISE_MONDAY), proposed_on.
 - privacy: person (every text carries a tag, SENTINEL by default; PHONE), whole_case,
   log_access, erasure_record, later, AGED, TEN_YEARS, every_value, holding.
 """
@@ -40,6 +42,14 @@ from tests.factories.clock import (
     in_days,
     noon,
     today,
+)
+from tests.factories.figures import (
+    LADDER_MONDAY,
+    PAID_MONDAY,
+    PRAKTIK_MONDAY,
+    RAISE_MONDAY,
+    climb,
+    proposed_on,
 )
 from tests.factories.hours import (
     WAITING_WEEKS,
@@ -102,11 +112,15 @@ __all__ = [
     "CANDIDATE_NAME",
     "CANDIDATE_PHONE",
     "DAYS",
+    "LADDER_MONDAY",
     "MONDAY",
     "MON_WED_FRI",
     "NEXT_MONDAY",
+    "PAID_MONDAY",
     "PASSWORD",
     "PHONE",
+    "PRAKTIK_MONDAY",
+    "RAISE_MONDAY",
     "SENTINEL",
     "TEN_YEARS",
     "THIS_WEEK",
@@ -120,6 +134,7 @@ __all__ = [
     "at_hour",
     "at_trial",
     "candidate_with_phone",
+    "climb",
     "confirm",
     "confirm_weeks",
     "due",
@@ -149,6 +164,7 @@ __all__ = [
     "person",
     "praktik_terms",
     "propose_praktik",
+    "proposed_on",
     "refused_field",
     "remind",
     "rules_data",
