@@ -304,6 +304,22 @@ CANDIDATES: tuple[dict[str, object], ...] = (
         "no_long_standing": True,
         "status": "paused",
     },
+    # Proposed twice over a month ago, declined and expired, nothing since: the stuck list's
+    # candidate without a solution (marketplace.figures.stuck).
+    {
+        "case_reference": "RKSK-2024-0391",
+        "full_name": "Karin Lauridsen",
+        "phone": "26 27 28 29",
+        "consultant": "jonas.brandt@jobcenter.example",
+        "job_goal": "Køkken eller rengøring, gerne faste formiddage.",
+        "wished_categories": ("kitchen", "cleaning"),
+        "tasks_can_do": ("Opvask", "Rengøring"),
+        "hours_min": Decimal(3),
+        "hours_max": Decimal(8),
+        "available_weekdays": TUE_THU,
+        "postcode": "6950",
+        "danish_level": "good",
+    },
     # Three on Vestjysk Emballage's packing line: Sofie confirms their
     # hours together on Friday (journey 4). And one at Brugsen, where journey 5 happens.
     {
@@ -366,10 +382,14 @@ CANDIDATES: tuple[dict[str, object], ...] = (
 
 
 # (case reference, job title, what happened): proposals at every stage; the waiting one was
-# sent so long ago that the company's reminder is due tomorrow (marketplace.demo.town).
+# sent so long ago that the company's reminder is due tomorrow, the unanswered one is past
+# its reminder, and Karin's two, long ago, leave her without a solution (marketplace.demo.town).
 PROPOSALS = (
     ("RKSK-2023-0456", "Kantinehjælp", "waiting"),
     ("RKSK-2024-0233", "Pakning ved pakkelinjen", "declined"),
+    ("RKSK-2023-0789", "Kantinehjælp", "unanswered"),
+    ("RKSK-2024-0391", "Kantinehjælp", "declined_long_ago"),
+    ("RKSK-2024-0391", "Hjælp i planteskolen", "expired_long_ago"),
 )
 
 
@@ -391,6 +411,11 @@ PLACEMENTS = (
 # Journey 5: Henrik has worked the planned 3 hours a week at Brugsen since six weeks ago, every
 # week confirmed, so Jonas is nudged to ask for more (marketplace.hours.more_hours).
 MORE_HOURS_DUE = ("RKSK-2022-0275", "Opfyldning af varer", "3")
+
+# Mølgaard Gartneri has confirmed none of Bent's last two weeks of praktik: the stuck list's
+# placement without confirmed hours (marketplace.figures.stuck; praktik hours, so the paid
+# figures stay as they are).
+UNCONFIRMED = ("RKSK-2024-0117", "Hjælp i planteskolen")
 
 # Journey 4's question about a week: Jonas asks, Sofie answers (marketplace.hours.flags).
 FLAG = (

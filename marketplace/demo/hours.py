@@ -2,7 +2,8 @@
 confirmed as planned, the last one left waiting (several people's at Vestjysk Emballage, for
 Sofie's Friday), one day corrected with a reason, a question about a week that the company
 answered, one placement whose every week is confirmed as planned (the nudge to ask for more
-hours), and one request for more hours waiting for the jobcentre's answer."""
+hours), one whose last two weeks the company has not confirmed (the stuck list), and one
+request for more hours waiting for the jobcentre's answer."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from marketplace.agreements.terms import latest_terms, versions_of
 from marketplace.clock import local_today
 from marketplace.companies.staff import company_staff
-from marketplace.demo.data import FLAG, MORE_HOURS_DUE
+from marketplace.demo.data import FLAG, MORE_HOURS_DUE, UNCONFIRMED
 from marketplace.extensions import db
 from marketplace.hours import flags
 from marketplace.hours import ledger as hours
@@ -57,14 +58,16 @@ def ensure_hours() -> int:
         .order_by(Placement.id)
     ).all()
     nudged = _placement_of(MORE_HOURS_DUE[0], MORE_HOURS_DUE[1])
+    silent = _placement_of(*UNCONFIRMED)
     flagged = _placement_of(FLAG[0], "Pakning ved pakkelinjen")
     flag_week = hours.week_start_of(today) - timedelta(weeks=FLAG_WEEKS_BACK)
     for placement in placements:
         employer = company_staff(placement.company_id)[0]
         versions = versions_of(placement.id)
         # Every past week but the last is confirmed; the last waits for the employer, except
-        # where every week was worked as planned (the nudge to ask for more hours).
-        last = 1 if placement == nudged else 2
+        # where every week was worked as planned (the nudge to ask for more hours), and the
+        # last two wait where the company has gone quiet (the stuck list).
+        last = 1 if placement == nudged else 3 if placement == silent else 2
         for n in range(WEEKS_BACK, last - 1, -1):
             monday = last_week - timedelta(days=7 * (n - 1))
             plan = hours.planned(placement, versions, monday)

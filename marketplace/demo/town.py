@@ -42,6 +42,7 @@ from marketplace.models import (
     Job,
     Jobcentre,
     OrgKind,
+    ProposalStatus,
     User,
     Workplace,
 )
@@ -120,6 +121,10 @@ def _ensure_candidates(jobcentre: Jobcentre) -> int:
 REGISTERED_DAYS_AGO = 400
 
 
+# Karin's first proposal, declined: over the 30 days of a candidate without a solution.
+LONG_AGO_DAYS = 45
+
+
 def _ensure_proposals() -> int:
 
     added = 0
@@ -136,6 +141,26 @@ def _ensure_proposals() -> int:
             # Sent so long ago that the company's reminder is due tomorrow (lifecycle.deadlines).
             days = current_app.config["PROPOSAL_REMIND_DAYS"] - 1
             proposal.created_at = utcnow() - timedelta(days=days, hours=1)
+        elif stage == "unanswered":
+            # Past its reminder, which the sweep sent: the stuck list's row.
+            days = current_app.config["PROPOSAL_REMIND_DAYS"]
+            proposal.created_at = utcnow() - timedelta(days=days + 2, hours=1)
+            proposal.reminded_at = proposal.created_at + timedelta(days=days)
+        elif stage == "declined_long_ago":
+            proposals.decline(
+                proposal, employer, DeclineReason.TASKS_DONT_FIT, "Vi søger en med kokkeerfaring."
+            )
+            proposal.created_at = utcnow() - timedelta(days=LONG_AGO_DAYS)
+            proposal.decided_at = proposal.created_at + timedelta(days=2)
+        elif stage == "expired_long_ago":  # never answered (lifecycle.remind_and_expire)
+            proposal.created_at = utcnow() - timedelta(days=LONG_AGO_DAYS - 7)
+            proposal.reminded_at = proposal.created_at + timedelta(
+                days=current_app.config["PROPOSAL_REMIND_DAYS"]
+            )
+            proposal.status = ProposalStatus.EXPIRED.value
+            proposal.decided_at = proposal.created_at + timedelta(
+                days=current_app.config["PROPOSAL_EXPIRE_DAYS"]
+            )
         added += 1
     return added
 

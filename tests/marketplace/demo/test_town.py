@@ -1,8 +1,8 @@
 """The demo town shows every feature on the first `make run` (issue 14): several people's
 weeks waiting at Vestjysk Emballage for Sofie's Friday, a placement whose person has worked
 the planned hours four weeks running (the nudge to ask for more), a proposal whose reminder
-is near, a praktik near its end and a flag the company has answered. Read from the database
-after seeding, with the domain's own rules."""
+is near, a praktik near its end, a flag the company has answered, and a row of each kind on
+the stuck list. Read from the database after seeding, with the domain's own rules."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from sqlalchemy import select
 from marketplace.agreements.terms import latest_terms_of, versions_of, versions_of_many
 from marketplace.clock import local_today, utcnow
 from marketplace.extensions import db
+from marketplace.figures import stuck
 from marketplace.hours import ledger
 from marketplace.hours.more_hours import worked_planned
 from marketplace.models import (
     Company,
+    Jobcentre,
     Phase,
     Placement,
     PlacementStep,
@@ -99,3 +101,17 @@ def test_a_flag_on_a_week_has_the_companys_answer(town):
     assert flag is not None
     assert flag.comment
     assert flag.answer
+
+
+def test_the_stuck_list_has_a_row_of_each_kind(town):
+    """Karin without a solution, Kasper's praktik ending, Bent's praktik weeks unconfirmed,
+    Sanne's proposal past its reminder (marketplace.figures.stuck)."""
+    jobcentre_id = db.session.scalar(select(Jobcentre.id))
+    today = local_today()
+    for statement in (
+        stuck.without_a_solution(jobcentre_id, today),
+        stuck.praktik_ending(jobcentre_id, today),
+        stuck.without_confirmed_hours(jobcentre_id, today),
+        stuck.unanswered_proposals(jobcentre_id, utcnow()),
+    ):
+        assert db.session.execute(statement).first() is not None
