@@ -1,32 +1,40 @@
 """/jobcentre/figures: the leader's page (issue 17). The month's share of the target group
-touched by paid hours against the programme's target, its twelve months, and the candidates
-without a solution, for the jobcentre or one consultant. Definitions: docs/FIGURES.md."""
+touched by paid hours against the jobcentre's target (which the admin sets here), its twelve
+months, hours a week, retention, and the candidates without a solution, for the jobcentre or
+one consultant; each table also as CSV, and the page printable. Definitions:
+docs/FIGURES.md."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from flask import render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from wtforms import Field, SelectChoice, StringField
+from wtforms import Field, IntegerField, SelectChoice, StringField
 from wtforms.validators import ValidationError
 
 from candidates.blueprint import bp
 from marketplace.caseload import candidates
-from marketplace.caseload.candidates import names_of
-from marketplace.clock import local_today, month_of, months_before
-from marketplace.figures import measures
+from marketplace.caseload.candidates import case_references_of, names_of
+from marketplace.clock import local_day, local_today, month_of, months_before
+from marketplace.extensions import db
+from marketplace.figures import measures, targets
 from marketplace.figures.stuck import without_a_solution
 from marketplace.i18n import gettext as _
 from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import AccessPurpose, AccessSeen, Role
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
+from marketplace.spreadsheets import Cell, lines
+from marketplace.web import transactions
 from marketplace.web.access import roles
-from marketplace.web.forms import Form, SelectField
+from marketplace.web.forms import Form, SelectField, input_required, number_between
 from marketplace.web.pagination import page_arg, page_size, paged
+from marketplace.web.transactions import saving
 
 ALL = "all"
 FIRST_MONTH = date(2016, 1, 1)  # the oldest month a figure may be asked for
@@ -59,14 +67,50 @@ class FiguresForm(Form):
         return date(int(year), int(month), 1)
 
 
-@bp.get("/jobcentre/figures")
+class TargetForm(Form):
+    target = IntegerField(
+        _l("Target (percent of the target group with paid hours)"),
+        validators=[input_required(), number_between(targets.LOWEST, targets.HIGHEST)],
+        description=_l("The programme's target is %(target)d %%.", target=targets.PROGRAMME_TARGET),
+    )
+
+
+@bp.route("/jobcentre/figures", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 @purpose(AccessPurpose.CASE_WORK)
 def figures() -> ResponseReturnValue:
-    today = local_today()
+    jobcentre_id = current_user.organisation_id
+    target_form = TargetForm(target=targets.target_of(jobcentre_id))
+    if request.method == "POST":
+        if target_form.validate_on_submit():
+            with saving(target_form) as saved:
+                targets.set_target(jobcentre_id, target_form.target.data)
+            if saved:
+                flash(_("The target is saved."), "success")
+                return redirect(url_for("candidates.figures", **request.args))
+        return _page(jobcentre_id, target_form), 400
+    return _page(jobcentre_id, target_form)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The month and consultant asked for, as the form read them from the query."""
+
+    form: FiguresForm
+    staff: dict[int, str]
+    month: date
+    chosen: str  # ALL or a consultant's id, as in the query
+    consultant_id: int | None
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"month": f"{self.month:%Y-%m}", "consultant": self.chosen}
+
+
+def _chosen() -> Chosen:
     # The last whole month by default: this one has just begun, and its hours are confirmed
     # a week after they are worked.
-    last_month = months_before(month_of(today), 1)
+    last_month = months_before(month_of(local_today()), 1)
     form = FiguresForm(request.args, month=f"{last_month:%Y-%m}", consultant=ALL)
     staff = candidates.colleagues_who_can_take_over_in(current_user.organisation_id)
     form.consultant.choices = [
@@ -74,31 +118,148 @@ def figures() -> ResponseReturnValue:
         *(SelectChoice(str(user.id), user.name) for user in staff),
     ]
     form.validate()
-    month = form.chosen_month(last_month)
     chosen = form.consultant.data if not form.consultant.errors else ALL
-    consultant_id = None if chosen in (ALL, None) else int(chosen)
-    jobcentre_id = current_user.organisation_id
+    return Chosen(
+        form=form,
+        staff={user.id: user.name for user in staff},
+        month=form.chosen_month(last_month),
+        chosen=chosen or ALL,
+        consultant_id=None if chosen in (ALL, None) else int(chosen),
+    )
+
+
+def _page(jobcentre_id: int, target_form: TargetForm) -> str:
+    asked = _chosen()
+    month, consultant_id = asked.month, asked.consultant_id
+    target = targets.target_of(jobcentre_id)
     trend = measures.paid_shares(
         jobcentre_id, measures.last_months(month, TREND_MONTHS), consultant_id
     )
-    stuck = paged(without_a_solution(jobcentre_id, today, consultant_id), page_arg(), page_size())
+    stuck = paged(
+        without_a_solution(jobcentre_id, local_today(), consultant_id), page_arg(), page_size()
+    )
     # The stuck list names people: each showing is logged for them.
     ids = [row["candidate_id"] for row in stuck.items]
     names = names_of(ids)
     access_log.record(names.keys(), AccessSeen.NAME)
-    query = {"month": f"{month:%Y-%m}", "consultant": chosen}
     return render_template(
         "candidates/figures.html",
-        form=form,
+        form=asked.form,
         month=month,
         share=trend[-1],
         trend=trend,
-        target=measures.DEFAULT_TARGET_PERCENT,
-        chart=bar_chart(trend, measures.DEFAULT_TARGET_PERCENT),
+        target=target,
+        target_form=target_form,
+        chart=bar_chart(trend, target),
+        weekly=measures.hours_a_week(jobcentre_id, month, consultant_id),
+        retention=measures.retention(jobcentre_id, month, consultant_id),
+        query=asked.query,
+        who=(
+            asked.staff.get(consultant_id, "")
+            if consultant_id is not None
+            else _("everyone in the jobcentre")
+        ),
         stuck=stuck,
         names=names,
-        consultants={user.id: user.name for user in staff},
-        page_url=lambda number: url_for("candidates.figures", page=number, **query),
+        consultants=asked.staff,
+        page_url=lambda number: url_for("candidates.figures", page=number, **asked.query),
+    )
+
+
+# The page's tables as files: each a header and its rows for the month and consultant asked.
+Table = Callable[[int, Chosen], tuple[list[str], Iterable[Sequence[Cell]]]]
+
+
+def _months_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    trend = measures.paid_shares(
+        jobcentre_id, measures.last_months(asked.month, TREND_MONTHS), asked.consultant_id
+    )
+    header = [_("Month"), _("With paid hours"), _("Target group"), _("Share (%)")]
+    return header, [[s.month, s.touched, s.group, s.percent] for s in reversed(trend)]
+
+
+def _hours_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    weekly = measures.hours_a_week(jobcentre_id, asked.month, asked.consultant_id)
+    header = [
+        _("Month"),
+        _("With paid hours"),
+        _("Median paid hours a week"),
+        _("Also with paid hours three months before"),
+        _("Of those, more hours a week now"),
+    ]
+    return header, [[weekly.month, weekly.people, weekly.median, weekly.compared, weekly.more]]
+
+
+def _retention_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    spans = measures.retention(jobcentre_id, asked.month, asked.consultant_id)
+    header = [
+        _("Days after the first paid day"),
+        _("People"),
+        _("Still with paid hours"),
+        _("Share (%)"),
+    ]
+    return header, [[r.days, r.people, r.still, r.percent] for r in spans]
+
+
+def _stuck_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    rows = db.session.execute(
+        without_a_solution(jobcentre_id, local_today(), asked.consultant_id)
+    ).all()
+    # A file of people: by case reference (what the jobcentre's own systems know them by),
+    # each one logged for the citizen as an export.
+    references = case_references_of(row.candidate_id for row in rows)
+    access_log.record(references.keys(), AccessSeen.EXPORT_CASE)
+    header = [
+        _("Case reference"),
+        _("Consultant"),
+        _("First proposed"),
+        _("Proposals"),
+        _("Next action"),
+    ]
+    action = _("Go through the answers with the person and propose again")
+    return header, [
+        [
+            references.get(row.candidate_id, ""),
+            asked.staff.get(row.consultant_id, ""),
+            local_day(row.first_proposed),
+            row.proposals,
+            action,
+        ]
+        for row in rows
+    ]
+
+
+TABLES: dict[str, Table] = {
+    "months": _months_table,
+    "hours": _hours_table,
+    "retention": _retention_table,
+    "without-a-solution": _stuck_table,
+}
+
+
+@bp.get("/jobcentre/figures/<table>.csv")
+@roles(Role.ADMIN)
+@purpose(AccessPurpose.CASE_WORK)
+def figures_csv(table: str) -> ResponseReturnValue:
+    """One of the page's tables as CSV for Danish Excel (safe cells: marketplace.spreadsheets)."""
+    make = TABLES.get(table)
+    if make is None:
+        abort(404)
+    asked = _chosen()
+    if asked.form.errors:  # the page says what is wrong, beside the field
+        return _page(
+            current_user.organisation_id,
+            TargetForm(target=targets.target_of(current_user.organisation_id)),
+        ), 400
+    header, rows = make(current_user.organisation_id, asked)
+    transactions.commit_served()  # the export's access log, before the first byte
+    name = f"tal-{table}-{asked.month:%Y-%m}.csv"
+    return Response(
+        "".join(lines(header, rows)),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
     )
 
 

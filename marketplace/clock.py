@@ -38,3 +38,8 @@ def next_month(month: date) -> date:
 def local_midnight(day: date) -> datetime:
     """The moment a local day begins: a day's or a month's bounds for timestamps kept in UTC."""
     return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
+
+
+def local_day(moment: datetime) -> date:
+    """The Danish calendar day of a moment."""
+    return moment.astimezone(LOCAL_TZ).date()

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload, lazyload, load_only
@@ -143,15 +144,24 @@ def identity_of(candidate: Candidate) -> CandidateIdentity:
 
 def names_of(candidate_ids: Iterable[int]) -> dict[int, str]:
     """Full names of many candidates in one query (the jobcentre's lists)."""
+    return _identities_of(candidate_ids, CandidateIdentity.full_name)
+
+
+def case_references_of(candidate_ids: Iterable[int]) -> dict[int, str]:
+    """Case references of many candidates in one query (the jobcentre's files)."""
+    return _identities_of(candidate_ids, CandidateIdentity.case_reference)
+
+
+def _identities_of(candidate_ids: Iterable[int], column: Any) -> dict[int, str]:
     ids = list(set(candidate_ids))
     if not ids:
         return {}
     rows = db.session.execute(
-        select(CandidateIdentity.candidate_id, CandidateIdentity.full_name).where(
+        select(CandidateIdentity.candidate_id, column).where(
             CandidateIdentity.candidate_id.in_(ids)
         )
     )
-    return {candidate_id: full_name for candidate_id, full_name in rows}
+    return {candidate_id: value for candidate_id, value in rows}
 
 
 def candidate_data(candidate: Candidate) -> CandidateData:

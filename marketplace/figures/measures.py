@@ -39,9 +39,6 @@ from marketplace.hours.paid_months import month_start
 from marketplace.models import Candidate, PaidMonth
 from marketplace.models.base import UTCDateTime
 
-# FSM2's result requirement; the jobcentre's admin may set another target (issue 17).
-DEFAULT_TARGET_PERCENT = 20
-
 
 @dataclass(frozen=True)
 class Share:

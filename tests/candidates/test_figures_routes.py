@@ -11,10 +11,18 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.figures.measures import local_midnight, month_of
-from marketplace.models import AccessLogEntry, DeclineReason, Role
+from marketplace.models import (
+    AccessLogEntry,
+    AccessSeen,
+    CandidateIdentity,
+    DeclineReason,
+    Jobcentre,
+    Role,
+)
 from marketplace.proposals import lifecycle as proposals
 from tests.factories import MONDAY, confirm, new_candidate, paid_placement, today
 from tests.html_forms import error_ids, text_of
+from tests.support import csrf_token_from
 
 URL = "/jobcentre/figures"
 MONTH = month_of(MONDAY + timedelta(days=1))
@@ -148,3 +156,150 @@ def test_the_stuck_list_is_paged(leader, town, consultant, job, app, monkeypatch
     assert 'rel="next"' in stuck
     second = text_of(leader.get(f"{URL}?page=2")).split('id="stuck-title"')[1]
     assert "Bo Venter" in second
+
+
+# The target the admin sets.
+
+
+def post_target(client, value, query=""):
+    page = client.get(f"{URL}{query}")
+    return client.post(f"{URL}{query}", data={"csrf_token": csrf_token_from(page), "target": value})
+
+
+def test_the_admin_sets_the_jobcentres_target(leader, town, admin):
+    query = f"?month={MONTH:%Y-%m}"
+    before = text_of(leader.get(f"{URL}{query}"))
+    assert "Jobcentrets mål er 20 %." in before
+    assert "Måneden nåede det." in before  # 50 %
+    response = post_target(leader, "60", query)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{URL}{query}")
+    assert db.session.get(Jobcentre, admin.organisation_id).paid_share_target == 60
+    page = text_of(leader.get(f"{URL}{query}"))
+    assert "Jobcentrets mål er 60 %." in page
+    assert "Måneden ligger under det." in page  # 50 % is below 60 %
+    # The chart's target line moved with it: 60 is the top of the scale now.
+    assert 'y1="0.0"' in page
+
+
+@pytest.mark.parametrize("value", ["0", "101", "-5", "abc", "20.5", "", "2\x000"])
+def test_a_bad_target_gets_its_message_and_keeps_what_was_typed(leader, town, admin, value):
+    response = post_target(leader, value)
+    assert response.status_code == 400
+    assert "target" in error_ids(response)
+    assert db.session.get(Jobcentre, admin.organisation_id).paid_share_target == 20
+    # The figures are still there.
+    assert "De seneste 12 måneder" in text_of(response)
+
+
+def test_the_target_needs_the_forms_token(leader, town, admin):
+    response = leader.post(URL, data={"target": "50"})
+    assert response.status_code == 400
+    assert db.session.get(Jobcentre, admin.organisation_id).paid_share_target == 20
+
+
+def test_another_jobcentres_target_is_its_own(
+    leader, town, admin, make_user, make_jobcentre, app, login
+):
+    other_admin = make_user(make_jobcentre(657), Role.ADMIN)
+    db.session.commit()
+    elsewhere = app.test_client()
+    login(other_admin, via=elsewhere)
+    assert post_target(elsewhere, "35").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Jobcentre, admin.organisation_id).paid_share_target == 20
+    assert db.session.get(Jobcentre, other_admin.organisation_id).paid_share_target == 35
+
+
+@pytest.mark.parametrize("role", ["consultant", "employer"])
+def test_only_the_admin_sets_the_target(client, login, request, role, admin):
+    login(request.getfixturevalue(role))
+    response = client.post(URL, data={"target": "50"})
+    assert response.status_code in (400, 403, 404)
+    assert db.session.get(Jobcentre, admin.organisation_id).paid_share_target == 20
+
+
+# Hours a week and retention.
+
+
+def test_hours_a_week_and_retention_are_on_the_page(leader, town):
+    page = text_of(leader.get(f"{URL}?month={MONTH:%Y-%m}"))
+    hours = page.split('id="hours-title"')[1].split("</section>")[0]
+    assert "Personer med lønnede timer i måneden: 1." in hours
+    assert "lønnede timer om ugen" in hours
+    assert "Ingen af dem havde lønnede timer for tre måneder siden." in hours
+    retention = page.split('id="retention-title"')[1].split("</table>")[0]
+    assert "90 dage" in retention and "180 dage" in retention
+
+
+# The tables as CSV.
+
+
+@pytest.mark.parametrize("table", ["months", "hours", "retention", "without-a-solution"])
+def test_each_table_downloads_as_csv(leader, town, table):
+    response = leader.get(f"{URL}/{table}.csv?month={MONTH:%Y-%m}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="tal-{table}-{MONTH:%Y-%m}.csv"' in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    assert len(body.strip().splitlines()) >= 2  # a header and at least one row
+
+
+def test_the_months_csv_holds_the_pages_figures(leader, town):
+    body = leader.get(f"{URL}/months.csv?month={MONTH:%Y-%m}").get_data(as_text=True)
+    lines = body.lstrip("\ufeff").splitlines()
+    assert lines[0] == "Måned;Med lønnede timer;Målgruppe;Andel (%)"
+    assert lines[1] == f"{MONTH.isoformat()};1;2;50"
+    assert len(lines) == 13
+
+
+def test_the_stuck_csv_names_people_by_case_reference_safely_and_logs_the_export(leader, town):
+    _anna, bo = town
+    identity = db.session.scalar(
+        select(CandidateIdentity).where(CandidateIdentity.candidate_id == bo.id)
+    )
+    identity.case_reference = "=HYPERLINK(1)"
+    db.session.commit()
+    body = leader.get(f"{URL}/without-a-solution.csv").get_data(as_text=True)
+    assert "'=HYPERLINK(1)" in body
+    assert "Bo Venter" not in body
+    seen = db.session.scalars(
+        select(AccessLogEntry.seen).where(AccessLogEntry.candidate_id == bo.id)
+    ).all()
+    assert seen == [AccessSeen.EXPORT_CASE.value]
+
+
+def test_a_csv_with_a_bad_month_shows_the_page_with_its_message(leader, town):
+    response = leader.get(f"{URL}/months.csv?month=2026-13")
+    assert response.status_code == 400
+    assert "month" in error_ids(response)
+
+
+def test_an_unknown_table_is_not_found(leader, town):
+    assert leader.get(f"{URL}/secrets.csv").status_code == 404
+
+
+def test_another_jobcentres_csv_holds_only_its_own(
+    leader, town, make_user, make_jobcentre, app, login
+):
+    other_admin = make_user(make_jobcentre(657), Role.ADMIN)
+    db.session.commit()
+    elsewhere = app.test_client()
+    login(other_admin, via=elsewhere)
+    body = elsewhere.get(f"{URL}/without-a-solution.csv").get_data(as_text=True)
+    assert len(body.strip().splitlines()) == 1  # the header only
+    months = elsewhere.get(f"{URL}/months.csv?month={MONTH:%Y-%m}").get_data(as_text=True)
+    assert f"{MONTH.isoformat()};0;0;" in months
+
+
+@pytest.mark.parametrize("role", ["consultant", "employer"])
+def test_only_the_admin_downloads_the_figures(client, login, request, role):
+    login(request.getfixturevalue(role))
+    assert client.get(f"{URL}/months.csv").status_code in (403, 404)
+
+
+def test_the_page_prints(leader, town):
+    page = text_of(leader.get(URL))
+    assert "data-print" in page
+    assert "js/print.js" in page

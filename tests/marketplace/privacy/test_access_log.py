@@ -37,6 +37,7 @@ PERIOD = f"start={START.isoformat()}&end={END.isoformat()}"
 PURPOSES = {
     "candidates.caseload": "case_work",
     "candidates.figures": "case_work",  # the leader's stuck list names people
+    "candidates.figures_csv": "case_work",  # the stuck list's file holds case references
     "candidates.stuck": "case_work",  # the stuck list names people
     "candidates.candidate": "case_work",
     "candidates.edit_candidate": "case_work",
