@@ -58,6 +58,7 @@ def test_the_leader_reads_the_months_share_and_the_stuck_list(leader, town):
     assert "Bo Venter" in page
     assert f"/candidates/{bo.id}" in page
     assert "Anna Timer" not in page  # she has a solution; no name without a reason
+    assert "/jobcentre/stuck?consultant=all" in page  # the whole stuck list, a click away
     logged = db.session.scalar(
         select(func.count()).select_from(AccessLogEntry).where(AccessLogEntry.candidate_id == bo.id)
     )
