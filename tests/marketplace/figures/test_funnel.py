@@ -14,6 +14,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from marketplace.agreements.terms import versions_of
 from marketplace.clock import local_midnight
@@ -27,7 +29,16 @@ from marketplace.figures.funnel import (
     funnel,
 )
 from marketplace.hours import ledger as hours
-from marketplace.models import DeclineReason, HourKind, Phase, ProposalStatus, Role, StepKind
+from marketplace.models import (
+    DeclineReason,
+    HourKind,
+    Job,
+    Phase,
+    ProposalStatus,
+    Role,
+    StepKind,
+    User,
+)
 from marketplace.placements import ladder as placements
 from marketplace.proposals import lifecycle as proposals
 from marketplace.web.pagination import paged
@@ -301,3 +312,86 @@ def test_a_fixed_number_of_statements(job, consultant, employer, jc, count_queri
     for name in ("Bo", "Carl", "Dorte"):
         climb(job, consultant, employer, name)
     assert statements() == one == 4
+
+
+# --- Random ladders ----------------------------------------------------------------------------
+
+FATES = ["waiting", "declined", "expired", "accepted", "trial", "praktik", "paid"]
+person = st.tuples(
+    st.sampled_from([*FATES, "paid", "paid"]),  # paid hours most, where most can happen
+    st.sampled_from([Phase.TRIAL, Phase.PRAKTIK, Phase.PAID]),  # the first step, where it can be
+    st.sampled_from([None, "4", "10"]),  # the paid hours asked for from RAISE_MONDAY
+    st.booleans(),  # the paid week corrected to 0
+    st.booleans(),  # the colleague's candidate
+)
+
+
+def expected_steps(fate: str, raise_to: str | None, zeroed: bool) -> int:
+    """How many of the funnel's steps a person of this fate reaches (1 = proposed only)."""
+    reached = {"accepted": 2, "trial": 3, "praktik": 4}.get(fate, 1)
+    if fate == "paid":
+        reached = 4 if zeroed else (6 if raise_to == "10" else 5)
+    return reached
+
+
+def test_random_ladders_never_widen_and_every_table_adds_up(
+    make_job, employer, consultant, colleague_consultant, jc
+):
+    job_id, ids = ladder_job(make_job, employer).id, (employer.id, consultant.id)
+    colleague_id = colleague_consultant.id
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(people=st.lists(person, min_size=1, max_size=6))
+    def run(people) -> None:
+        example = db.session.begin_nested()
+        try:
+            job = db.session.get(Job, job_id)
+            company, mine = db.session.get(User, ids[0]), db.session.get(User, ids[1])
+            colleague = db.session.get(User, colleague_id)
+            expected = [0] * len(STEPS)
+            for number, (fate, first_step, raise_to, zeroed, theirs) in enumerate(people):
+                who, name = (colleague if theirs else mine), f"Person {number}"
+                if fate in ("waiting", "declined", "expired"):
+                    proposal = proposed_on(job, who, name, PROPOSED)
+                    if fate == "declined":
+                        proposals.decline(proposal, company, DeclineReason.OTHER)
+                    elif fate == "expired":
+                        proposal.status = ProposalStatus.EXPIRED.value
+                        proposal.decided_at = proposal.created_at + timedelta(days=14)
+                else:
+                    if fate == "trial" or (fate == "praktik" and first_step == Phase.PAID):
+                        first_step = Phase.TRIAL  # the steps a first step can reach
+                    placement = climb(
+                        job, who, company, name, fate, first_step=first_step, raise_to=raise_to
+                    )
+                    if fate == "paid" and zeroed:
+                        versions = versions_of(placement.id)
+                        for day in (FIRST_PAID_DAY, FIRST_PAID_DAY + timedelta(days=2)):
+                            hours.correct(
+                                placement, company, day, HourKind.PAID, Decimal(0), "Syg", versions
+                            )
+                for step in range(expected_steps(fate, raise_to, zeroed)):
+                    expected[step] += 1
+            db.session.flush()
+            found = funnel(jc, FIRST, LAST)
+            assert [step.count for step in found.steps] == expected
+            for step in found.steps:
+                assert step.previous is None or step.count <= step.previous
+                assert step.conversion is None or step.conversion <= 100
+                assert step.of_proposed is not None
+                assert step.of_proposed <= 100
+            totals = [found.step(name).count for name in ("proposed", "accepted", "paid")]
+            for lines in (
+                by_consultant(jc, FIRST, LAST),
+                [Row.of(row) for row in paged(by_company(jc, FIRST, LAST), 1, 50).items],
+            ):
+                assert [
+                    sum(line.proposals for line in lines),
+                    sum(line.accepted for line in lines),
+                    sum(line.paid for line in lines),
+                ] == totals
+        finally:
+            example.rollback()
+            db.session.expunge_all()  # SQLite hands rolled-back ids out again
+
+    run()
