@@ -321,7 +321,7 @@ def find_town(conn: Connection) -> Town:
 
 
 def key_pages(town: Town) -> list[Page]:
-    """The pages of issue 16 with the text each shows only with real data: names
+    """The pages of issues 16 and 17 with the text each shows only with real data: names
     ("Borger <id>", bench.town's), links to the rows a list lists."""
     return [
         Page("caseload", CONSULTANT, "/caseload", "Borger "),
@@ -337,6 +337,10 @@ def key_pages(town: Town) -> list[Page]:
         Page("placements", CONSULTANT, "/placements", 'href="/placements/'),
         Page("placements-all", CONSULTANT, "/placements?show=all", 'href="/placements/'),
         Page("jobcentre", ADMIN, "/jobcentre", "Konsulent "),
+        # Issue 17: the leader's figures (a share is shown only for a non-empty group) and
+        # the consultant's stuck list.
+        Page("figures", ADMIN, "/jobcentre/figures", " %</strong>"),
+        Page("stuck", CONSULTANT, "/jobcentre/stuck", 'href="/candidates/'),
         Page("company-home", EMPLOYER, "/company/", 'href="/company/placements/'),
         Page("company-week", EMPLOYER, "/company/hours", 'href="/company/placements/'),
         Page("company-placements", EMPLOYER, "/company/placements", 'href="/company/placements/'),

@@ -14,15 +14,16 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from wtforms import Field, IntegerField, SelectChoice, StringField
+from wtforms import Field, IntegerField, StringField
 from wtforms.validators import ValidationError
 
 from candidates.blueprint import bp
+from candidates.consultant_filter import ALL, ConsultantFilterForm
 from marketplace.caseload import candidates
 from marketplace.caseload.candidates import case_references_of, names_of
 from marketplace.clock import local_day, local_today, month_of, months_before
 from marketplace.extensions import db
-from marketplace.figures import measures, targets
+from marketplace.figures import measures, rollup, targets
 from marketplace.figures.stuck import without_a_solution
 from marketplace.i18n import gettext as _
 from marketplace.i18n import lazy_gettext as _l
@@ -32,14 +33,12 @@ from marketplace.privacy.access_log import purpose
 from marketplace.spreadsheets import Cell, lines
 from marketplace.web import transactions
 from marketplace.web.access import roles
-from marketplace.web.forms import Form, SelectField, input_required, number_between
+from marketplace.web.forms import Form, input_required, number_between
 from marketplace.web.pagination import page_arg, page_size, paged
 from marketplace.web.transactions import saving
 
-ALL = "all"
 FIRST_MONTH = date(2016, 1, 1)  # the oldest month a figure may be asked for
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-TREND_MONTHS = 12
 
 
 def _a_month(form: Form, field: Field) -> None:
@@ -51,14 +50,8 @@ def _a_month(form: Form, field: Field) -> None:
         raise ValidationError(_l("Choose a month from January 2016 up to this month."))
 
 
-class FiguresForm(Form):
-    class Meta:
-        csrf = False  # a GET form that changes nothing
-
+class FiguresForm(ConsultantFilterForm):
     month = StringField(_l("Month"), validators=[_a_month], render_kw={"type": "month"})
-    consultant = SelectField(
-        _l("Consultant"), invalid_choice_message=_l("Choose a consultant from the list.")
-    )
 
     def chosen_month(self, default: date) -> date:
         if self.month.errors:
@@ -113,18 +106,15 @@ def _chosen() -> Chosen:
     last_month = months_before(month_of(local_today()), 1)
     form = FiguresForm(request.args, month=f"{last_month:%Y-%m}", consultant=ALL)
     staff = candidates.colleagues_who_can_take_over_in(current_user.organisation_id)
-    form.consultant.choices = [
-        SelectChoice(ALL, _("Everyone in the jobcentre")),
-        *(SelectChoice(str(user.id), user.name) for user in staff),
-    ]
+    form.offer(staff)
     form.validate()
-    chosen = form.consultant.data if not form.consultant.errors else ALL
+    chosen, consultant_id = form.chosen()
     return Chosen(
         form=form,
         staff={user.id: user.name for user in staff},
         month=form.chosen_month(last_month),
-        chosen=chosen or ALL,
-        consultant_id=None if chosen in (ALL, None) else int(chosen),
+        chosen=chosen,
+        consultant_id=consultant_id,
     )
 
 
@@ -132,9 +122,8 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
     asked = _chosen()
     month, consultant_id = asked.month, asked.consultant_id
     target = targets.target_of(jobcentre_id)
-    trend = measures.paid_shares(
-        jobcentre_id, measures.last_months(month, TREND_MONTHS), consultant_id
-    )
+    figures = rollup.figures_for(jobcentre_id, month, consultant_id)
+    trend = figures.trend
     stuck = paged(
         without_a_solution(jobcentre_id, local_today(), consultant_id), page_arg(), page_size()
     )
@@ -151,8 +140,9 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
         target=target,
         target_form=target_form,
         chart=bar_chart(trend, target),
-        weekly=measures.hours_a_week(jobcentre_id, month, consultant_id),
-        retention=measures.retention(jobcentre_id, month, consultant_id),
+        weekly=figures.weekly,
+        retention=figures.retention,
+        computed_at=figures.computed_at,
         query=asked.query,
         who=(
             asked.staff.get(consultant_id, "")
@@ -171,15 +161,13 @@ Table = Callable[[int, Chosen], tuple[list[str], Iterable[Sequence[Cell]]]]
 
 
 def _months_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    trend = measures.paid_shares(
-        jobcentre_id, measures.last_months(asked.month, TREND_MONTHS), asked.consultant_id
-    )
+    trend = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).trend
     header = [_("Month"), _("With paid hours"), _("Target group"), _("Share (%)")]
     return header, [[s.month, s.touched, s.group, s.percent] for s in reversed(trend)]
 
 
 def _hours_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    weekly = measures.hours_a_week(jobcentre_id, asked.month, asked.consultant_id)
+    weekly = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).weekly
     header = [
         _("Month"),
         _("With paid hours"),
@@ -191,7 +179,7 @@ def _hours_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list
 
 
 def _retention_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    spans = measures.retention(jobcentre_id, asked.month, asked.consultant_id)
+    spans = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).retention
     header = [
         _("Days after the first paid day"),
         _("People"),

@@ -18,6 +18,7 @@ from marketplace.accounts.passwords import hash_password, password_problem
 from marketplace.accounts.signup import email_taken
 from marketplace.demo.town import seed_demo
 from marketplace.extensions import db
+from marketplace.figures import rollup as figure_rollup
 from marketplace.hours import paid_months
 from marketplace.models import Jobcentre, Municipality, OrgKind, Role, User
 from marketplace.privacy.report import stored_problems
@@ -235,6 +236,14 @@ def rebuild_paid_months_command(batch: int) -> None:
     click.echo(f"paid_months rebuilt: {rows} person-months for up to {people} people.")
 
 
+@click.command("refresh-figures")
+def refresh_figures_command() -> None:
+    """Compute every jobcentre's figures now (figure_months), each in its own transaction:
+    after rebuild-paid-months or a bulk load. The sweep keeps them otherwise."""
+    done = figure_rollup.refresh_all()
+    click.echo(f"figures refreshed for {done} jobcentres.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         create_admin,
@@ -246,5 +255,6 @@ def init_app(app: Flask) -> None:
         backup_command,
         restore_command,
         rebuild_paid_months_command,
+        refresh_figures_command,
     ):
         app.cli.add_command(command)

@@ -29,6 +29,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from marketplace import metrics
 from marketplace.clock import utcnow
 from marketplace.extensions import db
+from marketplace.figures import rollup as figure_rollup
 from marketplace.hours import reminders as hour_reminders
 from marketplace.notifications import delivery
 from marketplace.placements import reminders as placement_reminders
@@ -96,6 +97,9 @@ PERIODIC: tuple[Periodic, ...] = (
     # and retention do), so memory stays flat and the next sweep finishes a crashed one.
     Periodic("proposal-reminders", proposals.remind_and_expire, each_sweep=True),
     Periodic("placement-reminders", placement_reminders.placement_reminders, each_sweep=True),
+    # The jobcentres' figures kept ready: those noted as changed, then any a day old or
+    # lacking this month, FIGURES_BATCH a sweep, each committed (figures.rollup).
+    Periodic("figures", figure_rollup.refresh_due, each_sweep=True),
 )
 
 

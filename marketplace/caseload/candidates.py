@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload, lazyload, load_only
 
+from marketplace.caseload import figure_changes
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -131,6 +132,7 @@ def create_candidate(consultant: User, data: CandidateData) -> Candidate:
     db.session.flush()
     identity.candidate_id = candidate.id
     db.session.add(identity)
+    figure_changes.note(candidate.jobcentre_id)  # one more in the target group
     db.session.flush()
     return candidate
 
@@ -187,6 +189,7 @@ def set_status(candidate: Candidate, status: CandidateStatus) -> None:
     elif status != CandidateStatus.CLOSED:
         candidate.closed_at = None
     candidate.status = status.value
+    figure_changes.note(candidate.jobcentre_id)  # the target group counts who was closed when
     db.session.flush()
 
 
@@ -219,6 +222,7 @@ def hand_over(candidate: Candidate, to_user_id: int) -> User:
     ):
         raise DomainError(_l("Choose a colleague from your jobcentre."), field="consultant")
     candidate.consultant_id = colleague.id
+    figure_changes.note(candidate.jobcentre_id)  # the consultants' figures count their own
     db.session.flush()
     return colleague
 

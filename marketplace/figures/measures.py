@@ -74,12 +74,12 @@ def paid_shares(
             for m in months
         )
     ).subquery("months")
-    in_group = and_(*_in_group(table.c.starts, table.c.ends, jobcentre_id, consultant_id))
+    member = and_(*in_group(table.c.starts, table.c.ends, jobcentre_id, consultant_id))
     groups = dict(
         db.session.execute(
             select(table.c.month, func.count(Candidate.id))
             .select_from(table)
-            .join(Candidate, in_group)
+            .join(Candidate, member)
             .group_by(table.c.month)
         ).all()
     )
@@ -88,7 +88,7 @@ def paid_shares(
     touched_people = (
         select(table.c.month, func.count(PaidMonth.candidate_id))
         .select_from(table)
-        .join(Candidate, in_group)
+        .join(Candidate, member)
         .join(
             PaidMonth,
             and_(PaidMonth.candidate_id == Candidate.id, PaidMonth.month == table.c.month),
@@ -113,14 +113,14 @@ def last_months(month: date, count: int = 12) -> list[date]:
     return [months_before(first, back) for back in range(count - 1, -1, -1)]
 
 
-def _weekly(hours: Decimal, month: date) -> Decimal:
+def weekly_hours(hours: Decimal, month: date) -> Decimal:
     """A month's hours as hours a week: over the month's days, times seven (so February and
     March compare)."""
     days = (next_month(month) - month).days
     return hours * 7 / days
 
 
-def _median(values: list[Decimal]) -> Decimal | None:
+def median(values: list[Decimal]) -> Decimal | None:
     if not values:
         return None
     ordered = sorted(values)
@@ -130,7 +130,7 @@ def _median(values: list[Decimal]) -> Decimal | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _one_decimal(value: Decimal | None) -> Decimal | None:
+def one_decimal(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
@@ -165,7 +165,7 @@ def hours_a_week(jobcentre_id: int, month: date, consultant_id: int | None = Non
         )
         .where(
             PaidMonth.month == month,
-            *_in_group(
+            *in_group(
                 local_midnight(month),
                 local_midnight(next_month(month)),
                 jobcentre_id,
@@ -173,22 +173,22 @@ def hours_a_week(jobcentre_id: int, month: date, consultant_id: int | None = Non
             ),
         )
     ).all()
-    now = [_weekly(Decimal(hours), month) for hours, _ in rows]
+    now = [weekly_hours(Decimal(hours), month) for hours, _ in rows]
     pairs = [
-        (_weekly(Decimal(hours), month), _weekly(Decimal(then), before))
+        (weekly_hours(Decimal(hours), month), weekly_hours(Decimal(then), before))
         for hours, then in rows
         if then is not None
     ]
     return HoursAWeek(
         month=month,
         people=len(rows),
-        median=_one_decimal(_median(now)),
+        median=one_decimal(median(now)),
         compared=len(pairs),
         more=sum(1 for current, then in pairs if current > then),
     )
 
 
-def _in_group(starts: Any, ends: Any, jobcentre_id: int, consultant_id: int | None) -> list[Any]:
+def in_group(starts: Any, ends: Any, jobcentre_id: int, consultant_id: int | None) -> list[Any]:
     """A month's target group as conditions on Candidate: registered before the month ended
     (`ends`), not closed before it began (`starts`); the consultant's candidates if given."""
     return [

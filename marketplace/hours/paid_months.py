@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
+from marketplace.caseload import figure_changes
 from marketplace.clock import month_of, next_month
 from marketplace.extensions import db
 from marketplace.models import Candidate, HourKind, HourRecord, PaidMonth
@@ -95,7 +96,8 @@ def _as_date(value: date | str) -> date:
 def refresh(written: Iterable[tuple[int, date]]) -> None:
     """Recompute paid_months for the people and months of these (person, day) writes: every
     month from the first to the last written for every person written (a cross product, so a
-    batch of a week or a correction is one lock, one DELETE, one SELECT and one INSERT)."""
+    batch of a week or a correction is one lock, one DELETE, one SELECT and one INSERT), and
+    the people's jobcentres noted for their figures (caseload.figure_changes)."""
     pairs = {(candidate_id, month_of(day)) for candidate_id, day in written}
     if not pairs:
         return
@@ -119,6 +121,7 @@ def refresh(written: Iterable[tuple[int, date]]) -> None:
         .execution_options(synchronize_session=False)
     )
     _insert(month_hours(people, first, after))
+    figure_changes.note_for_candidates(people)
 
 
 def _insert(rows: dict[tuple[int, date], MonthPaid]) -> None:

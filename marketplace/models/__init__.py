@@ -3,6 +3,7 @@
 from marketplace.models.access_log import AccessLogEntry, AccessPurpose, AccessSeen
 from marketplace.models.base import Base
 from marketplace.models.candidates import Candidate, CandidateIdentity, CandidateStatus
+from marketplace.models.figures import EVERYONE, FigureChange, FigureMonth, FigureRefresh
 from marketplace.models.hours import (
     HourKind,
     HourRecord,
@@ -58,6 +59,7 @@ from marketplace.models.workplaces import Workplace
 
 __all__ = [
     "CATEGORY_BITS",
+    "EVERYONE",
     "PROPOSER",
     "AccessLogEntry",
     "AccessPurpose",
@@ -77,6 +79,9 @@ __all__ = [
     "EmailState",
     "EndReason",
     "ErasureRecord",
+    "FigureChange",
+    "FigureMonth",
+    "FigureRefresh",
     "HourKind",
     "HourRecord",
     "HourReminder",

@@ -144,3 +144,18 @@ def test_rebuild_paid_months_puts_back_what_the_records_say(app, paid, employer)
     assert result.exit_code == 0, result.output
     assert "paid_months rebuilt" in result.output
     assert set(db.session.execute(rows).all()) == kept
+
+
+def test_refresh_figures_keeps_every_jobcentres_figures(app, consultant, make_jobcentre):
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+    from marketplace.models import FigureRefresh
+
+    other = make_jobcentre(657)
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["refresh-figures"])
+    assert result.exit_code == 0, result.output
+    assert "figures refreshed for 2 jobcentres" in result.output
+    kept = set(db.session.scalars(select(FigureRefresh.jobcentre_id)))
+    assert kept == {consultant.organisation_id, other.id}

@@ -1,0 +1,76 @@
+"""The jobcentre's figures kept ready (issue 17): each month's share, hours a week and
+retention per jobcentre and consultant (figure_months), when they were computed
+(figure_refreshes), and the jobcentres whose figures changed since (figure_changes, an
+outbox written beside the change). marketplace.figures.rollup computes and reads them;
+marketplace.figures.measures holds the definitions they must equal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.clock import utcnow
+from marketplace.models.base import Base
+
+EVERYONE = 0  # the scope of the whole jobcentre; any other scope is a consultant's user id
+
+
+class FigureMonth(Base):
+    """One month's figures for a jobcentre (scope 0) or one consultant's candidates (scope =
+    the consultant's user id, without a foreign key: 0 is no user). A month whose figures are
+    all nought has no row."""
+
+    __tablename__ = "figure_months"
+    __table_args__ = (
+        CheckConstraint("touched <= group_size", name="touched"),
+        CheckConstraint("more <= compared AND compared <= touched", name="compared"),
+        CheckConstraint(
+            "retained_90 <= retention_90 AND retained_180 <= retention_180", name="retained"
+        ),
+    )
+
+    jobcentre_id: Mapped[int] = mapped_column(
+        ForeignKey("jobcentres.id", ondelete="CASCADE"), primary_key=True
+    )
+    scope: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    group_size: Mapped[int] = mapped_column(Integer)
+    touched: Mapped[int] = mapped_column(Integer)
+    median_hours: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))  # a week
+    compared: Mapped[int] = mapped_column(Integer)
+    more: Mapped[int] = mapped_column(Integer)
+    retention_90: Mapped[int] = mapped_column(Integer)
+    retained_90: Mapped[int] = mapped_column(Integer)
+    retention_180: Mapped[int] = mapped_column(Integer)
+    retained_180: Mapped[int] = mapped_column(Integer)
+
+
+class FigureRefresh(Base):
+    """The months a jobcentre's figure_months cover and when they were computed."""
+
+    __tablename__ = "figure_refreshes"
+    __table_args__ = (CheckConstraint("first_month <= last_month", name="months"),)
+
+    jobcentre_id: Mapped[int] = mapped_column(
+        ForeignKey("jobcentres.id", ondelete="CASCADE"), primary_key=True
+    )
+    first_month: Mapped[date] = mapped_column(Date)
+    last_month: Mapped[date] = mapped_column(Date)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FigureChange(Base):
+    """A jobcentre's figures changed (hours confirmed or corrected, a candidate registered,
+    closed, reopened or handed over): written in the change's own transaction, only ever
+    inserted (so writers never wait for each other), deleted by the refresh that read it."""
+
+    __tablename__ = "figure_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jobcentre_id: Mapped[int] = mapped_column(
+        ForeignKey("jobcentres.id", ondelete="CASCADE"), index=True
+    )
+    noted_at: Mapped[datetime] = mapped_column(default=utcnow)
