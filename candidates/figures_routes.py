@@ -14,6 +14,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import Field, IntegerField, StringField
 from wtforms.validators import ValidationError
 
@@ -24,16 +25,18 @@ from marketplace.caseload.candidates import case_references_of, names_of
 from marketplace.clock import local_day, local_today, month_of, months_before
 from marketplace.extensions import db
 from marketplace.figures import measures, rollup, targets
+from marketplace.figures.funnel import Funnel, Row
 from marketplace.figures.stuck import without_a_solution
 from marketplace.i18n import gettext as _
 from marketplace.i18n import lazy_gettext as _l
-from marketplace.models import AccessPurpose, AccessSeen, Role
+from marketplace.models import AccessPurpose, AccessSeen, Company, Role
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.spreadsheets import Cell, lines
 from marketplace.web import transactions
 from marketplace.web.access import roles
 from marketplace.web.forms import Form, input_required, number_between
+from marketplace.web.labels import FUNNEL_STEP_LABELS, NOWHERE_LABELS
 from marketplace.web.pagination import page_arg, page_size, paged
 from marketplace.web.transactions import saving
 
@@ -127,6 +130,8 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
     stuck = paged(
         without_a_solution(jobcentre_id, local_today(), consultant_id), page_arg(), page_size()
     )
+    companies = paged(figures.companies, page_arg("company_page"), page_size())
+    company_lines = [Row.of(row) for row in companies.items]
     # The stuck list names people: each showing is logged for them.
     ids = [row["candidate_id"] for row in stuck.items]
     names = names_of(ids)
@@ -143,6 +148,17 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
         weekly=figures.weekly,
         retention=figures.retention,
         computed_at=figures.computed_at,
+        period=rollup.period_of(month),
+        funnel=figures.funnel,
+        funnel_chart=funnel_chart(figures.funnel),
+        reasons=figures.reasons,
+        consultant_lines=figures.consultants,
+        companies=companies,
+        company_lines=company_lines,
+        company_names=company_names(line.id for line in company_lines),
+        company_page_url=lambda number: url_for(
+            "candidates.figures", company_page=number, **asked.query
+        ),
         query=asked.query,
         who=(
             asked.staff.get(consultant_id, "")
@@ -217,12 +233,88 @@ def _stuck_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list
     ]
 
 
+def _funnel_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    found = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).funnel
+    header = [
+        _("Step"),
+        _("Proposals"),
+        _("Of the step before (%)"),
+        _("Of the proposed (%)"),
+        _("Median days from the step before"),
+        _("Placements in the median"),
+    ]
+    return header, [
+        [
+            str(FUNNEL_STEP_LABELS[step.name]),
+            step.count,
+            step.conversion,
+            step.of_proposed,
+            step.median_days,
+            step.timed,
+        ]
+        for step in found.steps
+    ]
+
+
+def _reasons_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    reasons = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).reasons
+    header = [_("Why"), _("Proposals")]
+    return header, [[str(NOWHERE_LABELS.get(code, code)), n] for code, n in reasons]
+
+
+LINE_HEADER = (
+    _l("Proposals"),
+    _l("Accepted"),
+    _l("Accepted of proposed (%)"),
+    _l("Reached paid hours"),
+    _l("Of accepted (%)"),
+    _l("Paid hours in the period"),
+)
+
+
+def _line_cells(line: Row) -> list[Cell]:
+    return [
+        line.proposals,
+        line.accepted,
+        line.accepted_percent,
+        line.paid,
+        line.paid_percent,
+        line.paid_hours,
+    ]
+
+
+def _consultants_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    lines = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).consultants
+    header = [_("Consultant"), *(str(name) for name in LINE_HEADER)]
+    return header, [[asked.staff.get(line.id, ""), *_line_cells(line)] for line in lines]
+
+
+def _companies_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
+    statement = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).companies
+    lines = [Row.of(row) for row in db.session.execute(statement).mappings()]
+    names = company_names(line.id for line in lines)
+    header = [_("Company"), *(str(name) for name in LINE_HEADER)]
+    return header, [[names.get(line.id, ""), *_line_cells(line)] for line in lines]
+
+
 TABLES: dict[str, Table] = {
     "months": _months_table,
     "hours": _hours_table,
     "retention": _retention_table,
+    "funnel": _funnel_table,
+    "reasons": _reasons_table,
+    "consultants": _consultants_table,
+    "companies": _companies_table,
     "without-a-solution": _stuck_table,
 }
+
+
+def company_names(ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Company.id, Company.name).where(Company.id.in_(wanted)))
+    return {company_id: name for company_id, name in rows}
 
 
 @bp.get("/jobcentre/figures/<table>.csv")
@@ -249,6 +341,16 @@ def figures_csv(table: str) -> ResponseReturnValue:
             "Content-Disposition": f'attachment; filename="{name}"',
         },
     )
+
+
+def funnel_chart(found: Funnel) -> list[dict[str, object]]:
+    """The funnel's bars in the SVG's own units (drawn by the template): each step's share of
+    the proposed on a 0-100 width."""
+    proposed = found.steps[0].count or 1
+    return [
+        {"y": index * 18, "width": round(step.count * 100 / proposed, 1), "count": step.count}
+        for index, step in enumerate(found.steps)
+    ]
 
 
 def bar_chart(trend: list[measures.Share], target: int) -> dict[str, object]:

@@ -62,7 +62,7 @@ year for the biggest jobcentre).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -103,6 +103,11 @@ PAID_PHASES = (Phase.COMBINED.value, Phase.PAID.value)
 PRAKTIK_OR_LATER = (Phase.PRAKTIK.value, *PAID_PHASES)
 TRIAL_OR_LATER = (Phase.TRIAL.value, *PRAKTIK_OR_LATER)
 # Decline reasons in their form's order, then the proposals nobody declined: ties keep it.
+NOWHERE = (
+    ProposalStatus.DECLINED.value,
+    ProposalStatus.EXPIRED.value,
+    ProposalStatus.WITHDRAWN.value,
+)
 DECLINE_ROWS = (
     *(reason.value for reason in DeclineReason),
     ProposalStatus.EXPIRED.value,
@@ -215,8 +220,9 @@ def _cohort(
     first_day: date,
     last_day: date,
     consultant_id: int | None,
+    joined: bool = False,
 ) -> Select[Any]:
-    if consultant_id is not None:
+    if consultant_id is not None and not joined:
         statement = statement.join(Candidate, Candidate.id == Proposal.candidate_id)
     return statement.where(*_in_cohort(jobcentre_id, first_day, last_day, consultant_id))
 
@@ -247,6 +253,21 @@ def funnel(
 ) -> Funnel:
     """The funnel of the proposals made from `first_day` to `last_day` (Danish days, both
     included): one statement."""
+    rows = ladder_rows(jobcentre_id, first_day, last_day, consultant_id, today=today)
+    return tally(rows, first_day, last_day)
+
+
+def ladder_rows(
+    jobcentre_id: int,
+    first_day: date,
+    last_day: date,
+    consultant_id: int | None = None,
+    *,
+    today: date | None = None,
+) -> list[Any]:
+    """The cohort's proposals, each with its placement's dates, its candidate's consultant,
+    its company and its answer: what `tally` counts (figures.rollup tallies a window's rows
+    for many periods and consultants at once). One statement."""
     today = today or local_today()
     cohort_ids = _cohort(select(Proposal.id), jobcentre_id, first_day, last_day, consultant_id)
 
@@ -294,6 +315,7 @@ def funnel(
     )
     statement = _cohort(
         select(
+            Proposal.id,
             Proposal.created_at,
             Proposal.decided_at,
             Placement.id.label("placement_id"),
@@ -303,43 +325,99 @@ def funnel(
             phases.c.praktik_or_later_on,
             first_paid_day.label("first_paid_day"),
             raised_on.label("raised_on"),
+            Candidate.consultant_id,
+            Proposal.company_id,
+            Proposal.status,
+            Proposal.decline_reason,
         )
         .select_from(Proposal)
+        .join(Candidate, Candidate.id == Proposal.candidate_id)
         .outerjoin(Placement, Placement.proposal_id == Proposal.id)
         .outerjoin(phases, phases.c.placement_id == Placement.id),
         jobcentre_id,
         first_day,
         last_day,
         consultant_id,
+        joined=True,
     )
+    return list(db.session.execute(statement))
+
+
+def reached(row: Any) -> list[str]:
+    """The steps a `ladder_rows` row reached, in order: each only after the one before."""
+    if row.placement_id is None:
+        return ["proposed"]
+    has = {
+        "accepted": True,
+        "trial": row.trial_or_later_on is not None,
+        "praktik": row.praktik_or_later_on is not None,
+        "paid": row.first_paid_day is not None,
+        "more_hours": row.raised_on is not None,
+    }
+    steps = ["proposed"]
+    for name in STEPS[1:]:
+        if not has[name]:
+            break
+        steps.append(name)
+    return steps
+
+
+def reasons_of(rows: Iterable[Any]) -> list[tuple[str, int]]:
+    """(code, proposals) of the rows declined by reason, expired and withdrawn; most first,
+    ties in DECLINE_ROWS' order, none of 0."""
+    counted: dict[str, int] = {}
+    for row in rows:
+        if row.status in NOWHERE:
+            code = row.decline_reason or row.status
+            counted[code] = counted.get(code, 0) + 1
+    order = {reason: number for number, reason in enumerate(DECLINE_ROWS)}
+    return sorted(counted.items(), key=lambda item: (-item[1], order.get(item[0], len(order))))
+
+
+@dataclass(frozen=True)
+class Climb:
+    """How far one proposal climbed: its steps reached, in order, and the days each took
+    from the step before (for the steps both were dated)."""
+
+    steps: tuple[str, ...]
+    days: tuple[tuple[str, int], ...]
+
+
+def climb_of(row: Any) -> Climb:
+    """A `ladder_rows` row's climb (figures.rollup works these out once per proposal and
+    tallies them for many periods)."""
+    steps = reached(row)
+    if row.placement_id is None:
+        return Climb(tuple(steps), ())
+    proposed_on, accepted_on = _local_day(row.created_at), _local_day(row.decided_at)
+    dated = {
+        "accepted": (proposed_on, accepted_on),
+        "trial": (accepted_on, row.trial_on),
+        "praktik": (row.trial_on, row.praktik_on),
+        "paid": (row.praktik_on, row.first_paid_day),
+        "more_hours": (row.first_paid_day, row.raised_on),
+    }
+    days = tuple(
+        (name, (dated[name][1] - dated[name][0]).days)
+        for name in steps[1:]
+        if dated[name][0] is not None and dated[name][1] is not None
+    )
+    return Climb(tuple(steps), days)
+
+
+def tally(rows: Iterable[Any], first_day: date, last_day: date) -> Funnel:
+    """The funnel of `ladder_rows`' rows: the counts and the medians."""
+    return tally_climbs((climb_of(row) for row in rows), first_day, last_day)
+
+
+def tally_climbs(climbs: Iterable[Climb], first_day: date, last_day: date) -> Funnel:
     counts = dict.fromkeys(STEPS, 0)
     days: dict[str, list[int]] = {name: [] for name in STEPS}
-    for row in db.session.execute(statement):
-        counts["proposed"] += 1
-        if row.placement_id is None:
-            continue
-        proposed_on, accepted_on = _local_day(row.created_at), _local_day(row.decided_at)
-        reached = {
-            "accepted": True,
-            "trial": row.trial_or_later_on is not None,
-            "praktik": row.praktik_or_later_on is not None,
-            "paid": row.first_paid_day is not None,
-            "more_hours": row.raised_on is not None,
-        }
-        dated = {
-            "accepted": (proposed_on, accepted_on),
-            "trial": (accepted_on, row.trial_on),
-            "praktik": (row.trial_on, row.praktik_on),
-            "paid": (row.praktik_on, row.first_paid_day),
-            "more_hours": (row.first_paid_day, row.raised_on),
-        }
-        for name in STEPS[1:]:
-            if not reached[name]:
-                break  # a step is reached only after the step before it
+    for climb in climbs:
+        for name in climb.steps:
             counts[name] += 1
-            before, on = dated[name]
-            if before is not None and on is not None:
-                days[name].append((on - before).days)
+        for name, taken in climb.days:
+            days[name].append(taken)
     steps = tuple(
         Step(
             name=name,
@@ -366,28 +444,8 @@ def decline_reasons(
 ) -> list[tuple[str, int]]:
     """(code, proposals) of the cohort's declined proposals by reason, and of its expired
     ("expired") and withdrawn ("withdrawn") ones; most first, ties in DECLINE_ROWS' order,
-    none of 0. One statement."""
-    code = func.coalesce(Proposal.decline_reason, Proposal.status)
-    statement = _cohort(
-        select(code, func.count(Proposal.id))
-        .where(
-            Proposal.status.in_(
-                (
-                    ProposalStatus.DECLINED.value,
-                    ProposalStatus.EXPIRED.value,
-                    ProposalStatus.WITHDRAWN.value,
-                )
-            )
-        )
-        .group_by(code),
-        jobcentre_id,
-        first_day,
-        last_day,
-        consultant_id,
-    )
-    counted = {str(reason): int(n) for reason, n in db.session.execute(statement)}
-    order = {reason: number for number, reason in enumerate(DECLINE_ROWS)}
-    return sorted(counted.items(), key=lambda item: (-item[1], order.get(item[0], len(order))))
+    none of 0. One statement (the cohort's rows; `reasons_of` counts them)."""
+    return reasons_of(ladder_rows(jobcentre_id, first_day, last_day, consultant_id))
 
 
 # --- Per company and per consultant ------------------------------------------------------------

@@ -3,7 +3,13 @@
 from marketplace.models.access_log import AccessLogEntry, AccessPurpose, AccessSeen
 from marketplace.models.base import Base
 from marketplace.models.candidates import Candidate, CandidateIdentity, CandidateStatus
-from marketplace.models.figures import EVERYONE, FigureChange, FigureMonth, FigureRefresh
+from marketplace.models.figures import (
+    EVERYONE,
+    FigureChange,
+    FigureCompany,
+    FigureMonth,
+    FigureRefresh,
+)
 from marketplace.models.hours import (
     HourKind,
     HourRecord,
@@ -80,6 +86,7 @@ __all__ = [
     "EndReason",
     "ErasureRecord",
     "FigureChange",
+    "FigureCompany",
     "FigureMonth",
     "FigureRefresh",
     "HourKind",

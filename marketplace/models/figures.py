@@ -1,6 +1,7 @@
 """The jobcentre's figures kept ready (issue 17): each month's share, hours a week and
 retention per jobcentre and consultant (figure_months), when they were computed
-(figure_refreshes), and the jobcentres whose figures changed since (figure_changes, an
+(figure_refreshes), the companies' lines (figure_companies), and the jobcentres whose
+figures changed since (figure_changes, an
 outbox written beside the change). marketplace.figures.rollup computes and reads them;
 marketplace.figures.measures holds the definitions they must equal."""
 
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.clock import utcnow
@@ -46,6 +48,31 @@ class FigureMonth(Base):
     retained_90: Mapped[int] = mapped_column(Integer)
     retention_180: Mapped[int] = mapped_column(Integer)
     retained_180: Mapped[int] = mapped_column(Integer)
+    # The funnel of the proposals made in the twelve months up to this one, their decline
+    # reasons and the scope's paid hours in those months (figures.rollup writes and reads
+    # it: derived figures, kept whole); None for a month too early to have twelve.
+    ladder: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class FigureCompany(Base):
+    """A company's line in a jobcentre's figures for the twelve months up to `month`: the
+    proposals made then, accepted, reaching paid hours, and its paid hours in those months
+    (the jobcentre's candidates at the company)."""
+
+    __tablename__ = "figure_companies"
+    __table_args__ = (CheckConstraint("paid <= accepted AND accepted <= proposals", name="steps"),)
+
+    jobcentre_id: Mapped[int] = mapped_column(
+        ForeignKey("jobcentres.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    proposals: Mapped[int] = mapped_column(Integer)
+    accepted: Mapped[int] = mapped_column(Integer)
+    paid: Mapped[int] = mapped_column(Integer)
+    paid_hours: Mapped[Decimal] = mapped_column(Numeric(10, 2))
 
 
 class FigureRefresh(Base):

@@ -85,6 +85,24 @@ DECLINE_REASON_LABELS = {
     "other": _l("Other reason"),
 }
 
+# The leader's funnel (figures.funnel.STEPS): each step counts "this one or a later one".
+FUNNEL_STEP_LABELS = {
+    "proposed": _l("Proposed"),
+    "accepted": _l("Accepted"),
+    "trial": _l("Trial visit or further"),
+    "praktik": _l("Praktik or further"),
+    "paid": _l("Paid hours"),
+    "more_hours": _l("More hours"),
+}
+
+# Why proposals went nowhere (figures.funnel.reasons_of): the company's reasons, and the
+# proposals nobody answered in time or the jobcentre withdrew.
+NOWHERE_LABELS = {
+    **DECLINE_REASON_LABELS,
+    "expired": _l("No answer in time"),
+    "withdrawn": _l("Withdrawn by the jobcentre"),
+}
+
 CANDIDATE_STATUS_LABELS = {
     "active": _l("Active"),
     "paused": _l("Paused"),
@@ -183,6 +201,8 @@ def init_app(app: object) -> None:
             "candidate_status_labels": CANDIDATE_STATUS_LABELS,
             "proposal_status_labels": PROPOSAL_STATUS_LABELS,
             "decline_reason_labels": DECLINE_REASON_LABELS,
+            "funnel_step_labels": FUNNEL_STEP_LABELS,
+            "nowhere_labels": NOWHERE_LABELS,
             "phase_labels": PHASE_LABELS,
             "end_reason_labels": END_REASON_LABELS,
             "step_kind_labels": STEP_KIND_LABELS,

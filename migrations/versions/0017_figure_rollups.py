@@ -1,5 +1,6 @@
 """The jobcentre's figures kept ready (issue 17): figure_months (each month's share, hours a
-week and retention per jobcentre and consultant), figure_refreshes (what they cover, when
+week, retention and the twelve months' funnel per jobcentre and consultant),
+figure_companies (the companies' lines), figure_refreshes (what they cover, when
 computed) and figure_changes (the outbox of jobcentres whose figures changed). Empty here:
 the sweep fills them, a few jobcentres a minute (marketplace.figures.rollup), and the
 leader's page computes on request until its jobcentre's are ready.
@@ -12,7 +13,6 @@ Create Date: 2026-12-04 16:00:00.000000
 
 from alembic import op
 import sqlalchemy as sa
-
 
 
 # revision identifiers, used by Alembic.
@@ -53,6 +53,7 @@ def upgrade():
         *counts[:2],
         sa.Column("median_hours", sa.Numeric(5, 1), nullable=True),
         *counts[2:],
+        sa.Column("ladder", sa.JSON(), nullable=True),
         sa.CheckConstraint("touched <= group_size", name=op.f("ck_figure_months_touched")),
         sa.CheckConstraint(
             "more <= compared AND compared <= touched", name=op.f("ck_figure_months_compared")
@@ -63,6 +64,29 @@ def upgrade():
         ),
         _jobcentre("figure_months"),
         sa.PrimaryKeyConstraint("jobcentre_id", "scope", "month", name=op.f("pk_figure_months")),
+    )
+    op.create_table(
+        "figure_companies",
+        sa.Column("jobcentre_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("company_id", sa.Integer(), nullable=False),
+        sa.Column("proposals", sa.Integer(), nullable=False),
+        sa.Column("accepted", sa.Integer(), nullable=False),
+        sa.Column("paid", sa.Integer(), nullable=False),
+        sa.Column("paid_hours", sa.Numeric(10, 2), nullable=False),
+        sa.CheckConstraint(
+            "paid <= accepted AND accepted <= proposals", name=op.f("ck_figure_companies_steps")
+        ),
+        _jobcentre("figure_companies"),
+        sa.ForeignKeyConstraint(
+            ["company_id"],
+            ["companies.id"],
+            name=op.f("fk_figure_companies_company_id_companies"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "jobcentre_id", "month", "company_id", name=op.f("pk_figure_companies")
+        ),
     )
     op.create_table(
         "figure_refreshes",
@@ -91,4 +115,5 @@ def downgrade():
     op.drop_index(op.f("ix_figure_changes_jobcentre_id"), table_name="figure_changes")
     op.drop_table("figure_changes")
     op.drop_table("figure_refreshes")
+    op.drop_table("figure_companies")
     op.drop_table("figure_months")

@@ -69,7 +69,8 @@ def test_twelve_months_in_the_table_and_the_chart(leader, town):
     page = text_of(leader.get(f"{URL}?month={MONTH:%Y-%m}"))
     trend = page.split('id="trend-title"')[1].split("</table>")[0]
     assert trend.count("<tr>") == 13  # the head and twelve months
-    assert page.count("<rect ") == 12
+    chart = page.split('id="trend-chart-title"')[1].split("</svg>")[0]
+    assert chart.count("<rect ") == 12
     assert 'role="img"' in page
 
 
@@ -237,7 +238,19 @@ def test_hours_a_week_and_retention_are_on_the_page(leader, town):
 # The tables as CSV.
 
 
-@pytest.mark.parametrize("table", ["months", "hours", "retention", "without-a-solution"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "months",
+        "hours",
+        "retention",
+        "funnel",
+        "reasons",
+        "consultants",
+        "companies",
+        "without-a-solution",
+    ],
+)
 def test_each_table_downloads_as_csv(leader, town, table):
     response = leader.get(f"{URL}/{table}.csv?month={MONTH:%Y-%m}")
     assert response.status_code == 200
@@ -305,3 +318,75 @@ def test_the_page_prints(leader, town):
     page = text_of(leader.get(URL))
     assert "data-print" in page
     assert "js/print.js" in page
+
+
+# The ladder: the funnel of the twelve months' proposals, why some went nowhere, per
+# consultant and per company.
+
+
+def section(page, title_id):
+    return page.split(f'id="{title_id}"')[1].split("</section>")[0]
+
+
+def test_the_funnel_reasons_and_lines_of_the_twelve_months(leader, town, consultant, employer):
+    # The twelve months up to this one hold Anna's proposal (today) and Bo's (40 days ago).
+    page = text_of(leader.get(f"{URL}?month={today():%Y-%m}"))
+    funnel = section(page, "funnel-title")
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">([^<]+)</th>\s*<td>([^<]+)</td>", funnel)
+    assert [(label.strip(), count) for label, count in rows][:6] == [
+        ("Foreslået", "2"),
+        ("Accepteret", "1"),
+        ("Snusepraktik eller længere", "1"),
+        ("Praktik eller længere", "1"),
+        ("Lønnede timer", "1"),
+        ("Flere timer", "0"),
+    ]
+    assert "Timerne eller dagene passer ikke" in funnel  # Bo's proposal, declined
+    consultants = section(page, "consultants-title")
+    assert consultant.name in consultants
+    companies = section(page, "companies-title")
+    assert employer.organisation.name in companies
+
+
+def test_the_company_lines_are_paged(
+    leader, town, app, monkeypatch, consultant, employer, make_company, make_user, make_job
+):
+    from tests.factories import ladder_job
+
+    other = make_user(make_company(name="Netto Tarm"))
+    for n in range(3):  # three proposals to Netto: it comes first
+        proposals.propose(
+            ladder_job(make_job, other, title=f"Opfyldning {n}"),
+            new_candidate(consultant, f"Per {n}"),
+            consultant,
+            "God til opgaverne.",
+        )
+    db.session.commit()
+    monkeypatch.setitem(app.config, "LIST_PAGE_SIZE", 1)
+    url = f"{URL}?month={today():%Y-%m}"
+    first = section(text_of(leader.get(url)), "companies-title")
+    assert "Netto Tarm" in first
+    assert employer.organisation.name not in first
+    assert 'rel="next"' in first
+    second = section(text_of(leader.get(f"{url}&company_page=2")), "companies-title")
+    assert employer.organisation.name in second
+
+
+def test_the_reasons_csv_names_the_reasons(leader, town):
+    body = leader.get(f"{URL}/reasons.csv?month={today():%Y-%m}").get_data(as_text=True)
+    assert "Timerne eller dagene passer ikke;1" in body
+
+
+def test_the_page_reads_the_kept_figures_once_the_sweep_has_counted_them(leader, town, admin):
+    from marketplace.figures import rollup
+
+    url = f"{URL}?month={MONTH:%Y-%m}"
+    counted_now = text_of(leader.get(url))
+    assert "Talt lige nu." in counted_now
+    rollup.refresh(admin.organisation_id)
+    db.session.commit()
+    kept = text_of(leader.get(url))
+    assert "Talt " in kept
+    assert "Talt lige nu." not in kept
+    for title in ("share-title", "hours-title", "retention-title", "funnel-title"):
+        assert section(kept, title) == section(counted_now, title), title
