@@ -16,7 +16,15 @@ from playwright.sync_api import expect
 
 from marketplace.demo.town import JOBCENTRE_USERS
 from marketplace.models import Role
-from tests.e2e.pages import at, expect_error_beside, log_in, open_menu
+from tests.e2e.pages import (
+    at,
+    expect_error_beside,
+    expect_labels_on_screen,
+    expect_no_sideways_scroll,
+    expect_targets_of_24px,
+    log_in,
+    open_menu,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -42,10 +50,31 @@ def test_the_leader_reads_the_months_share_and_the_candidates_without_a_solution
     expect(trend.locator("tbody tr")).to_have_count(12)
     expect(page.get_by_role("img", name=re.compile(r"^Andelen med lønnede timer"))).to_be_visible()
     expect(page.get_by_role("heading", name="Borgere uden løsning")).to_be_visible()
+    funnel = page.get_by_role("table", name="Fra forslag til flere timer")
+    expect(funnel.locator("tbody tr")).to_have_count(6)
+    expect(page.get_by_role("table", name="Pr. virksomhed")).to_be_visible()
     axe_check(page)
+    expect_no_sideways_scroll(page)
+    expect_labels_on_screen(page)
+    expect_targets_of_24px(page)
     if screen == "phone":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "figures.png"), full_page=True)
+
+    # The leader raises the jobcentre's target; the page measures the month against it.
+    page.get_by_label(re.compile(r"^Mål \(procent")).fill("30")
+    page.get_by_role("button", name="Gem målet").click()
+    expect(page.get_by_text("Målet er gemt.")).to_be_visible()
+    expect(share).to_contain_text("Jobcentrets mål er 30 %.")
+    axe_check(page)
+
+    # A stuck candidate, opened from the leader's list.
+    stuck = page.get_by_role("table", name="Borgere uden løsning")
+    karin = stuck.get_by_role("row").filter(has_text="Karin Lauridsen")
+    expect(karin).to_contain_text("Gennemgå svarene med borgeren")
+    karin.get_by_role("link", name="Karin Lauridsen").click()
+    expect(page.locator("main h1")).to_have_text("Karin Lauridsen")
+    page.go_back()
 
     # A month typed wrong: its message beside the field, what was typed kept.
     page.locator("#month").evaluate("input => { input.type = 'text'; input.value = '2026-13'; }")
