@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.parties import tell_other_side
 from marketplace.agreements.terms import versions_of
+from marketplace.caseload import figure_changes
 from marketplace.clock import local_today, utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -80,8 +81,10 @@ def _check_version(placement: Placement, seen_version: int | None) -> None:
 
 
 def _touch(placement: Placement) -> None:
-    """Bump the version (an UPDATE checked against the version this session read)."""
+    """Bump the version (an UPDATE checked against the version this session read), and note
+    the jobcentre's figures (its funnel) as changed."""
     placement.updated_at = utcnow()
+    figure_changes.note(placement.jobcentre_id)
     try:
         db.session.flush()
     except StaleDataError as error:  # another writer committed first

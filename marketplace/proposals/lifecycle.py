@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from marketplace.caseload import figure_changes
 from marketplace.caseload.candidates import identity_of
 from marketplace.clock import local_today, utcnow
 from marketplace.companies.staff import company_staff
@@ -73,6 +74,7 @@ def propose(job: Job, candidate: Candidate, consultant: User, pitch: str) -> Pro
             db.session.add(proposal)
     except IntegrityError as error:  # the unique index: a double submit creates one
         raise DomainError(ALREADY_PROPOSED) from error
+    figure_changes.note(proposal.jobcentre_id)  # the leader's funnel
     notify(
         company_staff(job.company_id),
         "proposal_received",
@@ -92,6 +94,7 @@ def _decide(proposal: Proposal, employer: User, status: ProposalStatus, **params
     proposal.status = status.value
     proposal.decided_at = utcnow()
     proposal.decided_by_id = employer.id
+    figure_changes.note(proposal.jobcentre_id)
     db.session.flush()
     notify(
         _consultant_of(proposal),
@@ -125,6 +128,7 @@ def withdraw(proposal: Proposal) -> None:
         raise DomainError(_l("Only a waiting proposal can be withdrawn."))
     proposal.status = ProposalStatus.WITHDRAWN.value
     proposal.decided_at = utcnow()
+    figure_changes.note(proposal.jobcentre_id)
     db.session.flush()
 
 
@@ -226,6 +230,8 @@ def remind_and_expire(now: datetime, batch_size: int | None = None) -> int:
         for proposal in batch:
             proposal.status = ProposalStatus.EXPIRED.value
             proposal.decided_at = now
+        for jobcentre_id in sorted({proposal.jobcentre_id for proposal in batch}):
+            figure_changes.note(jobcentre_id)
         notify_each(
             "proposal_expired",
             [

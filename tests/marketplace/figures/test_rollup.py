@@ -123,17 +123,23 @@ def test_confirmed_hours_and_caseload_changes_are_noted_and_the_sweep_takes_the_
     job, consultant, employer, make_jobcentre, make_user
 ):
     from marketplace.caseload.candidates import set_status
+    from tests.factories import proposed_on
 
     jobcentre = consultant.organisation_id
     other = make_user(make_jobcentre(657), Role.CONSULTANT).organisation_id
     db.session.execute(FigureChange.__table__.delete())
-    placement = paid_placement(job, consultant, employer, "Anna Noteret")  # registered: noted
+    placement = paid_placement(job, consultant, employer, "Anna Noteret")
     placement.candidate.created_at = utcnow() - timedelta(days=400)
-    assert notes(jobcentre) == 1
-    confirm(placement, employer, MONDAY)  # paid hours: noted
-    assert notes(jobcentre) == 2
-    set_status(placement.candidate, CandidateStatus.PAUSED)  # noted
-    assert notes(jobcentre) == 3
+    # Registered, proposed, accepted, placed: each noted.
+    assert notes(jobcentre) >= 4
+    for change in (
+        lambda: confirm(placement, employer, MONDAY),  # paid hours
+        lambda: set_status(placement.candidate, CandidateStatus.PAUSED),
+        lambda: proposed_on(job, consultant, "Bo Ny", MONDAY),  # a proposal
+    ):
+        before = notes(jobcentre)
+        change()
+        assert notes(jobcentre) > before
     assert notes(other) == 0
 
     refreshed = rollup.refresh_due(utcnow(), batch_size=1)
