@@ -67,7 +67,10 @@ class TargetForm(Form):
     target = IntegerField(
         _l("Target (percent of the target group with paid hours)"),
         validators=[input_required(), number_between(targets.LOWEST, targets.HIGHEST)],
-        description=_l("The programme's target is %(target)d %%.", target=targets.PROGRAMME_TARGET),
+        description=_l(
+            "The national programme's target is %(target)d %%; here you set your own.",
+            target=targets.PROGRAMME_TARGET,
+        ),
     )
 
 
@@ -149,6 +152,8 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
         retention=figures.retention,
         computed_at=figures.computed_at,
         period=rollup.period_of(month),
+        # This month's hours are still being confirmed: no verdict on it yet.
+        month_running=month == month_of(local_today()),
         funnel=figures.funnel,
         funnel_chart=funnel_chart(figures.funnel),
         reasons=figures.reasons,
@@ -179,7 +184,7 @@ Table = Callable[[int, Chosen], tuple[list[str], Iterable[Sequence[Cell]]]]
 def _months_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
     trend = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).trend
     header = [_("Month"), _("With paid hours"), _("Target group"), _("Share (%)")]
-    return header, [[s.month, s.touched, s.group, s.percent] for s in reversed(trend)]
+    return header, [[f"{s.month:%Y-%m}", s.touched, s.group, s.percent] for s in reversed(trend)]
 
 
 def _hours_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
@@ -191,7 +196,9 @@ def _hours_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list
         _("Also with paid hours three months before"),
         _("Of those, more hours a week now"),
     ]
-    return header, [[weekly.month, weekly.people, weekly.median, weekly.compared, weekly.more]]
+    return header, [
+        [f"{weekly.month:%Y-%m}", weekly.people, weekly.median, weekly.compared, weekly.more]
+    ]
 
 
 def _retention_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
@@ -297,6 +304,18 @@ def _companies_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[
     return header, [[names.get(line.id, ""), *_line_cells(line)] for line in lines]
 
 
+# The files' names, in Danish like their headers (ASCII: a download name travels far).
+FILE_NAMES = {
+    "months": "maaneder",
+    "hours": "timer-om-ugen",
+    "retention": "stadig-med-timer",
+    "funnel": "fra-forslag-til-timer",
+    "reasons": "hvorfor-ikke",
+    "consultants": "jobformidlere",
+    "companies": "virksomheder",
+    "without-a-solution": "uden-loesning",
+}
+
 TABLES: dict[str, Table] = {
     "months": _months_table,
     "hours": _hours_table,
@@ -333,7 +352,7 @@ def figures_csv(table: str) -> ResponseReturnValue:
         ), 400
     header, rows = make(current_user.organisation_id, asked)
     transactions.commit_served()  # the export's access log, before the first byte
-    name = f"tal-{table}-{asked.month:%Y-%m}.csv"
+    name = f"tal-{FILE_NAMES[table]}-{asked.month:%Y-%m}.csv"
     return Response(
         "".join(lines(header, rows)),
         headers={
@@ -363,7 +382,7 @@ def bar_chart(trend: list[measures.Share], target: int) -> dict[str, object]:
         {
             "x": index * (width + gap),
             "height": round(float(s.percent or 0) * scale, 1),
-            "label": f"{s.month:%m}",
+            "month": s.month,
         }
         for index, s in enumerate(trend)
     ]

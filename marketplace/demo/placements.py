@@ -81,6 +81,9 @@ class _Story:
     def accept(self, day: date, first: Phase, start: date, trial_days: int = 2) -> None:
         proposals.accept(self.proposal, self.employer, max(start, local_today()))
         self.proposal.suggested_start = start
+        # Proposed two days before the answer, as the story's other days are told in the
+        # past (the leader's funnel reads the days from proposal to answer).
+        self.proposal.created_at = _at(day - timedelta(days=2), 9)
         self.proposal.decided_at = _at(day, 9)
         self.placement = placements.start(
             self.proposal,

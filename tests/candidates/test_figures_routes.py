@@ -110,7 +110,7 @@ def test_one_consultant_and_another_jobcentre(
     assert "Bo Venter" in mine
     theirs = text_of(leader.get(f"{URL}?consultant={colleague.id}&month={MONTH:%Y-%m}"))
     assert "Bo Venter" not in theirs
-    assert "Ingen borger er uden løsning." in theirs
+    assert "Ingen kandidat er uden løsning." in theirs
     other_admin = make_user(make_jobcentre(657), Role.ADMIN)
     db.session.commit()
     elsewhere = app.test_client()
@@ -255,7 +255,10 @@ def test_each_table_downloads_as_csv(leader, town, table):
     response = leader.get(f"{URL}/{table}.csv?month={MONTH:%Y-%m}")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert f'filename="tal-{table}-{MONTH:%Y-%m}.csv"' in response.headers["Content-Disposition"]
+    from candidates.figures_routes import FILE_NAMES
+
+    name = f'filename="tal-{FILE_NAMES[table]}-{MONTH:%Y-%m}.csv"'
+    assert name in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")
     assert len(body.strip().splitlines()) >= 2  # a header and at least one row
@@ -265,7 +268,7 @@ def test_the_months_csv_holds_the_pages_figures(leader, town):
     body = leader.get(f"{URL}/months.csv?month={MONTH:%Y-%m}").get_data(as_text=True)
     lines = body.lstrip("\ufeff").splitlines()
     assert lines[0] == "Måned;Med lønnede timer;Målgruppe;Andel (%)"
-    assert lines[1] == f"{MONTH.isoformat()};1;2;50"
+    assert lines[1] == f"{MONTH:%Y-%m};1;2;50"
     assert len(lines) == 13
 
 
@@ -305,7 +308,7 @@ def test_another_jobcentres_csv_holds_only_its_own(
     body = elsewhere.get(f"{URL}/without-a-solution.csv").get_data(as_text=True)
     assert len(body.strip().splitlines()) == 1  # the header only
     months = elsewhere.get(f"{URL}/months.csv?month={MONTH:%Y-%m}").get_data(as_text=True)
-    assert f"{MONTH.isoformat()};0;0;" in months
+    assert f"{MONTH:%Y-%m};0;0;" in months
 
 
 @pytest.mark.parametrize("role", ["consultant", "employer"])

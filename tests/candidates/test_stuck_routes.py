@@ -96,9 +96,9 @@ def test_a_consultant_sees_their_own_cases_with_next_actions_and_links(
         assert name in page
     assert "Cille Kollega" not in page  # the colleague's, not chosen
     solution = section(page, "solution-title")
-    assert solution.startswith(">Borgere uden løsning (1)</h2>")
+    assert solution.startswith(">Kandidater uden løsning (1)</h2>")
     assert f'href="/candidates/{cases["solution"].id}"' in solution
-    assert "Gennemgå svarene med borgeren og foreslå igen" in solution
+    assert "Gennemgå svarene med kandidaten og foreslå igen" in solution
     praktik = section(page, "praktik-title")
     assert "(1)</h2>" in praktik
     assert f'href="/placements/{cases["praktik"].id}"' in praktik
@@ -119,7 +119,7 @@ def test_a_consultant_may_choose_everyone_or_a_colleague(
     everyone = text_of(client.get(f"{URL}?consultant=all"))
     assert "Cille Kollega" in everyone
     assert "Bo Venter" in everyone
-    assert ">Borgere uden løsning (2)</h2>" in everyone
+    assert ">Kandidater uden løsning (2)</h2>" in everyone
     theirs = text_of(client.get(f"{URL}?consultant={colleague.id}"))
     assert "Cille Kollega" in theirs
     for name in MINE:
@@ -161,7 +161,7 @@ def test_another_jobcentre_sees_none_of_these_cases(
     page = text_of(other.get(f"{URL}?consultant=all"))
     for name in (*MINE, "Cille Kollega"):
         assert name not in page
-    assert "Ingen borger er uden løsning." in page
+    assert "Ingen kandidat er uden løsning." in page
     assert "Intet forslag venter efter påmindelsen." in page
     # This jobcentre's consultant is not a choice there.
     assert "consultant" in error_ids(other.get(f"{URL}?consultant={consultant.id}"))
@@ -194,7 +194,7 @@ def test_each_section_is_paged_on_its_own(client, login, consultant, cases, app,
     solution = section(first, "solution-title")
     assert "Vera Venter" in solution
     assert "Bo Venter" not in solution
-    assert ">Borgere uden løsning (2)</h2>" in solution
+    assert ">Kandidater uden løsning (2)</h2>" in solution
     assert "solution_page=2" in solution
     assert "Hans Timeløs" in section(first, "hours-title")
     second = text_of(client.get(f"{URL}?solution_page=2&hours_page=2"))
@@ -220,5 +220,5 @@ def test_the_page_runs_a_fixed_number_of_statements(
     with count_queries() as many:
         page = client.get(URL)
     assert page.status_code == 200
-    assert ">Borgere uden løsning (4)</h2>" in text_of(page)
+    assert ">Kandidater uden løsning (4)</h2>" in text_of(page)
     assert many.count == few.count

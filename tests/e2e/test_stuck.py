@@ -38,9 +38,9 @@ def test_a_consultant_opens_a_stuck_candidate_from_the_list(
     expect(page.locator("main h1")).to_have_text("Fastlåste sager")
     expect(page.locator("#consultant")).to_have_value(re.compile(r"^\d+$"))  # his own
 
-    solution = page.get_by_role("table", name=re.compile(r"^Borgere uden løsning"))
+    solution = page.get_by_role("table", name=re.compile(r"^Kandidater uden løsning"))
     karin = solution.get_by_role("row").filter(has_text="Karin Lauridsen")
-    expect(karin).to_contain_text("Gennemgå svarene med borgeren og foreslå igen")
+    expect(karin).to_contain_text("Gennemgå svarene med kandidaten og foreslå igen")
     expect(karin).to_contain_text("2")  # two proposals in the window
     unanswered = page.get_by_role("table", name=re.compile(r"^Forslag uden svar"))
     expect(unanswered).to_have_count(0)  # Sanne's proposal is Mette's
@@ -68,7 +68,7 @@ def test_the_leader_sees_the_whole_jobcentres_list(
     expect(page).to_have_url(at(STUCK))
     expect(page.locator("#consultant")).to_have_value("all")
     for title, name in (
-        ("Borgere uden løsning", "Karin Lauridsen"),
+        ("Kandidater uden løsning", "Karin Lauridsen"),
         ("Praktik, der slutter", "Kasper Thomsen"),
         ("Ingen godkendte timer", "Bent Madsen"),
         ("Forslag uden svar", "Sanne Christensen"),
