@@ -134,6 +134,7 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
         without_a_solution(jobcentre_id, local_today(), consultant_id), page_arg(), page_size()
     )
     companies = paged(figures.companies, page_arg("company_page"), page_size())
+    consultant_page = paged(figures.consultants, page_arg("consultant_page"), page_size())
     company_lines = [Row.of(row) for row in companies.items]
     # The stuck list names people: each showing is logged for them.
     ids = [row["candidate_id"] for row in stuck.items]
@@ -157,7 +158,11 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
         funnel=figures.funnel,
         funnel_chart=funnel_chart(figures.funnel),
         reasons=figures.reasons,
-        consultant_lines=figures.consultants,
+        consultant_page=consultant_page,
+        consultant_lines=[figures.consultant_line(row) for row in consultant_page.items],
+        consultant_page_url=lambda number: url_for(
+            "candidates.figures", consultant_page=number, **asked.query
+        ),
         companies=companies,
         company_lines=company_lines,
         company_names=company_names(line.id for line in company_lines),
@@ -291,7 +296,9 @@ def _line_cells(line: Row) -> list[Cell]:
 
 
 def _consultants_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    lines = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id).consultants
+    figures = rollup.figures_for(jobcentre_id, asked.month, asked.consultant_id)
+    rows = db.session.execute(figures.consultants).mappings()
+    lines = [figures.consultant_line(row) for row in rows]
     header = [_("Consultant"), *(str(name) for name in LINE_HEADER)]
     return header, [[asked.staff.get(line.id, ""), *_line_cells(line)] for line in lines]
 

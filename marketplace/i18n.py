@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from gettext import NullTranslations
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
     LazyString,
@@ -71,7 +72,36 @@ def _fmt_datetime(value: datetime | None, style: str = "medium") -> str:
 def _fmt_number(value: int | float | Decimal | None) -> str:
     if value is None:
         return ""
-    return format_decimal(value)
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return format_decimal(value)
+    # babel's pattern machinery takes 20 µs a number and the leader's page shows hundreds:
+    # the locale's default pattern (#,##0.###) written directly, tested equal to babel's.
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return format_decimal(value)
+        value = value.quantize(THOUSANDTHS, rounding=ROUND_HALF_EVEN)
+        negative = value.is_signed()  # babel writes -0.0001 as "-0"
+    else:
+        negative = value < 0
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    group, point = _symbols()
+    text = f"{int(whole):,}".replace(",", group)
+    fraction = fraction.rstrip("0")
+    if fraction:
+        text += point + fraction
+    return "-" + text if negative else text
+
+
+THOUSANDTHS = Decimal("0.001")
+_SYMBOLS: dict[str, tuple[str, str]] = {}
+
+
+def _symbols() -> tuple[str, str]:
+    """The locale's grouping and decimal symbols, found once per locale."""
+    locale = str(get_locale())
+    if locale not in _SYMBOLS:
+        _SYMBOLS[locale] = (get_group_symbol(locale), get_decimal_symbol(locale))
+    return _SYMBOLS[locale]
 
 
 def _fmt_money(value: Decimal | None) -> str:

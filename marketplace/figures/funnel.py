@@ -527,8 +527,16 @@ def by_consultant(
     jobcentre_id: int, first_day: date, last_day: date, consultant_id: int | None = None
 ) -> list[Row]:
     """The consultants' lines (id = the consultant's user id, of the candidates each holds
-    now): a list, a jobcentre has at most a few hundred. One statement."""
-    statement = _lines(
+    now), all of them: one statement (`consultant_lines` is the SELECT, to page)."""
+    statement = consultant_lines(jobcentre_id, first_day, last_day, consultant_id)
+    return [Row.of(row) for row in db.session.execute(statement).mappings()]
+
+
+def consultant_lines(
+    jobcentre_id: int, first_day: date, last_day: date, consultant_id: int | None = None
+) -> Select[Any]:
+    """The consultants' lines as a SELECT for web.pagination.paged (as by_company's)."""
+    return _lines(
         Candidate.consultant_id,
         Candidate.consultant_id,
         jobcentre_id,
@@ -536,4 +544,3 @@ def by_consultant(
         last_day,
         consultant_id,
     )
-    return [Row.of(row) for row in db.session.execute(statement).mappings()]

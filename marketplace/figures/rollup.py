@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -80,7 +80,8 @@ class Figures:
     # jobcentre's: a SELECT to page).
     funnel: Funnel
     reasons: list[tuple[str, int]]
-    consultants: list[Row]
+    consultants: Select[Any]  # to page; `consultant_line` makes a Row of each of its rows
+    consultant_line: Callable[[Mapping[str, Any]], Row]
     companies: Select[Any]
 
 
@@ -108,14 +109,15 @@ def direct(jobcentre_id: int, month: date, consultant_id: int | None = None) -> 
         computed_at=None,
         funnel=funnel.tally(rows, first_day, last_day),
         reasons=funnel.reasons_of(rows),
-        consultants=funnel.by_consultant(jobcentre_id, first_day, last_day, consultant_id),
+        consultants=funnel.consultant_lines(jobcentre_id, first_day, last_day, consultant_id),
+        consultant_line=Row.of,
         companies=funnel.by_company(jobcentre_id, first_day, last_day),
     )
 
 
 def read(jobcentre_id: int, month: date, consultant_id: int | None = None) -> Figures | None:
-    """The kept figures, if the last refresh covers the month's twelve months (three reads;
-    the companies' SELECT is the pager's)."""
+    """The kept figures, if the last refresh covers the month's twelve months (two reads;
+    the consultants' and companies' SELECTs are the pagers')."""
     month = month_of(month)
     months = measures.last_months(month, TREND_MONTHS)
     refresh = db.session.get(FigureRefresh, jobcentre_id)
@@ -140,27 +142,24 @@ def read(jobcentre_id: int, month: date, consultant_id: int | None = None) -> Fi
         for m in months
     ]
     first_day, last_day = period_of(month)
-    ladders = {
-        scope: ladder
-        for scope, ladder in db.session.execute(
-            select(FigureMonth.scope, FigureMonth.ladder).where(
-                FigureMonth.jobcentre_id == jobcentre_id,
-                FigureMonth.month == month,
-                FigureMonth.scope != EVERYONE,
-                FigureMonth.ladder.is_not(None),
-                *([FigureMonth.scope == consultant_id] if consultant_id is not None else []),
-            )
+    consultants = (
+        select(FigureMonth.scope.label("id"), FigureMonth.ladder.label("ladder"))
+        .where(
+            FigureMonth.jobcentre_id == jobcentre_id,
+            FigureMonth.month == month,
+            FigureMonth.scope != EVERYONE,
+            FigureMonth.proposals.is_not(None),  # a line only where the ladder was counted
+            *([FigureMonth.scope == consultant_id] if consultant_id is not None else []),
         )
-    }
+        .order_by(FigureMonth.proposals.desc(), FigureMonth.scope)
+    )
     this = rows.get(month)
     kept = (this.ladder if this is not None else None) or {}
     ladder = {
         "funnel": _funnel_from(kept, first_day, last_day),
         "reasons": [(code, n) for code, n in kept.get("reasons", [])],
-        "consultants": sorted(
-            (_line_from(scope, found) for scope, found in ladders.items() if found),
-            key=lambda line: (-line.proposals, line.id),
-        ),
+        "consultants": consultants,
+        "consultant_line": lambda row: _line_from(row["id"], row["ladder"]),
         "companies": _companies(jobcentre_id, month),
     }
     if this is None:
@@ -331,6 +330,7 @@ def compute(
             retention_180=tally["retention_180"],
             retained_180=tally["retained_180"],
             ladder=ladders.get((scope, month)),
+            proposals=ladders[(scope, month)]["steps"][0][0] if (scope, month) in ladders else None,
         )
         for (scope, month), tally in sorted(
             (key, counts.get(key, defaultdict(int))) for key in set(counts) | set(ladders)

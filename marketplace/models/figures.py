@@ -52,6 +52,7 @@ class FigureMonth(Base):
     # reasons and the scope's paid hours in those months (figures.rollup writes and reads
     # it: derived figures, kept whole); None for a month too early to have twelve.
     ladder: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    proposals: Mapped[int | None] = mapped_column(Integer)  # the ladder's, to order lines by
 
 
 class FigureCompany(Base):

@@ -54,6 +54,7 @@ def upgrade():
         sa.Column("median_hours", sa.Numeric(5, 1), nullable=True),
         *counts[2:],
         sa.Column("ladder", sa.JSON(), nullable=True),
+        sa.Column("proposals", sa.Integer(), nullable=True),
         sa.CheckConstraint("touched <= group_size", name=op.f("ck_figure_months_touched")),
         sa.CheckConstraint(
             "more <= compared AND compared <= touched", name=op.f("ck_figure_months_compared")

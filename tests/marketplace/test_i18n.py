@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
@@ -43,3 +44,30 @@ def test_templates_follow_a_forced_locale_and_back_within_one_request(app):
         after = render_template_string(page)
     assert english == "Log in / 2 open jobs"
     assert before == after == danish_inside == "Log ind / 2 åbne job"
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_numbers_are_written_as_babel_writes_them(app, locale):
+    """The number filter's own writing of whole numbers and decimals equals babel's."""
+    from flask_babel import force_locale, format_decimal
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from marketplace.i18n import _fmt_number
+
+    with app.test_request_context("/"), force_locale(locale):
+
+        @settings(max_examples=400, deadline=None)
+        @given(
+            st.integers(-(10**12), 10**12)
+            | st.decimals(-(10**9), 10**9, allow_nan=False, allow_infinity=False, places=4)
+            | st.decimals(-(10**6), 10**6, allow_nan=False, allow_infinity=False)
+        )
+        def check(value):
+            assert _fmt_number(value) == format_decimal(value), value
+
+        check()
+        assert _fmt_number(Decimal("2.5")) == ("2,5" if locale == "da" else "2.5")
+        assert _fmt_number(Decimal("0.0005")) == "0"  # half to even, as babel
+        assert _fmt_number(Decimal("-0.0004")) == format_decimal(Decimal("-0.0004"))
+        assert _fmt_number(1234567) == ("1.234.567" if locale == "da" else "1,234,567")
