@@ -70,6 +70,11 @@ def test_town_at_a_tiny_scale(scratch_app: Callable[[str], AbstractContextManage
             }
             assert kept
             assert kept == month_hours(everyone, date(2000, 1, 1), date(2100, 1, 1))
+            # And the jobcentres' figures were counted, as the sweep would have.
+            from marketplace.models import FigureRefresh, Jobcentre
+
+            refreshed = db.session.scalar(select(func.count()).select_from(FigureRefresh))
+            assert refreshed == db.session.scalar(select(func.count()).select_from(Jobcentre))
             busiest = db.session.scalar(
                 select(func.count())
                 .select_from(Placement)
