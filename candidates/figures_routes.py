@@ -41,6 +41,7 @@ from marketplace.web.pagination import page_arg, page_size, paged
 from marketplace.web.transactions import saving
 
 FIRST_MONTH = date(2016, 1, 1)  # the oldest month a figure may be asked for
+LEADER_PAGE_SIZE = 20  # rows of each list on the page (the CSV holds them all)
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -131,10 +132,14 @@ def _page(jobcentre_id: int, target_form: TargetForm) -> str:
     figures = rollup.figures_for(jobcentre_id, month, consultant_id)
     trend = figures.trend
     stuck = paged(
-        without_a_solution(jobcentre_id, local_today(), consultant_id), page_arg(), page_size()
+        without_a_solution(jobcentre_id, local_today(), consultant_id),
+        page_arg(),
+        page_size(LEADER_PAGE_SIZE),
     )
-    companies = paged(figures.companies, page_arg("company_page"), page_size())
-    consultant_page = paged(figures.consultants, page_arg("consultant_page"), page_size())
+    companies = paged(figures.companies, page_arg("company_page"), page_size(LEADER_PAGE_SIZE))
+    consultant_page = paged(
+        figures.consultants, page_arg("consultant_page"), page_size(LEADER_PAGE_SIZE)
+    )
     company_lines = [Row.of(row) for row in companies.items]
     # The stuck list names people: each showing is logged for them.
     ids = [row["candidate_id"] for row in stuck.items]
