@@ -84,6 +84,7 @@ from sqlalchemy.orm import aliased
 
 from marketplace.clock import LOCAL_TZ, local_midnight, local_today
 from marketplace.extensions import db
+from marketplace.figures import measures
 from marketplace.hours.paid_months import current_paid_day
 from marketplace.models import (
     Candidate,
@@ -124,14 +125,9 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 
 def median(values: list[int]) -> Decimal | None:
-    """The middle value, or the mean of the middle two; None of nothing."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return Decimal(ordered[middle])
-    return Decimal(ordered[middle - 1] + ordered[middle]) / 2
+    """The middle value, or the mean of the middle two; None of nothing (days: whole numbers,
+    so a median ends in .5 at most)."""
+    return measures.median([Decimal(value) for value in values])
 
 
 @dataclass(frozen=True)

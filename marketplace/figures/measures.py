@@ -121,6 +121,7 @@ def weekly_hours(hours: Decimal, month: date) -> Decimal:
 
 
 def median(values: list[Decimal]) -> Decimal | None:
+    """The middle value, or the mean of the middle two; None of nothing."""
     if not values:
         return None
     ordered = sorted(values)
