@@ -11,18 +11,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Field, IntegerField, StringField
 from wtforms.validators import ValidationError
 
+from candidates import stuck_files
 from candidates.blueprint import bp
 from candidates.consultant_filter import ALL, ConsultantFilterForm
 from marketplace.caseload import candidates
-from marketplace.caseload.candidates import case_references_of, names_of
-from marketplace.clock import local_day, local_today, month_of, months_before
+from marketplace.caseload.candidates import names_of
+from marketplace.clock import local_today, month_of, months_before
 from marketplace.extensions import db
 from marketplace.figures import measures, rollup, targets
 from marketplace.figures.funnel import Funnel, Row
@@ -32,9 +33,10 @@ from marketplace.i18n import lazy_gettext as _l
 from marketplace.models import AccessPurpose, AccessSeen, Company, Role
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
-from marketplace.spreadsheets import Cell, lines
+from marketplace.spreadsheets import Cell
 from marketplace.web import transactions
 from marketplace.web.access import roles
+from marketplace.web.downloads import csv_download
 from marketplace.web.forms import Form, input_required, number_between
 from marketplace.web.labels import FUNNEL_STEP_LABELS, NOWHERE_LABELS
 from marketplace.web.pagination import page_arg, page_size, paged
@@ -223,31 +225,7 @@ def _retention_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[
 
 
 def _stuck_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    rows = db.session.execute(
-        without_a_solution(jobcentre_id, local_today(), asked.consultant_id)
-    ).all()
-    # A file of people: by case reference (what the jobcentre's own systems know them by),
-    # each one logged for the citizen as an export.
-    references = case_references_of(row.candidate_id for row in rows)
-    access_log.record(references.keys(), AccessSeen.EXPORT_CASE)
-    header = [
-        _("Case reference"),
-        _("Consultant"),
-        _("First proposed"),
-        _("Proposals"),
-        _("Next action"),
-    ]
-    action = _("Go through the answers with the person and propose again")
-    return header, [
-        [
-            references.get(row.candidate_id, ""),
-            asked.staff.get(row.consultant_id, ""),
-            local_day(row.first_proposed),
-            row.proposals,
-            action,
-        ]
-        for row in rows
-    ]
+    return stuck_files.solution(jobcentre_id, asked.consultant_id, asked.staff)
 
 
 def _funnel_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
@@ -364,14 +342,7 @@ def figures_csv(table: str) -> ResponseReturnValue:
         ), 400
     header, rows = make(current_user.organisation_id, asked)
     transactions.commit_served()  # the export's access log, before the first byte
-    name = f"tal-{FILE_NAMES[table]}-{asked.month:%Y-%m}.csv"
-    return Response(
-        "".join(lines(header, rows)),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+    return csv_download(f"tal-{FILE_NAMES[table]}-{asked.month:%Y-%m}.csv", header, rows)
 
 
 def funnel_chart(found: Funnel) -> list[dict[str, object]]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from candidates import stuck_files
 from candidates.blueprint import bp
 from candidates.consultant_filter import ALL, ConsultantFilterForm
 from marketplace.caseload import candidates
@@ -24,11 +25,33 @@ from marketplace.models import AccessPurpose, AccessSeen, Role
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.web.access import roles
+from marketplace.web.downloads import csv_download
 from marketplace.web.pagination import page_arg, page_size, paged
 
 # Rows a section shows a page: four tables on one page, so fewer than a list page's 50.
 SECTION_SIZE = 20
 SECTIONS = ("solution", "praktik", "hours", "proposals")  # each paged by "<name>_page"
+
+
+@bp.get("/jobcentre/stuck/<section>.csv")
+@roles(Role.CONSULTANT, Role.ADMIN)
+@purpose(AccessPurpose.CASE_WORK)
+def stuck_csv(section: str) -> ResponseReturnValue:
+    """One section, every row, as CSV (people by case reference, each logged as an export)."""
+    found = stuck_files.SECTIONS.get(section)
+    if found is None:
+        abort(404)
+    file_name, make = found
+    jobcentre_id = current_user.organisation_id
+    default = ALL if current_user.role == Role.ADMIN else str(current_user.id)
+    form = ConsultantFilterForm(request.args, consultant=default)
+    staff = candidates.colleagues_who_can_take_over_in(jobcentre_id)
+    form.offer(staff)
+    if not form.validate():  # the page says what is wrong, beside the field
+        return stuck(), 400
+    _chosen, consultant_id = form.chosen(default)
+    header, rows = make(jobcentre_id, consultant_id, {user.id: user.name for user in staff})
+    return csv_download(f"fastlaaste-{file_name}-{local_today():%Y-%m-%d}.csv", header, rows)
 
 
 @bp.get("/jobcentre/stuck")
@@ -72,5 +95,6 @@ def stuck() -> ResponseReturnValue:
         names=names,
         consultants={user.id: user.name for user in staff},
         page_url={name: page_url(name) for name in SECTIONS},
+        chosen=chosen,
         today=today,
     )

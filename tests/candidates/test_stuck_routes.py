@@ -222,3 +222,79 @@ def test_the_page_runs_a_fixed_number_of_statements(
     assert page.status_code == 200
     assert ">Kandidater uden løsning (4)</h2>" in text_of(page)
     assert many.count == few.count
+
+
+# Each section as a CSV: every row, by case reference, each person logged as an export.
+
+
+@pytest.mark.parametrize(
+    ("section", "case", "action"),
+    [
+        ("solution", "solution", "Gennemgå svarene med kandidaten og foreslå igen"),
+        ("praktik", "praktik", "Forlæng praktikken eller tilbyd lønnede timer"),
+        ("hours", "hours", "Ring til virksomheden: kører forløbet"),
+        ("proposals", "proposals", "træk forslaget tilbage"),
+    ],
+)
+def test_each_section_downloads_by_case_reference_and_is_logged(
+    client, login, consultant, cases, section, case, action
+):
+    from marketplace.models import AccessSeen, CandidateIdentity
+
+    found = cases[case]
+    candidate_id = getattr(found, "candidate_id", None) or found.id
+    identity = db.session.scalar(
+        select(CandidateIdentity).where(CandidateIdentity.candidate_id == candidate_id)
+    )
+    identity.case_reference = "=SUM(A1)"
+    db.session.commit()
+    login(consultant)
+    response = client.get(f"{URL}/{section}.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "fastlaaste-" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    assert "'=SUM(A1)" in body  # the cell a spreadsheet would have run, made safe
+    assert action in body
+    assert identity.full_name not in body  # by case reference, never the name
+    seen = db.session.scalars(
+        select(AccessLogEntry.seen).where(AccessLogEntry.candidate_id == candidate_id)
+    ).all()
+    assert seen == [AccessSeen.EXPORT_CASE.value]
+
+
+def test_a_sections_csv_holds_every_row_not_a_page(
+    client, login, consultant, cases, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIST_PAGE_SIZE", 1)
+    for n in range(2):
+        cases["makers"]["solution"](f"Venter {n}")
+    db.session.commit()
+    login(consultant)
+    body = client.get(f"{URL}/solution.csv").get_data(as_text=True)
+    assert len(body.strip().splitlines()) == 1 + 3
+
+
+def test_a_sections_csv_of_another_jobcentre_holds_none_of_these(
+    client, login, cases, make_user, make_jobcentre
+):
+    login(make_user(make_jobcentre(657), Role.ADMIN))
+    for section in ("solution", "praktik", "hours", "proposals"):
+        body = client.get(f"{URL}/{section}.csv").get_data(as_text=True)
+        assert len(body.strip().splitlines()) == 1, section  # the header only
+
+
+def test_a_sections_csv_with_a_bad_choice_shows_the_page_and_an_unknown_one_is_not_found(
+    client, login, consultant, cases
+):
+    login(consultant)
+    response = client.get(f"{URL}/solution.csv?consultant=abc")
+    assert response.status_code == 400
+    assert "consultant" in error_ids(response)
+    assert client.get(f"{URL}/secrets.csv").status_code == 404
+
+
+def test_a_company_user_gets_no_stuck_csv(client, login, employer, cases):
+    login(employer)
+    assert client.get(f"{URL}/solution.csv").status_code in (403, 404)

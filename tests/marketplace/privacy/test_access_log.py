@@ -39,6 +39,7 @@ PURPOSES = {
     "candidates.figures": "case_work",  # the leader's stuck list names people
     "candidates.figures_csv": "case_work",  # the stuck list's file holds case references
     "candidates.stuck": "case_work",  # the stuck list names people
+    "candidates.stuck_csv": "case_work",  # its files hold case references
     "candidates.candidate": "case_work",
     "candidates.edit_candidate": "case_work",
     "candidates.job": "proposing",
