@@ -1,6 +1,16 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
 from marketplace.models.access_log import AccessLogEntry, AccessPurpose, AccessSeen
+from marketplace.models.assessments import (
+    Assessment,
+    AssessmentKind,
+    EarlyReason,
+    EndedBy,
+    Held,
+    Recommendation,
+    Scale,
+    Skill,
+)
 from marketplace.models.base import Base
 from marketplace.models.candidates import Candidate, CandidateIdentity, CandidateStatus
 from marketplace.models.figures import (
@@ -70,6 +80,8 @@ __all__ = [
     "AccessLogEntry",
     "AccessPurpose",
     "AccessSeen",
+    "Assessment",
+    "AssessmentKind",
     "Base",
     "Candidate",
     "CandidateIdentity",
@@ -81,14 +93,17 @@ __all__ = [
     "ConsentMethod",
     "DanishLevel",
     "DeclineReason",
+    "EarlyReason",
     "EmailPreference",
     "EmailState",
     "EndReason",
+    "EndedBy",
     "ErasureRecord",
     "FigureChange",
     "FigureCompany",
     "FigureMonth",
     "FigureRefresh",
+    "Held",
     "HourKind",
     "HourRecord",
     "HourReminder",
@@ -111,12 +126,15 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "Purpose",
+    "Recommendation",
     "RetentionAction",
     "RetentionKind",
     "RetentionProgress",
     "RetentionRule",
     "Role",
+    "Scale",
     "Side",
+    "Skill",
     "StepKind",
     "StepStatus",
     "User",

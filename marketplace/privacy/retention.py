@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.clock import LOCAL_TZ, months_before, utcnow
 from marketplace.extensions import db
 from marketplace.models import (
+    Assessment,
     Candidate,
     CandidateIdentity,
     CandidateStatus,
@@ -207,6 +208,14 @@ def _placements(ids: Sequence[int]) -> None:
             mentor_name="",
             reason=_erased_if_set(PlacementStep.reason),
         )
+        .execution_options(**UNSYNCED)
+    )
+    # The company's assessments: what it wrote about the person goes with the rest; the
+    # choices (held, scales, recommendation) stay as the placement's figures do.
+    db.session.execute(
+        update(Assessment)
+        .where(Assessment.placement_id.in_(placement_ids))
+        .values(early_note="", recommendation_reason="", to_jobcentre="", to_person="", tasks=[])
         .execution_options(**UNSYNCED)
     )
 

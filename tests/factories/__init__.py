@@ -26,6 +26,7 @@ they build (as marketplace/ is laid out); every name is importable from tests.fa
 
 from __future__ import annotations
 
+from tests.factories.assessments import assessment_for
 from tests.factories.caseload import (
     CANDIDATE_NAME,
     CANDIDATE_PHONE,
@@ -131,6 +132,7 @@ __all__ = [
     "agree_praktik",
     "answer",
     "ask",
+    "assessment_for",
     "at_hour",
     "at_trial",
     "candidate_with_phone",

@@ -1,0 +1,26 @@
+"""Assessment requests as the end of a period will make them (issue 18): one for a placement's
+trial visit or praktik, from its terms."""
+
+from __future__ import annotations
+
+from marketplace.agreements.terms import versions_of
+from marketplace.extensions import db
+from marketplace.models import Assessment, AssessmentKind, Placement
+from marketplace.placements.assessments import PHASES
+
+
+def assessment_for(placement: Placement, kind: AssessmentKind) -> Assessment:
+    """The request for the placement's period of `kind`: from its first such terms' first day
+    to the newest such terms' last day."""
+    versions = [v for v in versions_of(placement.id) if v.phase in PHASES[kind]]
+    assessment = Assessment(
+        placement_id=placement.id,
+        company_id=placement.company_id,
+        jobcentre_id=placement.jobcentre_id,
+        kind=kind.value,
+        period_from=versions[0].unpaid_from,
+        period_to=versions[-1].unpaid_to,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
