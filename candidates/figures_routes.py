@@ -34,7 +34,6 @@ from marketplace.models import AccessPurpose, AccessSeen, Company, Role
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.spreadsheets import Cell
-from marketplace.web import transactions
 from marketplace.web.access import roles
 from marketplace.web.downloads import csv_download
 from marketplace.web.forms import Form, input_required, number_between
@@ -82,7 +81,8 @@ class TargetForm(Form):
 @purpose(AccessPurpose.CASE_WORK)
 def figures() -> ResponseReturnValue:
     jobcentre_id = current_user.organisation_id
-    target_form = TargetForm(target=targets.target_of(jobcentre_id))
+    target = targets.target_of(jobcentre_id)
+    target_form = TargetForm(target=target)
     if request.method == "POST":
         if target_form.validate_on_submit():
             with saving(target_form) as saved:
@@ -90,8 +90,8 @@ def figures() -> ResponseReturnValue:
             if saved:
                 flash(_("The target is saved."), "success")
                 return redirect(url_for("candidates.figures", **request.args))
-        return _page(jobcentre_id, target_form), 400
-    return _page(jobcentre_id, target_form)
+        return _page(jobcentre_id, target_form, target), 400
+    return _page(jobcentre_id, target_form, target)
 
 
 @dataclass(frozen=True)
@@ -127,10 +127,10 @@ def _chosen() -> Chosen:
     )
 
 
-def _page(jobcentre_id: int, target_form: TargetForm) -> str:
+def _page(jobcentre_id: int, target_form: TargetForm, target: int) -> str:
+    """The page with the jobcentre's saved `target` (read once by the caller)."""
     asked = _chosen()
     month, consultant_id = asked.month, asked.consultant_id
-    target = targets.target_of(jobcentre_id)
     figures = rollup.figures_for(jobcentre_id, month, consultant_id)
     trend = figures.trend
     stuck = paged(
@@ -336,12 +336,10 @@ def figures_csv(table: str) -> ResponseReturnValue:
         abort(404)
     asked = _chosen()
     if asked.form.errors:  # the page says what is wrong, beside the field
-        return _page(
-            current_user.organisation_id,
-            TargetForm(target=targets.target_of(current_user.organisation_id)),
-        ), 400
+        target = targets.target_of(current_user.organisation_id)
+        return _page(current_user.organisation_id, TargetForm(target=target), target), 400
+    # A file of people logs them and commits before the first byte (candidates.stuck_files).
     header, rows = make(current_user.organisation_id, asked)
-    transactions.commit_served()  # the export's access log, before the first byte
     return csv_download(f"tal-{FILE_NAMES[table]}-{asked.month:%Y-%m}.csv", header, rows)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.clock import utcnow
-from marketplace.models.base import Base
+from marketplace.models.base import Base, codes_of
 
 
 class AccessPurpose(StrEnum):
@@ -44,17 +44,13 @@ class AccessSeen(StrEnum):
     COPY = "copy"  # the citizen's copy: everything held
 
 
-def _codes(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class AccessLogEntry(Base):
     """One showing of one candidate's identity to one user (kept for the citizen)."""
 
     __tablename__ = "access_log"
     __table_args__ = (
-        CheckConstraint(f"purpose IN ({_codes(AccessPurpose)})", name="purpose"),
-        CheckConstraint(f"seen IN ({_codes(AccessSeen)})", name="seen"),
+        CheckConstraint(f"purpose IN ({codes_of(AccessPurpose)})", name="purpose"),
+        CheckConstraint(f"seen IN ({codes_of(AccessSeen)})", name="seen"),
         # The candidate's page lists the newest first, a page at a time.
         Index("ix_access_log_candidate_at", "candidate_id", "at"),
     )

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.clock import utcnow
-from marketplace.models.base import Base
+from marketplace.models.base import Base, codes_of
 
 
 class AssessmentKind(StrEnum):
@@ -78,10 +78,6 @@ class Recommendation(StrEnum):
     NOT_NOW = "not_now"  # with the reason
 
 
-def _codes(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class Assessment(Base):
     """One period's assessment: the request (placement, kind, period) and, once the company
     has answered, its answer. Answered once: the CHECKs hold an answer whole or absent."""
@@ -89,9 +85,9 @@ class Assessment(Base):
     __tablename__ = "assessments"
     __table_args__ = (
         UniqueConstraint("placement_id", "kind", "period_from"),
-        CheckConstraint(f"kind IN ({_codes(AssessmentKind)})", name="kind"),
+        CheckConstraint(f"kind IN ({codes_of(AssessmentKind)})", name="kind"),
         CheckConstraint("period_from <= period_to", name="period"),
-        CheckConstraint(f"held IS NULL OR held IN ({_codes(Held)})", name="held"),
+        CheckConstraint(f"held IS NULL OR held IN ({codes_of(Held)})", name="held"),
         CheckConstraint("(submitted_at IS NULL) = (held IS NULL)", name="answered_whole"),
         CheckConstraint(
             "(held = 'partly') = (last_day_present IS NOT NULL AND days_missed IS NOT NULL)",
@@ -102,16 +98,17 @@ class Assessment(Base):
             "(held IS NULL OR held = 'as_planned') = (ended_by IS NULL AND early_reason IS NULL)",
             name="ended_early",
         ),
-        CheckConstraint(f"ended_by IS NULL OR ended_by IN ({_codes(EndedBy)})", name="ended_by"),
+        CheckConstraint(f"ended_by IS NULL OR ended_by IN ({codes_of(EndedBy)})", name="ended_by"),
         CheckConstraint(
-            f"early_reason IS NULL OR early_reason IN ({_codes(EarlyReason)})", name="early_reason"
+            f"early_reason IS NULL OR early_reason IN ({codes_of(EarlyReason)})",
+            name="early_reason",
         ),
         *(
-            CheckConstraint(f"{scale} IS NULL OR {scale} IN ({_codes(Scale)})", name=scale)
+            CheckConstraint(f"{scale} IS NULL OR {scale} IN ({codes_of(Scale)})", name=scale)
             for scale in ("punctuality", "cooperation", "pace")
         ),
         CheckConstraint(
-            f"recommendation IS NULL OR recommendation IN ({_codes(Recommendation)})",
+            f"recommendation IS NULL OR recommendation IN ({codes_of(Recommendation)})",
             name="recommendation",
         ),
         CheckConstraint(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData
@@ -52,3 +53,8 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+def codes_of(enum: type[StrEnum]) -> str:
+    """An enum's values as an SQL list, for a CHECK that holds a column to them."""
+    return ", ".join(f"'{member.value}'" for member in enum)
