@@ -11,15 +11,18 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Numeric,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.clock import utcnow
@@ -119,6 +122,21 @@ class Assessment(Base):
             "(recommendation IN ('praktik', 'paid')) = (recommended_hours IS NOT NULL)",
             name="recommended_hours",
         ),
+        # Reminders at 3 and 10 days: each claimed once by raising the count.
+        CheckConstraint("reminders_sent BETWEEN 0 AND 2", name="reminders_sent"),
+        # The person's reading is recorded once, of an answer that exists; a disagreement
+        # always says why.
+        CheckConstraint("(person_read_at IS NULL) = (person_agrees IS NULL)", name="read_whole"),
+        CheckConstraint("person_read_at IS NULL OR submitted_at IS NOT NULL", name="read_answer"),
+        CheckConstraint("person_agrees IS NOT FALSE OR person_comment <> ''", name="disagree_why"),
+        # The sweep's reminders and the stuck list read the unanswered ones only.
+        Index(
+            "ix_assessments_open",
+            "requested_at",
+            postgresql_where=sql_text("submitted_at IS NULL"),
+            sqlite_where=sql_text("submitted_at IS NULL"),
+        ),
+        Index("ix_assessments_jobcentre_submitted", "jobcentre_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,3 +167,14 @@ class Assessment(Base):
     recommendation_reason: Mapped[str] = mapped_column(Text, default="")
     to_jobcentre: Mapped[str] = mapped_column(Text, default="")
     to_person: Mapped[str] = mapped_column(Text, default="")
+    reminders_sent: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    # The consultant records that the person has read the assessment, and agrees or not.
+    person_read_at: Mapped[datetime | None]
+    person_agrees: Mapped[bool | None] = mapped_column(Boolean)
+    person_comment: Mapped[str] = mapped_column(Text, default="")
+    person_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def answered(self) -> bool:
+        return self.submitted_at is not None

@@ -200,7 +200,9 @@ class PlacementTerms(Base):
     mentor_name: Mapped[str] = mapped_column(String(120), default="")
 
     unpaid_from: Mapped[date | None] = mapped_column(Date)
-    unpaid_to: Mapped[date | None] = mapped_column(Date)
+    # The sweep asks for an assessment of the periods that ended lately (placements.
+    # assessment_requests), found by their last day.
+    unpaid_to: Mapped[date | None] = mapped_column(Date, index=True)
     unpaid_hours: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
     unpaid_weekdays: Mapped[int] = mapped_column(SmallInteger, default=0)
     unpaid_tasks: Mapped[list[str]] = mapped_column(JSON, default=list)

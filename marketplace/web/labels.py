@@ -15,6 +15,15 @@ from marketplace.models import (
     StepStatus,
     Weekday,
 )
+from marketplace.models.assessments import (
+    AssessmentKind,
+    EarlyReason,
+    EndedBy,
+    Held,
+    Recommendation,
+    Scale,
+    Skill,
+)
 
 CATEGORY_LABELS = {
     Category.CLEANING.value: _l("Cleaning"),
@@ -134,6 +143,53 @@ END_REASON_LABELS = {
     EndReason.OTHER.value: _l("Other reason"),
 }
 
+# The company's assessment of a trial visit or a praktik (models.assessments).
+ASSESSMENT_KIND_LABELS = {
+    AssessmentKind.TRIAL.value: _l("Trial visit"),
+    AssessmentKind.PRAKTIK.value: _l("Praktik"),
+}
+
+HELD_LABELS = {
+    Held.AS_PLANNED.value: _l("As planned"),
+    Held.PARTLY.value: _l("Partly"),
+    Held.NEVER.value: _l("The person never came"),
+}
+
+ENDED_BY_LABELS = {
+    EndedBy.COMPANY.value: _l("The company"),
+    EndedBy.PERSON.value: _l("The person"),
+    EndedBy.JOBCENTRE.value: _l("The jobcentre"),
+}
+
+EARLY_REASON_LABELS = {
+    EarlyReason.DID_NOT_COME.value: _l("The person did not come"),
+    EarlyReason.TASKS_DID_NOT_FIT.value: _l("The tasks did not fit"),
+    EarlyReason.HOURS_DID_NOT_FIT.value: _l("The hours did not fit"),
+    EarlyReason.PERSON_CHOSE.value: _l("The person chose to stop"),
+    EarlyReason.NO_CAPACITY.value: _l("We had no capacity"),
+    EarlyReason.OTHER.value: _l("Other reason"),
+}
+
+SKILL_LABELS = {
+    Skill.ALONE.value: _l("Can do alone"),
+    Skill.SOME_HELP.value: _l("With some help"),
+    Skill.NOT_YET.value: _l("Not yet"),
+    Skill.NOT_TRIED.value: _l("Not tried"),
+}
+
+SCALE_LABELS = {
+    Scale.GOOD.value: _l("Good"),
+    Scale.PARTLY.value: _l("Partly"),
+    Scale.NOT_YET.value: _l("Not yet"),
+    Scale.NOT_SEEN.value: _l("Not seen"),
+}
+
+RECOMMENDATION_LABELS = {
+    Recommendation.PRAKTIK.value: _l("Praktik"),
+    Recommendation.PAID.value: _l("Paid hours"),
+    Recommendation.NOT_NOW.value: _l("Not now"),
+}
+
 STEP_KIND_LABELS = {
     StepKind.PRAKTIK.value: _l("Praktik agreement"),
     StepKind.PAID.value: _l("Paid hours"),
@@ -191,6 +247,13 @@ def init_app(app: object) -> None:
     @app.context_processor  # type: ignore[attr-defined]
     def labels() -> dict[str, object]:
         return {
+            "assessment_kind_labels": ASSESSMENT_KIND_LABELS,
+            "held_labels": HELD_LABELS,
+            "ended_by_labels": ENDED_BY_LABELS,
+            "early_reason_labels": EARLY_REASON_LABELS,
+            "skill_labels": SKILL_LABELS,
+            "scale_labels": SCALE_LABELS,
+            "recommendation_labels": RECOMMENDATION_LABELS,
             "category_labels": CATEGORY_LABELS,
             "close_reason_labels": CLOSE_REASON_LABELS,
             "danish_level_labels": DANISH_LEVEL_LABELS,
