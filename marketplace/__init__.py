@@ -87,7 +87,7 @@ def register_domain() -> None:
     import, next to the code that writes them), so the registry is full before a request."""
     from marketplace.accounts import account, invitations, signup  # noqa: F401
     from marketplace.hours import flags, reminders  # noqa: F401
-    from marketplace.placements import notices  # noqa: F401
+    from marketplace.placements import assessment_requests, notices  # noqa: F401
     from marketplace.privacy import disclosure, naming  # noqa: F401
     from marketplace.proposals import lifecycle  # noqa: F401
 

@@ -32,6 +32,7 @@ from marketplace.extensions import db
 from marketplace.figures import rollup as figure_rollup
 from marketplace.hours import reminders as hour_reminders
 from marketplace.notifications import delivery
+from marketplace.placements import assessment_requests
 from marketplace.placements import reminders as placement_reminders
 from marketplace.privacy import retention
 from marketplace.proposals import lifecycle as proposals
@@ -97,6 +98,9 @@ PERIODIC: tuple[Periodic, ...] = (
     # and retention do), so memory stays flat and the next sweep finishes a crashed one.
     Periodic("proposal-reminders", proposals.remind_and_expire, each_sweep=True),
     Periodic("placement-reminders", placement_reminders.placement_reminders, each_sweep=True),
+    # The company asked for its assessment the day after a trial visit or praktik ends, and
+    # reminded at 3 and 10 days (placements.assessment_requests).
+    Periodic("assessments", assessment_requests.ask_due, each_sweep=True),
     # The jobcentres' figures kept ready: those noted as changed, then any a day old or
     # lacking this month, FIGURES_BATCH a sweep, each committed (figures.rollup).
     Periodic("figures", figure_rollup.refresh_due, each_sweep=True),

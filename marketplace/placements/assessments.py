@@ -1,7 +1,8 @@
 """The company's assessment of a trial visit or a praktik (issue 18), answered once: the
 rules an answer must keep, each refused with its message beside its field, nothing saved
-half-way. Asking for it when a period ends, reminding at 3 and 10 days, the consultant's
-reading and the next step's pre-filled form come on top of these rules."""
+half-way; the person's reading, recorded once by the consultant; and what the answer's
+recommendation pre-fills in the next step's form. Asking for it when a period ends and the
+reminders: placements.assessment_requests."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from marketplace.agreements.parties import label_for, recipients
 from marketplace.agreements.rules import LEGAL_MAX_HOURS
 from marketplace.agreements.terms import versions_of
 from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.i18n import lazy_gettext as _l
-from marketplace.models import Phase, User
+from marketplace.models import Phase, Placement, Side, User
 from marketplace.models.assessments import (
     Assessment,
     AssessmentKind,
@@ -27,6 +31,7 @@ from marketplace.models.assessments import (
     Scale,
     Skill,
 )
+from marketplace.notifications.outbox import notify
 from marketplace.privacy.screening import screen
 
 MAX_TEXT = 1000
@@ -111,6 +116,56 @@ def submit(assessment: Assessment, user: User, data: AssessmentData, today: date
     assessment.submitted_by_id = user.id
     assessment.submitted_at = utcnow()
     db.session.flush()
+    placement = db.session.get(Placement, assessment.placement_id)
+    notify(  # the consultant, with a link to the assessment itself
+        recipients(placement, Side.JOBCENTRE),
+        "assessment_submitted",
+        subject=assessment,
+        label=label_for(placement, Side.JOBCENTRE),
+        by=placement.company.name,
+        day=assessment.period_to.isoformat(),
+    )
+
+
+def record_reading(assessment: Assessment, user: User, agrees: bool, comment: str) -> None:
+    """The consultant records that the person has read the assessment, and agrees or (with a
+    comment saying why) disagrees. Once; the company reads it beside its assessment, so the
+    comment is screened like every text about a person. The caller commits."""
+    if user.organisation_id != assessment.jobcentre_id:
+        raise DomainError(_l("This assessment belongs to another organisation."))
+    if assessment.submitted_at is None:
+        raise DomainError(_l("The company has not sent its assessment yet."))
+    if assessment.person_read_at is not None:
+        raise DomainError(_l("The person's reading is already recorded."))
+    if len(comment) > MAX_TEXT:
+        raise DomainError(_l("Write at most %(n)d characters.", n=MAX_TEXT), field="comment")
+    if not agrees and not comment.strip():
+        raise DomainError(_l("Write what the person disagrees with."), field="comment")
+    screen("comment", comment)
+    assessment.person_read_at = utcnow()
+    assessment.person_agrees = agrees
+    assessment.person_comment = comment.strip()
+    assessment.person_recorded_by_id = user.id
+    db.session.flush()
+
+
+def latest_answered(placement_id: int) -> Assessment | None:
+    """The placement's newest answered assessment: its recommendation pre-fills the next
+    step's form."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.placement_id == placement_id, Assessment.submitted_at.is_not(None))
+        .order_by(Assessment.period_to.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+
+
+def recommended(placement_id: int, recommendation: Recommendation) -> Assessment | None:
+    """The newest answered assessment, if it recommends `recommendation`."""
+    latest = latest_answered(placement_id)
+    if latest is None or latest.recommendation != recommendation.value:
+        return None
+    return latest
 
 
 def _check_held(assessment: Assessment, data: AssessmentData, today: date) -> None:

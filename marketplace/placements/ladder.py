@@ -40,6 +40,7 @@ from marketplace.models import (
     StepStatus,
     User,
 )
+from marketplace.placements import assessment_requests
 from marketplace.placements.steps import (
     FURTHEST_START,
     FURTHEST_START_MESSAGE,
@@ -369,3 +370,5 @@ def end(
     placement.ended_by_side = side_of(user).value
     _touch(placement)
     tell_other_side(placement, side_of(user), "placement_ended")
+    # The company is asked at once for the period the end cut short (or one just over).
+    assessment_requests.ask_ended(placement, today)

@@ -75,7 +75,7 @@ def test_the_sweep_runs_each_row_marked_for_it_and_one_failure_stops_none(
 
 def test_the_reminders_and_the_figures_refresh_run_with_the_sweep() -> None:
     with_sweep = {work.name for work in tasks.PERIODIC if work.each_sweep}
-    assert with_sweep == {"proposal-reminders", "placement-reminders", "figures"}
+    assert with_sweep == {"proposal-reminders", "placement-reminders", "assessments", "figures"}
 
 
 def test_the_cron_loop_finds_each_rows_due_times_from_the_clock_in_utc() -> None:
