@@ -16,7 +16,9 @@ from candidates.placement_forms import LadderRulesForm, PraktikAgreementForm
 from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.terms import latest_terms
 from marketplace.caseload.candidates import identity_of, names_of
-from marketplace.clock import local_today
+from marketplace.clock import local_today, utcnow
+from marketplace.extensions import db
+from marketplace.figures.stuck import missing_assessments_count
 from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, Side, StepKind
 from marketplace.placements import ladder as placements
@@ -58,8 +60,20 @@ def placements_home() -> ResponseReturnValue:
     waiting_for_us = [r for r in rows if r.waits_for == Side.JOBCENTRE]
     names = names_of(r.placement.candidate_id for r in rows)
     access_log.record(names.keys(), AccessSeen.NAME)
+    # The companies' assessments missing past their first reminder (the stuck list's fifth
+    # section): one COUNT.
+    whose = None if everyone else current_user.id
+    missing = db.session.scalar(
+        missing_assessments_count(current_user.organisation_id, utcnow(), whose)
+    )
     return render_template(
         "candidates/placements.html",
+        missing_assessments=missing or 0,
+        missing_url=url_for(
+            "candidates.stuck",
+            consultant="all" if everyone else str(current_user.id),
+            _anchor="assessments-title",
+        ),
         groups=by_phase(rows),
         waiting_for_us=waiting_for_us,
         everyone=everyone,

@@ -1,7 +1,8 @@
-"""/jobcentre/stuck: the stuck list (issue 17) for a consultant and for the leader. Four
-sections, one per rule of marketplace.figures.stuck, each a paged table with its own page
+"""/jobcentre/stuck: the stuck list (issues 17 and 18) for a consultant and for the leader.
+Five sections, one per rule of marketplace.figures.stuck, each a paged table with its own page
 parameter: candidates without a solution, praktik near its end or past it, placements without
-confirmed hours for two weeks, proposals unanswered past their reminder; each row with the
+confirmed hours for two weeks, proposals unanswered past their reminder, the companies'
+assessments missing past their first reminder; each row with the
 person's name (logged), the consultant, the facts, the next action and a link. A consultant
 sees their own candidates by default, a leader everyone's; either may choose. Definitions:
 docs/FIGURES.md."""
@@ -28,9 +29,10 @@ from marketplace.web.access import roles
 from marketplace.web.downloads import csv_download
 from marketplace.web.pagination import page_arg, page_size, paged
 
-# Rows a section shows a page: four tables on one page, so fewer than a list page's 50.
+# Rows a section shows a page: five tables on one page, so fewer than a list page's 50.
 SECTION_SIZE = 20
-SECTIONS = ("solution", "praktik", "hours", "proposals")  # each paged by "<name>_page"
+# Each paged by "<name>_page".
+SECTIONS = ("solution", "praktik", "hours", "proposals", "assessments")
 
 
 @bp.get("/jobcentre/stuck/<section>.csv")
@@ -66,11 +68,13 @@ def stuck() -> ResponseReturnValue:
     form.offer(staff)
     form.validate()
     chosen, consultant_id = form.chosen(default)
+    now = utcnow()
     statements = {
         "solution": rules.without_a_solution(jobcentre_id, today, consultant_id),
         "praktik": rules.praktik_ending(jobcentre_id, today, consultant_id),
         "hours": rules.without_confirmed_hours(jobcentre_id, today, consultant_id),
-        "proposals": rules.unanswered_proposals(jobcentre_id, utcnow(), consultant_id),
+        "proposals": rules.unanswered_proposals(jobcentre_id, now, consultant_id),
+        "assessments": rules.missing_assessments(jobcentre_id, now, consultant_id),
     }
     size = page_size(SECTION_SIZE)
     pages = {name: page_arg(f"{name}_page") for name in SECTIONS}

@@ -1,7 +1,7 @@
-"""The stuck list's rules, defined once (issue 17): four kinds of case that wait for the
-consultant, each a SELECT for the SQL pager (web.pagination.paged), per jobcentre or per
-consultant (the candidate's consultant, Candidate.consultant_id). docs/FIGURES.md has them in
-plain words with their next actions.
+"""The stuck list's rules, defined once (issue 17; the fifth issue 18): five kinds of case
+that wait for the consultant, each a SELECT for the SQL pager (web.pagination.paged), per
+jobcentre or per consultant (the candidate's consultant, Candidate.consultant_id).
+docs/FIGURES.md has them in plain words with their next actions.
 
 1. **A candidate without a solution** (`without_a_solution`), after les emplois de
    l'inclusion (DOMAIN.md): proposed in the last six months, none of those proposals
@@ -36,7 +36,12 @@ plain words with their next actions.
    same moment the sweep reminds the company at). Oldest first; it expires on its own after
    PROPOSAL_EXPIRE_DAYS.
 
-Rows 2-4 leave out closed candidates (the case has left the jobcentre) and keep paused ones:
+5. **An assessment missing past its first reminder** (`missing_assessments`, issue 18): the
+   company was asked for its assessment of a trial visit or a praktik, has not answered, and
+   was reminded or was asked at least figures.assessments.REMIND_AFTER_DAYS days ago (when the
+   sweep sends the first reminder). Oldest asked first.
+
+Rows 2-5 leave out closed candidates (the case has left the jobcentre) and keep paused ones:
 a pause stops new proposals, not a running placement or a proposal already sent.
 """
 
@@ -53,7 +58,9 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from marketplace.agreements import rules as ladder_rules
 from marketplace.agreements.terms import first_praktik_day, versions_of_many
 from marketplace.clock import local_midnight, months_before
+from marketplace.figures.assessments import REMIND_AFTER_DAYS
 from marketplace.models import (
+    Assessment,
     Candidate,
     CandidateStatus,
     Job,
@@ -305,3 +312,47 @@ def unanswered_proposals(
     if consultant_id is not None:
         statement = statement.where(Candidate.consultant_id == consultant_id)
     return statement
+
+
+def missing_assessments(
+    jobcentre_id: int, now: datetime, consultant_id: int | None = None
+) -> Select[tuple[int, int, int, int, str, str, str, date, date, datetime, int]]:
+    """The assessments missing past their first reminder as (assessment id, placement id,
+    candidate id, consultant, company, job, kind, the period's first and last day, asked at,
+    reminders sent), oldest asked first."""
+    statement = (
+        select(
+            Assessment.id.label("assessment_id"),
+            Assessment.placement_id,
+            Placement.candidate_id,
+            Candidate.consultant_id,
+            Organisation.name.label("company"),
+            Job.title.label("job"),
+            Assessment.kind,
+            Assessment.period_from,
+            Assessment.period_to,
+            Assessment.requested_at,
+            Assessment.reminders_sent,
+        )
+        .select_from(Assessment)
+        .join(Placement, Placement.id == Assessment.placement_id)
+        .join(Job, Job.id == Placement.job_id)
+        .where(
+            Assessment.jobcentre_id == jobcentre_id,
+            Assessment.submitted_at.is_(None),
+            or_(
+                Assessment.reminders_sent > 0,
+                Assessment.requested_at <= now - timedelta(days=REMIND_AFTER_DAYS),
+            ),
+        )
+        .order_by(Assessment.requested_at, Assessment.id)
+    )
+    return _of_placements(statement, jobcentre_id, consultant_id)
+
+
+def missing_assessments_count(
+    jobcentre_id: int, now: datetime, consultant_id: int | None = None
+) -> Select[tuple[int]]:
+    """How many missing_assessments: one statement (the consultant's home page)."""
+    found = missing_assessments(jobcentre_id, now, consultant_id).order_by(None).subquery()
+    return select(func.count()).select_from(found)

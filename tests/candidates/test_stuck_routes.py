@@ -1,6 +1,7 @@
 """/jobcentre/stuck, the stuck list (candidates/stuck_routes.py): a consultant's own cases by
 default, the leader's whole jobcentre, a colleague's on request; four paged sections; names
-logged; roles, another jobcentre, a refused choice, a fixed number of statements."""
+logged; roles, another jobcentre, a refused choice, a fixed number of statements. The fifth
+section, the companies' assessments missing past their first reminder (issue 18)."""
 
 from __future__ import annotations
 
@@ -11,24 +12,33 @@ from sqlalchemy import select
 
 from marketplace.clock import utcnow
 from marketplace.extensions import db
+from marketplace.figures.assessments import REMIND_AFTER_DAYS
 from marketplace.figures.measures import local_midnight
-from marketplace.models import AccessLogEntry, DeclineReason, Phase, Role
+from marketplace.models import AccessLogEntry, AssessmentKind, DeclineReason, Phase, Role
 from marketplace.placements import ladder as placements
 from marketplace.proposals import lifecycle as proposals
 from tests.factories import (
     MONDAY,
     accepted_proposal,
     agree_praktik,
+    asked,
     in_days,
     new_candidate,
     paid_since,
+    placement_of,
     praktik_terms,
     today,
 )
 from tests.html_forms import error_ids, text_of
 
 URL = "/jobcentre/stuck"
-SECTIONS = ("solution-title", "praktik-title", "hours-title", "proposals-title")
+SECTIONS = (
+    "solution-title",
+    "praktik-title",
+    "hours-title",
+    "proposals-title",
+    "assessments-title",
+)
 
 
 def section(page: str, title: str) -> str:
@@ -67,11 +77,17 @@ def cases(app, job, consultant, employer, colleague):
         proposal.created_at = utcnow() - timedelta(days=app.config["PROPOSAL_REMIND_DAYS"] + 1)
         return proposal
 
+    def assessment_missing(name):
+        at = utcnow() - timedelta(days=REMIND_AFTER_DAYS, hours=1)
+        # A trial visit long over (a praktik over would be listed as one past its last day).
+        return placement_of(asked(job, consultant, employer, name, AssessmentKind.TRIAL, at=at))
+
     made = {
         "solution": without_a_solution("Bo Venter"),
         "praktik": praktik_ending("Pia Praktik"),
         "hours": unconfirmed("Hans Timeløs"),
         "proposals": unanswered("Ulla Ubesvaret"),
+        "assessments": assessment_missing("Vera Vurdering"),
         "colleagues": without_a_solution("Cille Kollega", of=colleague),
     }
     made["makers"] = {
@@ -79,12 +95,13 @@ def cases(app, job, consultant, employer, colleague):
         "praktik": praktik_ending,
         "hours": unconfirmed,
         "proposals": unanswered,
+        "assessments": assessment_missing,
     }
     db.session.commit()
     return made
 
 
-MINE = ("Bo Venter", "Pia Praktik", "Hans Timeløs", "Ulla Ubesvaret")
+MINE = ("Bo Venter", "Pia Praktik", "Hans Timeløs", "Ulla Ubesvaret", "Vera Vurdering")
 
 
 def test_a_consultant_sees_their_own_cases_with_next_actions_and_links(
@@ -110,6 +127,12 @@ def test_a_consultant_sees_their_own_cases_with_next_actions_and_links(
     waiting = section(page, "proposals-title")
     assert f'href="/proposals/{cases["proposals"].id}"' in waiting
     assert "træk forslaget tilbage" in waiting
+    missing = section(page, "assessments-title")
+    assert missing.startswith(">Vurderinger der mangler efter påmindelsen (1)</h2>")
+    assert f'href="/placements/{cases["assessments"].id}"' in missing
+    assert f'href="/candidates/{cases["assessments"].candidate_id}"' in missing
+    assert "Snusepraktik, " in missing  # the period's kind and days
+    assert "Ring til virksomheden og bed om vurderingen" in missing
 
 
 def test_a_consultant_may_choose_everyone_or_a_colleague(
@@ -163,6 +186,7 @@ def test_another_jobcentre_sees_none_of_these_cases(
         assert name not in page
     assert "Ingen kandidat er uden løsning." in page
     assert "Intet forslag venter efter påmindelsen." in page
+    assert "Ingen vurdering mangler efter påmindelsen." in page
     # This jobcentre's consultant is not a choice there.
     assert "consultant" in error_ids(other.get(f"{URL}?consultant={consultant.id}"))
 
@@ -180,6 +204,7 @@ def test_each_name_shown_is_logged(client, login, consultant, cases):
         cases["praktik"].candidate_id,
         cases["hours"].candidate_id,
         cases["proposals"].candidate_id,
+        cases["assessments"].candidate_id,
     }
     assert sorted(logged) == sorted((c, "case_work", "name") for c in shown)
 
@@ -234,6 +259,7 @@ def test_the_page_runs_a_fixed_number_of_statements(
         ("praktik", "praktik", "Forlæng praktikken eller tilbyd lønnede timer"),
         ("hours", "hours", "Ring til virksomheden: kører forløbet"),
         ("proposals", "proposals", "træk forslaget tilbage"),
+        ("assessments", "assessments", "Ring til virksomheden og bed om vurderingen"),
     ],
 )
 def test_each_section_downloads_by_case_reference_and_is_logged(
@@ -280,7 +306,7 @@ def test_a_sections_csv_of_another_jobcentre_holds_none_of_these(
     client, login, cases, make_user, make_jobcentre
 ):
     login(make_user(make_jobcentre(657), Role.ADMIN))
-    for section in ("solution", "praktik", "hours", "proposals"):
+    for section in ("solution", "praktik", "hours", "proposals", "assessments"):
         body = client.get(f"{URL}/{section}.csv").get_data(as_text=True)
         assert len(body.strip().splitlines()) == 1, section  # the header only
 

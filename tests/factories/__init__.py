@@ -18,6 +18,8 @@ they build (as marketplace/ is laid out); every name is importable from tests.fa
   confirm, confirm_weeks; ask, answer (a request to change the hours, and its acceptance);
   more_hours_notices, due; WAITING_WEEKS, remind, hour_reminders_of, the_hour_reminder,
   hours_waiting_notices (the weekly hours reminder).
+- assessment_answers: asked (a period of the ladder and its request), answer_with (the
+  company's answer, held, early end and recommendation as asked), placement_of.
 - figures: climb (a proposal made on a day, climbing the ladder as far as asked, on the
   ladder's days LADDER_MONDAY, PRAKTIK_MONDAY, PAID_MONDAY, RAISE_MONDAY), proposed_on.
 - privacy: person (every text carries a tag, SENTINEL by default; PHONE), whole_case,
@@ -26,6 +28,7 @@ they build (as marketplace/ is laid out); every name is importable from tests.fa
 
 from __future__ import annotations
 
+from tests.factories.assessment_answers import answer_with, asked, placement_of
 from tests.factories.assessments import assessment_for
 from tests.factories.caseload import (
     CANDIDATE_NAME,
@@ -131,7 +134,9 @@ __all__ = [
     "agree_paid",
     "agree_praktik",
     "answer",
+    "answer_with",
     "ask",
+    "asked",
     "assessment_for",
     "at_hour",
     "at_trial",
@@ -164,6 +169,7 @@ __all__ = [
     "paid_since",
     "paid_terms",
     "person",
+    "placement_of",
     "praktik_terms",
     "propose_praktik",
     "proposed_on",
