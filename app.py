@@ -31,6 +31,9 @@ SUBJECT_ENDPOINTS = {
     ("placements", Role.CONSULTANT.value): ("candidates.placement", "placement_id"),
     ("placements", Role.ADMIN.value): ("candidates.placement", "placement_id"),
     ("hour_reminders", Role.EMPLOYER.value): ("employers.hours_reminder", "reminder_id"),
+    ("assessments", Role.EMPLOYER.value): ("employers.assessment", "assessment_id"),
+    ("assessments", Role.CONSULTANT.value): ("candidates.assessment", "assessment_id"),
+    ("assessments", Role.ADMIN.value): ("candidates.assessment", "assessment_id"),
 }
 
 

@@ -1,6 +1,7 @@
 """The jobcentre side: pages for consultants and jobcentre admins."""
 
 from candidates import (  # noqa: F401  (importing them attaches their views to bp)
+    assessment_routes,
     caseload,
     citizen_routes,
     figures_routes,

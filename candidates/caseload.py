@@ -29,6 +29,7 @@ from marketplace.models import (
     Role,
     User,
 )
+from marketplace.placements import assessment_pages
 from marketplace.privacy import access_log
 from marketplace.privacy.access_log import purpose
 from marketplace.web.access import get_own_or_404, roles
@@ -232,6 +233,13 @@ def candidate(candidate_id: int) -> ResponseReturnValue:
             "candidates.candidate", candidate_id=found.id, log=number, _anchor="access-title"
         ),
         tallies=hour_tallies.tallies(found.id, local_today()),
+        assessments=assessment_pages.of_candidate(found.id, page_arg("assessments")),
+        assessments_page_url=lambda number: url_for(
+            "candidates.candidate",
+            candidate_id=found.id,
+            assessments=number,
+            _anchor="assessments-title",
+        ),
         identity=identity,
         hand_over=hand_over,
         button=EmptyForm(),

@@ -1,8 +1,9 @@
-"""The jobcentre's placement forms: the praktik agreement and the admin's ladder rules."""
+"""The jobcentre's placement forms: the praktik agreement, the admin's ladder rules and the
+person's reading of an assessment."""
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectChoice, StringField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 
 from marketplace.i18n import lazy_gettext as _l
 from marketplace.placements.forms import StepForm
@@ -71,4 +72,22 @@ class LadderRulesForm(Form):
         _l("Employees per person in praktik"),
         validators=[input_required(), number_between(1, 100)],
         description=_l("A company with more people in praktik than this ratio allows is flagged."),
+    )
+
+
+class ReadingForm(Form):
+    """The consultant records that the person has read the company's assessment."""
+
+    agrees = RadioField(
+        _l("Does the person agree with the assessment?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, the person agrees")),
+            SelectChoice("no", _l("No, the person disagrees")),
+        ],
+        validators=[required()],
+    )
+    comment = TextAreaField(
+        _l("The person's comment"),
+        validators=[optional(), max_length(1000)],
+        description=_l("Needed when the person disagrees: what with, in their words."),
     )

@@ -21,6 +21,8 @@ from marketplace.extensions import db
 from marketplace.figures.stuck import missing_assessments_count
 from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, Side, StepKind
+from marketplace.models.assessments import Assessment, Recommendation
+from marketplace.placements import assessments as assessing
 from marketplace.placements import ladder as placements
 from marketplace.placements import pages as placement_pages
 from marketplace.placements import steps
@@ -85,21 +87,30 @@ def placements_home() -> ResponseReturnValue:
     )
 
 
-def _praktik_defaults(found: Placement) -> dict[str, object]:
+def _praktik_defaults(found: Placement, assessed: Assessment | None) -> dict[str, object]:
     terms = latest_terms(found.id)
     job = found.job
     start = local_today()
     if terms is not None and terms.unpaid_to is not None and terms.unpaid_to >= start:
         start = terms.unpaid_to + timedelta(days=1)  # after a trial visit, or an extension
+    hours = terms.unpaid_hours if terms and terms.unpaid_hours else job.hours_per_week
+    recommended: dict[str, object] = {}
+    if assessed is not None:  # the company's assessment recommended this praktik
+        weeks = assessed.recommended_weeks or 0
+        recommended = {
+            "hours": assessed.recommended_hours,
+            "end_on": start + timedelta(weeks=weeks, days=-1),
+        }
     return {
         "version": found.version,
         "start_on": start,
-        "hours": (terms.unpaid_hours if terms and terms.unpaid_hours else job.hours_per_week),
+        "hours": hours,
         "weekdays": [int(day) for day in job.days],
         "tasks": "\n".join((terms.unpaid_tasks if terms else None) or job.task_lines or []),
         "purposes": [1],
         "workplace": terms.workplace_id if terms else job.workplace_id,
         "mentor_name": terms.mentor_name if terms else job.contact_name,
+        **recommended,
     }
 
 
@@ -112,7 +123,10 @@ def propose_praktik(placement_id: int) -> ResponseReturnValue:
         return ended
     if request.method == "GET" and (busy := placement_pages.back_if_waiting("candidates", found)):
         return busy
-    form = PraktikAgreementForm(data=None if request.method == "POST" else _praktik_defaults(found))
+    assessed = assessing.recommended(found.id, Recommendation.PRAKTIK)
+    form = PraktikAgreementForm(
+        data=None if request.method == "POST" else _praktik_defaults(found, assessed)
+    )
     # Empty first (the job's workplace stays chosen): a workplace is never picked by default.
     form.workplace.choices = [
         ("", _("Choose a workplace")),
@@ -128,6 +142,7 @@ def propose_praktik(placement_id: int) -> ResponseReturnValue:
             person=person_name(found),
             rules=rules,
             ratio_warning=ladder_rules.praktik_ratio_exceeded(rules, found.company, joining=found),
+            assessed=assessed,
         )
 
     if not form.validate_on_submit():

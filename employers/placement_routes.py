@@ -14,6 +14,8 @@ from marketplace.agreements.terms import latest_terms
 from marketplace.clock import local_today
 from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, AccessSeen, Placement, Role, StepKind
+from marketplace.models.assessments import Assessment, Recommendation
+from marketplace.placements import assessments as assessing
 from marketplace.placements import ladder as placements
 from marketplace.placements import pages as placement_pages
 from marketplace.placements import steps
@@ -54,14 +56,15 @@ def placement_list() -> ResponseReturnValue:
     )
 
 
-def _offer_defaults(found: Placement) -> dict[str, object]:
+def _offer_defaults(found: Placement, assessed: Assessment | None) -> dict[str, object]:
     terms = latest_terms(found.id)
     job = found.job
     tasks = (terms.unpaid_tasks if terms else None) or job.task_lines or []
     return {
         "version": found.version,
         "start_on": local_today(),
-        "hours": job.hours_per_week,
+        # The hours the company's own assessment recommended, else the job's.
+        "hours": assessed.recommended_hours if assessed else job.hours_per_week,
         "weekdays": [int(day) for day in job.days],
         "tasks": "\n".join(tasks),
         "hourly_wage": job.hourly_wage,
@@ -77,11 +80,18 @@ def offer_paid_hours(placement_id: int) -> ResponseReturnValue:
         return ended
     if request.method == "GET" and (busy := placement_pages.back_if_waiting("employers", found)):
         return busy
-    form = PaidOfferForm(data=None if request.method == "POST" else _offer_defaults(found))
+    assessed = assessing.recommended(found.id, Recommendation.PAID)
+    form = PaidOfferForm(
+        data=None if request.method == "POST" else _offer_defaults(found, assessed)
+    )
 
     def again() -> ResponseReturnValue:
         return render_template(
-            "employers/paid_offer.html", form=form, placement=found, person=person_name(found)
+            "employers/paid_offer.html",
+            form=form,
+            placement=found,
+            person=person_name(found),
+            assessed=assessed,
         )
 
     if not form.validate_on_submit():

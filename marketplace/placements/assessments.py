@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.agreements.parties import label_for, recipients
 from marketplace.agreements.rules import LEGAL_MAX_HOURS
@@ -95,27 +95,40 @@ def submit(assessment: Assessment, user: User, data: AssessmentData, today: date
 
     partly = data.held == Held.PARTLY
     early = data.held != Held.AS_PLANNED
-    assessment.held = data.held.value
-    assessment.last_day_present = data.last_day_present if partly else None
-    assessment.days_missed = data.days_missed if partly else None
-    assessment.ended_by = data.ended_by.value if early and data.ended_by else None
-    assessment.early_reason = data.early_reason.value if early and data.early_reason else None
-    assessment.early_note = data.early_note.strip() if early else ""
-    assessment.tasks = [[task, skill.value] for task, skill in data.tasks.items()]
-    assessment.punctuality = data.punctuality.value
-    assessment.cooperation = data.cooperation.value
-    assessment.pace = data.pace.value
-    assessment.recommendation = data.recommendation.value
     praktik = data.recommendation == Recommendation.PRAKTIK
     hours = data.recommendation in (Recommendation.PRAKTIK, Recommendation.PAID)
-    assessment.recommended_weeks = data.recommended_weeks if praktik else None
-    assessment.recommended_hours = data.recommended_hours if hours else None
-    assessment.recommendation_reason = data.recommendation_reason.strip()
-    assessment.to_jobcentre = data.to_jobcentre.strip()
-    assessment.to_person = data.to_person.strip()
-    assessment.submitted_by_id = user.id
-    assessment.submitted_at = utcnow()
-    db.session.flush()
+    answer = {
+        "held": data.held.value,
+        "last_day_present": data.last_day_present if partly else None,
+        "days_missed": data.days_missed if partly else None,
+        "ended_by": data.ended_by.value if early and data.ended_by else None,
+        "early_reason": data.early_reason.value if early and data.early_reason else None,
+        "early_note": data.early_note.strip() if early else "",
+        "tasks": [[task, skill.value] for task, skill in data.tasks.items()],
+        "punctuality": data.punctuality.value,
+        "cooperation": data.cooperation.value,
+        "pace": data.pace.value,
+        "recommendation": data.recommendation.value,
+        "recommended_weeks": data.recommended_weeks if praktik else None,
+        "recommended_hours": data.recommended_hours if hours else None,
+        "recommendation_reason": data.recommendation_reason.strip(),
+        "to_jobcentre": data.to_jobcentre.strip(),
+        "to_person": data.to_person.strip(),
+        "submitted_by_id": user.id,
+        "submitted_at": utcnow(),
+    }
+    # Written only while unanswered, in one statement: of two colleagues sending at once,
+    # the second is told it was sent rather than overwriting the first.
+    sent = db.session.scalar(
+        update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.submitted_at.is_(None))
+        .values(**answer)
+        .returning(Assessment.id)
+        .execution_options(synchronize_session=False)
+    )
+    if sent is None:
+        raise DomainError(_l("This assessment has already been sent."))
+    db.session.refresh(assessment)
     placement = db.session.get(Placement, assessment.placement_id)
     notify(  # the consultant, with a link to the assessment itself
         recipients(placement, Side.JOBCENTRE),

@@ -94,7 +94,8 @@ def page(
     **extra: Any,
 ) -> str:
     today = local_today()
-    versions, steps, events = timeline(placement)
+    found = timeline(placement)
+    versions, steps, events = found.versions, found.steps, found.events
     side = side_of(current_user)
     waiting = next((s for s in steps if s.status == "waiting"), None)
     rules = ladder_rules.rules_for(placement.jobcentre_id)
@@ -110,6 +111,7 @@ def page(
         prefix=endpoint_prefix,
         versions=versions,
         events=events,
+        assessments=found.assessments,
         terms=in_force(versions, today),
         next_terms=upcoming(versions, today),
         history=history(versions, today, placement.ended_on),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from marketplace.agreements.terms import in_force, phase_on, upcoming, versions_of, versions_of_many
 from marketplace.extensions import db
 from marketplace.models import (
+    Assessment,
     Candidate,
     Company,
     Job,
@@ -32,12 +33,33 @@ ENDED_SHOWN_DAYS = 60
 @dataclass(frozen=True)
 class Event:
     when: datetime
-    kind: str  # accepted | proposed | answered | terms | ended
+    kind: str  # accepted | proposed | answered | terms | ended | asked | assessed | read
     step: PlacementStep | None = None
     terms: PlacementTerms | None = None
+    assessment: Assessment | None = None
 
 
-def timeline(placement: Placement) -> tuple[list[PlacementTerms], list[PlacementStep], list[Event]]:
+@dataclass(frozen=True)
+class Timeline:
+    versions: list[PlacementTerms]
+    steps: list[PlacementStep]
+    assessments: list[Assessment]
+    events: list[Event]
+
+
+ORDER = {
+    "accepted": 0,
+    "proposed": 1,
+    "answered": 2,
+    "terms": 3,
+    "asked": 4,
+    "assessed": 5,
+    "read": 6,
+    "ended": 7,
+}
+
+
+def timeline(placement: Placement) -> Timeline:
     versions = versions_of(placement.id)
     steps = list(
         db.session.scalars(
@@ -53,11 +75,25 @@ def timeline(placement: Placement) -> tuple[list[PlacementTerms], list[Placement
             events.append(Event(step.decided_at, "answered", step=step))
     for version in versions:
         events.append(Event(version.created_at, "terms", terms=version))
+    # The company's assessments of its trial visit and praktik: asked, sent, read with the
+    # person (issue 18).
+    assessments = list(
+        db.session.scalars(
+            select(Assessment)
+            .where(Assessment.placement_id == placement.id)
+            .order_by(Assessment.period_from, Assessment.id)
+        )
+    )
+    for assessment in assessments:
+        events.append(Event(assessment.requested_at, "asked", assessment=assessment))
+        if assessment.submitted_at is not None:
+            events.append(Event(assessment.submitted_at, "assessed", assessment=assessment))
+        if assessment.person_read_at is not None:
+            events.append(Event(assessment.person_read_at, "read", assessment=assessment))
     if placement.phase == Phase.ENDED:
         events.append(Event(placement.updated_at, "ended"))
-    order = {"accepted": 0, "proposed": 1, "answered": 2, "terms": 3, "ended": 4}
-    events.sort(key=lambda e: (e.when, order[e.kind]))
-    return versions, steps, events
+    events.sort(key=lambda e: (e.when, ORDER[e.kind]))
+    return Timeline(versions, steps, assessments, events)
 
 
 @dataclass

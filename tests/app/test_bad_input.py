@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ from marketplace.extensions import db
 from marketplace.hours import flags as hour_flags
 from marketplace.hours import reminders as hour_reminders
 from marketplace.models import (
+    AssessmentKind,
     Base,
     HourReminder,
     Notification,
@@ -41,6 +42,7 @@ from marketplace.web.access import PUBLIC, allowed_roles_of
 from tests.factories import (
     MONDAY,
     accepted_proposal,
+    answer_with,
     at_trial,
     confirm,
     in_days,
@@ -48,6 +50,7 @@ from tests.factories import (
     new_candidate,
     paid_placement,
     praktik_terms,
+    request_for,
 )
 from tests.html_forms import FormReader, PageForm, text_of
 from tests.support import CSRF_FIELD, valid_cvr
@@ -96,7 +99,13 @@ def setting(consultant, employer, make_job, make_user) -> Setting:
         assert found is not None, f"{user.role} has no notification"
         return found
 
+    # The company's assessment of an earlier praktik: asked (its form posts), and answered (the
+    # consultant records the person's reading).
+    praktik = (MONDAY - timedelta(days=28), MONDAY - timedelta(days=1))
+    asked = request_for(placement, AssessmentKind.PRAKTIK, *praktik)
+    answered = answer_with(request_for(trial, AssessmentKind.PRAKTIK, *praktik), employer)
     jobcentre_ids = {
+        "assessment_id": answered.id,
         "job_id": job.id,
         "candidate_id": waiting.candidate_id,
         "proposal_id": waiting.id,
@@ -109,6 +118,7 @@ def setting(consultant, employer, make_job, make_user) -> Setting:
         users={Role.EMPLOYER: employer, Role.CONSULTANT: consultant, Role.ADMIN: admin},
         ids={
             Role.EMPLOYER: {
+                "assessment_id": asked.id,
                 "job_id": job.id,
                 "workplace_id": job.workplace_id,
                 "proposal_id": waiting.id,

@@ -52,6 +52,7 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
             .replace("<id:terms_id>", "{terms}")
             .replace("<id:flag_id>", "{flag}")
             .replace("<id:reminder_id>", "{reminder}")
+            .replace("<id:assessment_id>", "{assessment}")
             .replace("<token>", "{token}")
             .replace("<any(accept, refuse, withdraw):action>", "accept")
         )
@@ -62,8 +63,9 @@ def company_routes(app: Flask) -> list[tuple[str, str]]:
 def test_every_company_route_with_an_id_is_checked_below(app):
     # Proposal and placement routes have their own access tests (test_proposal_routes.py,
     # tests/marketplace/placements/test_pages_access*.py); the hours reminder and its signed
-    # link theirs (the hour reminder tests, tests/marketplace/hours/test_reminders*.py).
-    own_tests = ("{proposal}", "{placement}", "{reminder}", "{token}")
+    # link theirs (the hour reminder tests, tests/marketplace/hours/test_reminders*.py);
+    # assessments theirs (tests/employers/test_assessment_routes.py).
+    own_tests = ("{proposal}", "{placement}", "{reminder}", "{token}", "{assessment}")
     with_ids = [
         (m, p) for m, p in company_routes(app) if "{" in p and not any(k in p for k in own_tests)
     ]
@@ -145,6 +147,7 @@ def test_jobcentre_staff_get_403_on_every_company_route(
             terms=1,
             flag=1,
             reminder=1,
+            assessment=1,
             token="x",
         )
         if method == "GET":
@@ -173,6 +176,7 @@ def test_anonymous_users_are_sent_to_login_from_every_company_route(
             terms=1,
             flag=1,
             reminder=1,
+            assessment=1,
             token="x",
         )
         if method == "GET":

@@ -29,7 +29,7 @@ they build (as marketplace/ is laid out); every name is importable from tests.fa
 from __future__ import annotations
 
 from tests.factories.assessment_answers import answer_with, asked, placement_of
-from tests.factories.assessments import assessment_for
+from tests.factories.assessments import assessment_for, request_for
 from tests.factories.caseload import (
     CANDIDATE_NAME,
     CANDIDATE_PHONE,
@@ -175,6 +175,7 @@ __all__ = [
     "proposed_on",
     "refused_field",
     "remind",
+    "request_for",
     "rules_data",
     "start_paid",
     "start_placement",

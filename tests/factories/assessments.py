@@ -1,7 +1,9 @@
-"""Assessment requests as the end of a period will make them (issue 18): one for a placement's
-trial visit or praktik, from its terms."""
+"""Assessment requests (issue 18): one for a placement's trial visit or praktik as the end of
+a period makes it (from its terms), or for days given. Answers: assessment_answers."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from marketplace.agreements.terms import versions_of
 from marketplace.extensions import db
@@ -20,6 +22,21 @@ def assessment_for(placement: Placement, kind: AssessmentKind) -> Assessment:
         kind=kind.value,
         period_from=versions[0].unpaid_from,
         period_to=versions[-1].unpaid_to,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def request_for(placement: Placement, kind: AssessmentKind, first: date, last: date) -> Assessment:
+    """A request for a period given by its days (whatever the placement's terms say)."""
+    assessment = Assessment(
+        placement_id=placement.id,
+        company_id=placement.company_id,
+        jobcentre_id=placement.jobcentre_id,
+        kind=kind.value,
+        period_from=first,
+        period_to=last,
     )
     db.session.add(assessment)
     db.session.flush()

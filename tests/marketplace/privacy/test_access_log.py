@@ -35,6 +35,9 @@ PERIOD = f"start={START.isoformat()}&end={END.isoformat()}"
 # The purpose of every route that shows identity, in one table for a reviewer. A route that
 # shows identity without a purpose fails at its first request (access_log.record raises).
 PURPOSES = {
+    "candidates.assessment": "placement",  # the company's assessment names the person
+    "candidates.assessment_reading": "placement",
+    "employers.assessment": "placement",  # the pseudonym, or the name under consent
     "candidates.caseload": "case_work",
     "candidates.figures": "case_work",  # the leader's stuck list names people
     "candidates.figures_csv": "case_work",  # the stuck list's file holds case references

@@ -27,16 +27,23 @@ from marketplace.extensions import db
 from marketplace.hours import flags as hour_flags
 from marketplace.models import (
     CATEGORY_BITS,
+    Assessment,
+    AssessmentKind,
+    Held,
     Notification,
     Phase,
     Proposal,
     Purpose,
+    Recommendation,
     Role,
+    Scale,
     StepKind,
     Weekday,
 )
 from marketplace.placements import ladder as placements
 from marketplace.placements import steps
+from marketplace.placements.assessments import AssessmentData
+from marketplace.placements.assessments import submit as submit_assessment
 from marketplace.placements.steps import hours_change
 from marketplace.privacy.disclosure import pseudonym_code
 from marketplace.privacy.screening import NO_HEALTH
@@ -115,6 +122,41 @@ def setting(app, client, consultant, employer, make_job, make_company, make_user
     )
     placements.accept_step(offered, consultant, hired.version, today=began)
     confirm(hired, employer)
+    # The company's assessment of a praktik (its form and, answered, its printable page are
+    # visited too): one asked for, one answered for the consultant to record the reading.
+    asked = Assessment(
+        placement_id=placement.id,
+        company_id=placement.company_id,
+        jobcentre_id=placement.jobcentre_id,
+        kind=AssessmentKind.PRAKTIK.value,
+        period_from=terms.unpaid_from,
+        period_to=terms.unpaid_to,
+    )
+    answered = Assessment(
+        placement_id=hired.id,
+        company_id=hired.company_id,
+        jobcentre_id=hired.jobcentre_id,
+        kind=AssessmentKind.PRAKTIK.value,
+        period_from=began - timedelta(days=14),
+        period_to=began - timedelta(days=1),
+    )
+    db.session.add_all([asked, answered])
+    db.session.flush()
+    submit_assessment(
+        answered,
+        employer,
+        AssessmentData(
+            held=Held.AS_PLANNED,
+            tasks={},
+            punctuality=Scale.GOOD,
+            cooperation=Scale.GOOD,
+            pace=Scale.GOOD,
+            recommendation=Recommendation.PAID,
+            recommended_hours=Decimal(6),
+            to_person="Godt gået.",
+        ),
+        local_today(),
+    )
     db.session.commit()
     colleague = make_user(employer.organisation, email="kollega-leak@test.example")
     other_company_user = make_user(make_company(name="Andet Firma"))
@@ -125,6 +167,8 @@ def setting(app, client, consultant, employer, make_job, make_company, make_user
         "placement": placement,
         "hired": hired,
         "terms": terms,
+        "asked": asked,
+        "answered": answered,
         "colleague": colleague,
         "other": other_company_user,
     }
@@ -139,6 +183,7 @@ def company_get_urls(app, user, setting) -> list[str]:
         "placement_id": setting["placement"].id,
         "terms_id": setting["terms"].id,
     }
+    assessments = (setting["asked"].id, setting["answered"].id)
     notifications = db.session.scalars(
         select(Notification.id).where(Notification.recipient_id == user.id)
     ).all()
@@ -157,6 +202,9 @@ def company_get_urls(app, user, setting) -> list[str]:
             continue  # invitation and hours links: the hour reminder tests check the latter
         if "reminder_id" in arguments:
             continue  # only redirects to the hours page, which is checked here
+        if "assessment_id" in arguments:
+            urls += [rule.rule.replace("<id:assessment_id>", str(a)) for a in assessments]
+            continue
         for placement_id in (setting["placement"].id, setting["hired"].id):
             path = rule.rule.replace("<id:placement_id>", str(placement_id))
             for name, value in ids.items():
@@ -247,6 +295,7 @@ HEALTH = {
     "pitch": ("Tidligere hashmisbrug, nu ædru i to år", "hashmisbrug"),
     "reason": ("Færre timer mens han er i behandling hos psykiater", "psykiater"),
     "comment": ("Var han sygemeldt torsdag?", "sygemeldt"),
+    "person_comment": ("Uenig: hun var på afvænning i den uge", "afvænning"),
 }
 
 
@@ -285,6 +334,11 @@ def test_health_sentences_are_refused_at_input_and_no_company_reads_them(
         else:
             refused[field] = False
         db.session.commit()
+
+    # The person's reading of an assessment, which the company reads beside it.
+    reading_url = f"/assessments/{setting['answered'].id}/reading"
+    response = submit(client, reading_url, {"agrees": "no", "comment": HEALTH["person_comment"][0]})
+    refused["person_comment"] = error_ids(response) == ["comment"]
 
     leaks = []
     for user in (employer, setting["colleague"]):
