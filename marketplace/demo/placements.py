@@ -1,5 +1,7 @@
 """Demo placements at every phase of the ladder (JOURNEYS.md, journey 3), dated around
-today so the demo reads the same whenever it is loaded.
+today so the demo reads the same whenever it is loaded. Two trial visits were assessed by
+their company (each recommending praktik, which followed; one person agrees, one does not),
+and the ended one's assessment is still missing (the stuck list's row).
 
 Each is built through the domain functions, with `today` set to the day each step happened,
 and its timestamps moved to that day, so the timeline reads as if lived.
@@ -7,11 +9,13 @@ and its timestamps moved to that day, so the timeline reads as if lived.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from marketplace.agreements.terms import versions_of
 from marketplace.clock import LOCAL_TZ, local_today
 from marketplace.companies import staff
 from marketplace.demo.data import MORE_HOURS_DUE, PITCHES, PLACEMENTS
@@ -33,8 +37,19 @@ from marketplace.models import (
     User,
     Weekday,
 )
+from marketplace.models.assessments import (
+    Assessment,
+    AssessmentKind,
+    Held,
+    Recommendation,
+    Scale,
+    Skill,
+)
+from marketplace.placements import assessments as assessing
 from marketplace.placements import ladder as placements
 from marketplace.placements import steps
+from marketplace.placements.assessment_requests import periods
+from marketplace.placements.assessments import AssessmentData
 from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
 
@@ -68,6 +83,21 @@ def _paid(
         hourly_wage=job.hourly_wage,
         praktik_continues=combined,
     )
+
+
+# What the demo's companies answered of a trial visit (journey 3): each recommends praktik.
+TRIAL_WENT_WELL = AssessmentData(
+    held=Held.AS_PLANNED,
+    tasks={},
+    punctuality=Scale.GOOD,
+    cooperation=Scale.GOOD,
+    pace=Scale.PARTLY,
+    recommendation=Recommendation.PRAKTIK,
+    recommended_weeks=4,
+    recommended_hours=Decimal("6"),
+    to_jobcentre="Mødte til tiden begge dage og spurgte, når han var i tvivl.",
+    to_person="Godt begyndt. Øv dig i at fylde op i den rækkefølge, datoerne siger.",
+)
 
 
 class _Story:
@@ -112,6 +142,41 @@ class _Story:
 
     def end(self, day: date, user: User, reason: EndReason, note: str) -> None:
         placements.end(self.placement, user, reason, note, day, self.placement.version, today=day)
+        # Ending asked the company for its assessment then (placements.assessment_requests).
+        for asked in db.session.scalars(
+            select(Assessment).where(Assessment.placement_id == self.placement.id)
+        ):
+            asked.requested_at = _at(day, 15)
+
+    def assess(
+        self,
+        kind: AssessmentKind,
+        day: date,
+        answer: AssessmentData,
+        reading: tuple[bool, str] | None = None,
+    ) -> None:
+        """The company asked for its assessment of the period of `kind` the day after it
+        ended, and answering on `day`; the person's reading recorded the day after, if given."""
+        versions = versions_of(self.placement.id)
+        period = next(p for p in periods(self.placement, versions) if p.kind == kind)
+        assessment = Assessment(
+            placement_id=self.placement.id,
+            company_id=self.placement.company_id,
+            jobcentre_id=self.placement.jobcentre_id,
+            kind=kind.value,
+            period_from=period.first,
+            period_to=period.last,
+            requested_at=_at(period.last + timedelta(days=1), 7),
+        )
+        db.session.add(assessment)
+        db.session.flush()
+        tasks = {task: Skill.ALONE for task in assessing.period_tasks(assessment)}
+        assessing.submit(assessment, self.employer, replace(answer, tasks=tasks), day)
+        assessment.submitted_at = _at(day, 10)
+        if reading is not None:
+            agrees, comment = reading
+            assessing.record_reading(assessment, self.consultant, agrees, comment)
+            assessment.person_read_at = _at(day + timedelta(days=1), 13)
 
     def _date_terms(self, day: date, hour: int = 9) -> None:
         db.session.flush()
@@ -170,6 +235,12 @@ def _build(story: _Story, stage: str, today: date) -> None:
             _praktik(job, begun + timedelta(days=3), 4, "6", employer.name),
         )
         story.agree(begun + timedelta(days=2), step, employer)
+        story.assess(
+            AssessmentKind.TRIAL,
+            begun + timedelta(days=2),
+            TRIAL_WENT_WELL,
+            reading=(True, ""),
+        )
         offer = story.propose(
             begun + timedelta(days=16),
             employer,
@@ -188,6 +259,18 @@ def _build(story: _Story, stage: str, today: date) -> None:
             _praktik(job, begun + timedelta(days=4), 13, "8", employer.name),
         )
         story.agree(begun + timedelta(days=4), step, employer)
+        story.assess(
+            AssessmentKind.TRIAL,
+            begun + timedelta(days=3),
+            replace(
+                TRIAL_WENT_WELL,
+                recommended_weeks=13,
+                recommended_hours=Decimal("8"),
+                to_jobcentre="Glad for planterne og arbejder roligt. Skal have tid til at lære.",
+                to_person="Spørg, hvis du er i tvivl om en plante.",
+            ),
+            reading=(False, "Vil hellere have lønnede timer med det samme."),
+        )
         story.propose(
             today - timedelta(days=1),
             employer,

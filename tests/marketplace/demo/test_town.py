@@ -18,6 +18,8 @@ from marketplace.figures import stuck
 from marketplace.hours import ledger
 from marketplace.hours.more_hours import worked_planned
 from marketplace.models import (
+    Assessment,
+    CandidateIdentity,
     Company,
     Jobcentre,
     Phase,
@@ -105,7 +107,8 @@ def test_a_flag_on_a_week_has_the_companys_answer(town):
 
 def test_the_stuck_list_has_a_row_of_each_kind(town):
     """Karin without a solution, Kasper's praktik ending, Bent's praktik weeks unconfirmed,
-    Sanne's proposal past its reminder (marketplace.figures.stuck)."""
+    Sanne's proposal past its reminder, Amira's trial visit not assessed (marketplace.figures.
+    stuck)."""
     jobcentre_id = db.session.scalar(select(Jobcentre.id))
     today = local_today()
     for statement in (
@@ -113,5 +116,28 @@ def test_the_stuck_list_has_a_row_of_each_kind(town):
         stuck.praktik_ending(jobcentre_id, today),
         stuck.without_confirmed_hours(jobcentre_id, today),
         stuck.unanswered_proposals(jobcentre_id, utcnow()),
+        stuck.missing_assessments(jobcentre_id, utcnow()),
     ):
         assert db.session.execute(statement).first() is not None
+
+
+def test_two_trial_visits_were_assessed_and_one_waits(town):
+    """Jens's and Bent's trial visits were assessed (praktik recommended, which followed; Jens
+    agrees, Bent does not); Amira's, ended early, waits for Brugsen's answer."""
+    rows = db.session.execute(
+        select(CandidateIdentity.full_name, Assessment)
+        .join(Placement, Placement.id == Assessment.placement_id)
+        .join(CandidateIdentity, CandidateIdentity.candidate_id == Placement.candidate_id)
+        .order_by(CandidateIdentity.full_name)
+    ).all()
+    seen = {
+        name: (a.kind, a.recommendation, a.person_agrees, a.submitted_at is not None)
+        for name, a in rows
+    }
+    assert seen == {
+        "Amira Haddad": ("trial", None, None, False),
+        "Bent Madsen": ("trial", "praktik", False, True),
+        "Jens Kristiansen": ("trial", "praktik", True, True),
+    }
+    for _, assessment in rows:  # asked the day after the period, answered before praktik began
+        assert assessment.requested_at.date() > assessment.period_to
