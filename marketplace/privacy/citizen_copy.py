@@ -3,10 +3,11 @@
 `collect()` reads it all in a fixed number of queries, whatever the history's length: the
 profile and identity, proposals and consents, placements with their terms versions, steps
 and reminders, week confirmations, every hour record (current and corrected revisions),
-questions about weeks, the notifications whose subject is one of the person's proposals or
-placements, and the whole access log. `as_json()` writes every stored column of those rows
-(plus names for the ids), so a column added later is in the copy without a change here; the
-printable page shows the same data for people to read.
+questions about weeks, the companies' assessments of the trial visits and praktik periods
+(asked or answered, with the person's reading), the notifications whose subject is one of the
+person's proposals, placements or assessments, and the whole access log. `as_json()` writes
+every stored column of those rows (plus names for the ids), so a column added later is in the
+copy without a change here; the printable page shows the same data for people to read.
 
 The caller logs the copy first (AccessSeen.COPY, purpose: the citizen's request), so the
 copy's own log holds the making of it.
@@ -23,6 +24,7 @@ from sqlalchemy import and_, inspect, or_, select
 
 from marketplace.extensions import db
 from marketplace.models import (
+    Assessment,
     Candidate,
     CandidateIdentity,
     Consent,
@@ -58,6 +60,7 @@ class PlacementCopy:
     confirmations: list[WeekConfirmation] = field(default_factory=list)
     hours: list[HourRecord] = field(default_factory=list)
     flags: list[WeekFlag] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
 
 
 @dataclass
@@ -89,7 +92,7 @@ def _all(statement: Any) -> list[Any]:
 
 
 def collect(candidate: Candidate) -> CitizenCopy:
-    """Everything held about the candidate. About fifteen queries, however much there is."""
+    """Everything held about the candidate. About sixteen queries, however much there is."""
     cid = candidate.id
     identity = db.session.get(CandidateIdentity, cid)
     proposals = _all(select(Proposal).where(Proposal.candidate_id == cid).order_by(Proposal.id))
@@ -132,6 +135,13 @@ def collect(candidate: Candidate) -> CitizenCopy:
         select(WeekFlag).where(WeekFlag.placement_id.in_(ids)).order_by(WeekFlag.week_start)
     ):
         copies[flag.placement_id].flags.append(flag)
+    assessments = _all(
+        select(Assessment)
+        .where(Assessment.placement_id.in_(ids))
+        .order_by(Assessment.period_from, Assessment.id)
+    )
+    for assessment in assessments:
+        copies[assessment.placement_id].assessments.append(assessment)
     notifications = _all(
         select(Notification)
         .where(
@@ -144,12 +154,17 @@ def collect(candidate: Candidate) -> CitizenCopy:
                     Notification.subject_type == Placement.__tablename__,
                     Notification.subject_id.in_(ids),
                 ),
+                and_(
+                    Notification.subject_type == Assessment.__tablename__,
+                    Notification.subject_id.in_([a.id for a in assessments]),
+                ),
             )
         )
         .order_by(Notification.created_at, Notification.id)
     )
     access = access_log.all_for_candidate(cid)
     rows: list[Any] = [candidate, *proposals, *consents, *placements, *records, *notifications]
+    rows += assessments
     for copy in copies.values():
         rows += [*copy.terms, *copy.steps, *copy.confirmations, *copy.flags]
     people = _people(rows)
@@ -187,6 +202,8 @@ _USER_COLUMNS = (
     "flagged_by_id",
     "answered_by_id",
     "recipient_id",
+    "submitted_by_id",
+    "person_recorded_by_id",
 )
 
 
@@ -251,6 +268,7 @@ def as_json(copy: CitizenCopy, made_at: datetime, made_by: User) -> dict[str, An
             "week_confirmations": [columns(c) for c in part.confirmations],
             "hours": [{**columns(h), "current": h.id in copy.current_hours} for h in part.hours],
             "week_flags": [columns(f) for f in part.flags],
+            "assessments": [columns(a) for a in part.assessments],
         }
 
     return {

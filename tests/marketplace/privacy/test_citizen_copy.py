@@ -1,7 +1,8 @@
 """The citizen's copy of their data: one printable page and one JSON file with everything held
 about the person (profile, identity, proposals, consents, placements and their terms versions,
-hours with corrections, questions about weeks, notifications, the access log), for the
-candidate's own jobcentre only; making it is logged as the citizen's request."""
+hours with corrections, questions about weeks, the companies' assessments with the person's
+reading, notifications, the access log), for the candidate's own jobcentre only; making it is
+logged as the citizen's request."""
 
 from __future__ import annotations
 
@@ -21,13 +22,38 @@ from marketplace.hours import ledger as hours
 from marketplace.models import (
     CATEGORY_BITS,
     AccessLogEntry,
+    Assessment,
     ConsentMethod,
     HourKind,
     Weekday,
 )
+from marketplace.models.assessments import (
+    AssessmentKind,
+    EarlyReason,
+    EndedBy,
+    Held,
+    Recommendation,
+    Scale,
+    Skill,
+)
+from marketplace.placements.assessments import (
+    AssessmentData,
+    period_tasks,
+    record_reading,
+    submit,
+)
 from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
-from tests.factories import MONDAY, confirm, ladder_job, new_candidate, start_paid, today
+from tests.factories import (
+    MONDAY,
+    answer_with,
+    asked,
+    confirm,
+    ladder_job,
+    new_candidate,
+    start_paid,
+    today,
+)
 from tests.html_forms import text_of
 
 # One sentinel per part of the copy: each must come back, in the JSON and on the page.
@@ -220,3 +246,183 @@ def test_the_copy_runs_a_fixed_number_of_queries(
     with count_queries() as many:
         assert client.get(path).status_code == 200
     assert many.count == few.count, "\n".join(many.statements)
+
+
+# -- The companies' assessments (issue 18) ---------------------------------------------------
+
+ASSESSMENT_SENTINELS = {
+    "early_note": "Earlysentinel flyttede til Aarhus",
+    "recommendation_reason": "Reasonsentinel mere tid på lageret",
+    "to_jobcentre": "Jobcentresentinel mødte altid til tiden",
+    "to_person": "Personsentinel godt klaret med kunderne",
+    "person_comment": "Commentsentinel jeg fik aldrig prøvet kassen",
+}
+
+
+def assess(person, job, consultant, employer) -> Any:
+    """The person's praktik on `job`, asked for, answered (partly held, ended early by the
+    person for another reason) with every text, and read by the person, who disagrees."""
+    assessment = asked(job, consultant, employer, "", AssessmentKind.PRAKTIK, candidate=person)
+    tasks = period_tasks(assessment)
+    assert tasks  # each is shown with its skill
+    data = AssessmentData(
+        held=Held.PARTLY,
+        tasks={task: Skill.ALONE for task in tasks},
+        punctuality=Scale.GOOD,
+        cooperation=Scale.PARTLY,
+        pace=Scale.NOT_YET,
+        recommendation=Recommendation.NOT_NOW,
+        last_day_present=assessment.period_from,
+        days_missed=2,
+        ended_by=EndedBy.PERSON,
+        early_reason=EarlyReason.OTHER,
+        early_note=ASSESSMENT_SENTINELS["early_note"],
+        recommendation_reason=ASSESSMENT_SENTINELS["recommendation_reason"],
+        to_jobcentre=ASSESSMENT_SENTINELS["to_jobcentre"],
+        to_person=ASSESSMENT_SENTINELS["to_person"],
+    )
+    submit(assessment, employer, data, today())
+    record_reading(assessment, consultant, False, ASSESSMENT_SENTINELS["person_comment"])
+    return assessment
+
+
+@pytest.fixture
+def assessed(history, make_job, consultant, employer) -> dict[str, Any]:
+    """The history's person with an answered and read praktik assessment, and another
+    person's answered assessment that must not be in the copy."""
+    job = ladder_job(make_job, employer, title="Praktikjob lager")
+    assessment = assess(history["person"], job, consultant, employer)
+    stranger = answer_with(asked(job, consultant, employer, "Otherassessed Ypsilon"), employer)
+    stranger.to_person = "Strangerassessment om en anden"
+    db.session.commit()
+    return {**history, "assessment": assessment, "stranger": stranger}
+
+
+def test_the_json_holds_the_persons_assessments_and_no_one_elses(
+    client, login, consultant, employer, assessed
+):
+    login(consultant)
+    data, text = copy_json(client, assessed["person"])
+    for part, sentinel in ASSESSMENT_SENTINELS.items():
+        assert sentinel in text, part
+    assert "Otherassessed" not in text
+    assert "Strangerassessment" not in text
+
+    assessment = assessed["assessment"]
+    (found,) = [a for p in data["placements"] for a in p["assessments"]]
+    assert found["id"] == assessment.id
+    assert found["placement_id"] == assessment.placement_id
+    # Every stored column, written as it is stored.
+    assert set(found) == {c.key for c in Assessment.__table__.columns}
+    assert (found["kind"], found["held"], found["ended_by"], found["early_reason"]) == (
+        "praktik",
+        "partly",
+        "person",
+        "other",
+    )
+    assert found["period_from"] == assessment.period_from.isoformat()
+    assert found["last_day_present"] == assessment.period_from.isoformat()
+    assert found["days_missed"] == 2
+    assert found["tasks"] == [[task, "alone"] for task in period_tasks(assessment)]
+    assert (found["punctuality"], found["cooperation"], found["pace"]) == (
+        "good",
+        "partly",
+        "not_yet",
+    )
+    assert (found["recommendation"], found["recommended_weeks"], found["recommended_hours"]) == (
+        "not_now",
+        None,
+        None,
+    )
+    assert found["submitted_by_id"] == employer.id
+    assert all(found[column] for column in ("requested_at", "submitted_at", "person_read_at"))
+    assert (found["person_agrees"], found["person_comment"]) == (
+        False,
+        ASSESSMENT_SENTINELS["person_comment"],
+    )
+    assert found["person_recorded_by_id"] == consultant.id
+    assert data["people"][str(consultant.id)]["name"] == consultant.name
+    # The consultant told of the answer: a notification about the person's assessment, and
+    # none about the other person's.
+    about = [n for n in data["notifications"] if n["subject_type"] == "assessments"]
+    assert {(n["kind"], n["subject_id"]) for n in about} == {
+        ("assessment_submitted", assessment.id)
+    }
+    assert all(n["text"] for n in about)
+
+
+def test_the_printable_page_shows_the_assessment_in_danish(client, login, consultant, assessed):
+    login(consultant)
+    page = text_of(client.get(f"/candidates/{assessed['person'].id}/copy"))
+    for part, sentinel in ASSESSMENT_SENTINELS.items():
+        assert sentinel in page, part
+    assert "Otherassessed" not in page
+    assert "Strangerassessment" not in page
+    assessment = assessed["assessment"]
+    for danish in (
+        "Virksomhedens vurderinger",
+        "Vurdering af praktik",
+        "Bedt om",
+        "Besvaret",
+        "Sådan gik det",
+        "Delvist",  # partly held
+        "Dage med fravær",
+        "Stoppet før tid af",
+        "Personen",  # who ended it
+        "Anden begrundelse",
+        "Mødestabilitet",
+        "Anbefalet næste skridt",
+        "Ikke nu.",
+        "Til jobcentret",
+        "Råd til personen",
+        "Personens gennemlæsning",
+        "Personen har læst vurderingen og er uenig.",
+    ):
+        assert danish in page, danish
+    for task in period_tasks(assessment):
+        assert f"{task}: Kan selv" in page, task
+    # The jobformidler told of the answer, in the notifications about the person.
+    assert "Læs den med personen, og notér, om personen er enig." in page
+
+
+def test_an_assessment_asked_and_not_answered_is_in_the_copy(
+    client, login, consultant, employer, make_job, history
+):
+    job = ladder_job(make_job, employer, title="Snusejob")
+    assessment = asked(
+        job, consultant, employer, "", AssessmentKind.TRIAL, candidate=history["person"]
+    )
+    db.session.commit()
+    login(consultant)
+    data, _ = copy_json(client, history["person"])
+    (found,) = [a for p in data["placements"] for a in p["assessments"]]
+    assert (found["id"], found["kind"], found["submitted_at"]) == (assessment.id, "trial", None)
+    page = text_of(client.get(f"/candidates/{history['person'].id}/copy"))
+    assert "Vurdering af snusepraktik" in page
+    assert "Ikke sendt endnu." in page
+
+
+def test_the_copy_runs_a_fixed_number_of_queries_whatever_the_assessments(
+    client, login, consultant, employer, make_job, history, count_queries
+):
+    person = history["person"]
+    assess(person, ladder_job(make_job, employer, title="Vurderet job 0"), consultant, employer)
+    db.session.commit()
+    login(consultant)
+    paths = (f"/candidates/{person.id}/copy.json", f"/candidates/{person.id}/copy")
+    counts = {}
+    for path in paths:
+        client.get(path)  # warm up
+        with count_queries() as few:
+            assert client.get(path).status_code == 200
+        counts[path] = few.count
+    for n in range(1, 4):
+        job = ladder_job(make_job, employer, title=f"Vurderet job {n}")
+        assess(person, job, consultant, employer)
+    db.session.commit()
+    data, _ = copy_json(client, person)
+    assert len([a for p in data["placements"] for a in p["assessments"]]) == 4
+    for path in paths:
+        with count_queries() as many:
+            assert client.get(path).status_code == 200
+        assert many.count == counts[path], "\n".join(many.statements)
