@@ -5,9 +5,13 @@ is made once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import itertools
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from marketplace.agreements.terms import versions_of
@@ -202,3 +206,57 @@ def test_the_sweep_walks_in_batches(job, consultant, employer):
     # Batches of one: each placement in its own, each committed.
     assert requests.ask_due(morning(PRAKTIK_LAST + timedelta(days=1)), batch_size=1) == 3
     assert requests.ask_due(morning(PRAKTIK_LAST + timedelta(days=1)), batch_size=1) == 0
+
+
+# -- Any ladder: the periods keep their rules -------------------------------------------
+
+KINDS = {"trial": "trial", "praktik": "praktik", "combined": "praktik", "paid": None}
+
+
+@st.composite
+def ladders(draw):
+    """Terms versions as the ladder makes them (each begins after the one before; an unpaid
+    part unless paid hours alone), and maybe a day the placement ended."""
+    day = date(2026, 1, 5)
+    versions = []
+    for number in range(1, draw(st.integers(1, 6)) + 1):
+        phase = draw(st.sampled_from(list(KINDS)))
+        day += timedelta(days=draw(st.integers(0 if number == 1 else 1, 30)))
+        unpaid = phase != "paid"
+        length = draw(st.integers(0, 60))
+        versions.append(
+            SimpleNamespace(
+                number=number,
+                phase=phase,
+                effective_from=day,
+                unpaid_from=day if unpaid else None,
+                unpaid_to=day + timedelta(days=length) if unpaid else None,
+            )
+        )
+    ended = draw(st.none() | st.integers(-5, 200).map(lambda n: date(2026, 1, 5) + timedelta(n)))
+    return SimpleNamespace(ended_on=ended), versions
+
+
+@given(ladders())
+def test_any_ladder_s_periods_keep_their_rules(ladder):
+    placement, versions = ladder
+    found = periods(placement, versions)
+    for period in found:
+        assert period.first <= period.last
+        runs = [v for v in versions if KINDS[v.phase] == period.kind.value]
+        assert period.first in [v.unpaid_from for v in runs]
+        assert period.last <= max(v.unpaid_to for v in runs)
+        # Ended early exactly when the end cut the period short; never past the end.
+        if placement.ended_on is not None:
+            assert period.last <= placement.ended_on
+        if period.ended_early:
+            assert period.last == placement.ended_on
+        # A later version of another kind began after the period's last day.
+        later = [v for v in versions if v.effective_from > period.first]
+        other = [v for v in later if KINDS[v.phase] != period.kind.value]
+        if other:
+            assert period.last < min(v.effective_from for v in other)
+    # In order, never overlapping, each first day (the request's key) once per kind.
+    for before, after in itertools.pairwise(found):
+        assert before.last < after.first
+    assert len({(p.kind, p.first) for p in found}) == len(found)
