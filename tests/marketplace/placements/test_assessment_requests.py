@@ -10,10 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
+from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from marketplace import queue
 from marketplace.agreements.terms import versions_of
 from marketplace.clock import LOCAL_TZ, utcnow
 from marketplace.extensions import db
@@ -29,6 +31,7 @@ from marketplace.placements import assessment_requests as requests
 from marketplace.placements import ladder as placements
 from marketplace.placements.assessment_requests import Period, periods
 from marketplace.placements.assessments import submit
+from tests.accounts import mails, plain_text
 from tests.factories import climb, today
 from tests.factories.figures import LADDER_MONDAY, PAID_MONDAY, PRAKTIK_MONDAY
 from tests.factories.placements import praktik_terms, start_placement
@@ -260,3 +263,17 @@ def test_any_ladder_s_periods_keep_their_rules(ladder):
     for before, after in itertools.pairwise(found):
         assert before.last < after.first
     assert len({(p.kind, p.first) for p in found}) == len(found)
+
+
+def test_the_request_s_e_mail_reads_danish_and_links_to_the_form(app, ladder, employer, outbox):
+    """The company's e-mail (the employer's preference: at once) names the period's last day
+    in Danish, the pseudonym and the job, and links straight to the form."""
+    with app.test_request_context():
+        requests.ask_due(morning(PRAKTIK_LAST + timedelta(days=1)))
+    queue.run_inprocess_tasks()
+    day = format_date(PRAKTIK_LAST, "d. MMM y", locale="da")
+    subject = f"Hvordan gik det? Vurdér forløbet, der sluttede {day}"
+    (mail,) = [m for m in mails(outbox) if m["To"] == employer.email and subject in m["Subject"]]
+    body = plain_text(mail)
+    assert f"/company/assessments/{asked_id(ladder)}" in body
+    assert "Pia Praktik" not in body + mail["Subject"]  # a company reads the pseudonym
