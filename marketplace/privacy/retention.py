@@ -210,12 +210,20 @@ def _placements(ids: Sequence[int]) -> None:
         )
         .execution_options(**UNSYNCED)
     )
-    # The company's assessments: what it wrote about the person goes with the rest; the
-    # choices (held, scales, recommendation) stay as the placement's figures do.
+    # The company's assessments: what it wrote about the person, and the person's comment on
+    # it, go with the rest; the choices (held, scales, recommendation, agrees) stay as the
+    # placement's figures do. A disagreement keeps a dash (its CHECK wants a comment).
     db.session.execute(
         update(Assessment)
         .where(Assessment.placement_id.in_(placement_ids))
-        .values(early_note="", recommendation_reason="", to_jobcentre="", to_person="", tasks=[])
+        .values(
+            early_note="",
+            recommendation_reason="",
+            to_jobcentre="",
+            to_person="",
+            tasks=[],
+            person_comment=_erased_if_set(Assessment.person_comment),
+        )
         .execution_options(**UNSYNCED)
     )
 

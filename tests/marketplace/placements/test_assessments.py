@@ -26,7 +26,8 @@ from marketplace.models import (
     Scale,
     Skill,
 )
-from marketplace.placements.assessments import AssessmentData, period_tasks, submit
+from marketplace.models.retention import ERASED
+from marketplace.placements.assessments import AssessmentData, period_tasks, record_reading, submit
 from tests.factories import assessment_for, climb, today
 
 TASKS = ("Fylde hylder", "Tjekke datoer")
@@ -256,17 +257,24 @@ def test_any_answer_is_refused_with_a_field_or_saved_as_the_database_allows(prak
     run()
 
 
-def test_the_placements_erasure_takes_what_the_company_wrote(praktik, employer):
+def test_the_placements_erasure_takes_what_the_company_wrote(praktik, employer, consultant):
     from marketplace.privacy import retention
 
     submit(praktik, employer, good(early_note="", recommendation_reason="Godt"), today())
+    record_reading(praktik, consultant, False, "Hun synes, tempoet var fint.")
     placement_candidate = praktik_candidate(praktik)
     retention._placements([placement_candidate])
     db.session.expire_all()
     erased = db.session.get(Assessment, praktik.id)
     assert (erased.to_jobcentre, erased.to_person, erased.recommendation_reason) == ("", "", "")
     assert erased.tasks == []
-    assert (erased.held, erased.recommendation) == ("as_planned", "paid")  # the choices stay
+    assert erased.person_comment == ERASED  # a disagreement keeps its dash (the CHECK)
+    # The choices stay.
+    assert (erased.held, erased.recommendation, erased.person_agrees) == (
+        "as_planned",
+        "paid",
+        False,
+    )
 
 
 def praktik_candidate(assessment):
