@@ -13,7 +13,7 @@ from candidates.placement_forms import ReadingForm
 from candidates.placement_routes import person_name
 from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, Phase, Role
-from marketplace.models.assessments import Assessment
+from marketplace.models.assessments import Assessment, Recommendation
 from marketplace.placements import assessment_pages
 from marketplace.placements import assessments as assessing
 from marketplace.privacy.access_log import purpose
@@ -24,7 +24,11 @@ from marketplace.web.transactions import saving
 def _next_step(found: assessment_pages.Found) -> dict[str, str] | None:
     """Praktik recommended: the agreement, pre-filled from the assessment, is the
     jobcentre's to propose."""
-    if found.assessment.recommendation != "praktik" or found.placement.phase == Phase.ENDED:
+    if found.placement.phase == Phase.ENDED:
+        return None
+    # Only while this assessment is the newest and nothing was agreed since its period.
+    still = assessing.recommended(found.placement.id, Recommendation.PRAKTIK)
+    if still is None or still.id != found.assessment.id:
         return None
     return {
         "url": url_for("candidates.propose_praktik", placement_id=found.placement.id),

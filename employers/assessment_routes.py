@@ -14,7 +14,7 @@ from employers.placement_routes import person_name
 from marketplace.clock import local_today
 from marketplace.i18n import gettext as _
 from marketplace.models import AccessPurpose, Phase, Role
-from marketplace.models.assessments import Assessment
+from marketplace.models.assessments import Assessment, Recommendation
 from marketplace.placements import assessment_pages
 from marketplace.placements import assessments as assessing
 from marketplace.privacy.access_log import purpose
@@ -24,7 +24,11 @@ from marketplace.web.transactions import saving
 
 def _next_step(found: assessment_pages.Found) -> dict[str, str] | None:
     """Paid hours recommended: the offer, pre-filled from the assessment, is the company's."""
-    if found.assessment.recommendation != "paid" or found.placement.phase == Phase.ENDED:
+    if found.placement.phase == Phase.ENDED:
+        return None
+    # Only while this assessment is the newest and nothing was agreed since its period.
+    still = assessing.recommended(found.placement.id, Recommendation.PAID)
+    if still is None or still.id != found.assessment.id:
         return None
     return {
         "url": url_for("employers.offer_paid_hours", placement_id=found.placement.id),

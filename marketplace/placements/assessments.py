@@ -20,7 +20,7 @@ from marketplace.clock import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.i18n import lazy_gettext as _l
-from marketplace.models import Phase, Placement, Side, User
+from marketplace.models import Phase, Placement, PlacementTerms, Side, User
 from marketplace.models.assessments import (
     Assessment,
     AssessmentKind,
@@ -174,11 +174,20 @@ def latest_answered(placement_id: int) -> Assessment | None:
 
 
 def recommended(placement_id: int, recommendation: Recommendation) -> Assessment | None:
-    """The newest answered assessment, if it recommends `recommendation`."""
+    """The newest answered assessment, if it recommends `recommendation` and no terms have
+    begun since its period (then the step it recommends is still to take)."""
     latest = latest_answered(placement_id)
     if latest is None or latest.recommendation != recommendation.value:
         return None
-    return latest
+    taken = db.session.scalar(
+        select(PlacementTerms.id)
+        .where(
+            PlacementTerms.placement_id == placement_id,
+            PlacementTerms.effective_from > latest.period_to,
+        )
+        .limit(1)
+    )
+    return None if taken is not None else latest
 
 
 def _check_held(assessment: Assessment, data: AssessmentData, today: date) -> None:

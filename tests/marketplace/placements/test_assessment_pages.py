@@ -306,3 +306,20 @@ def test_nobody_logged_in_goes_to_login(client, asked):
         response = client.get(path)
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
+
+
+def test_a_recommendation_already_followed_fills_nothing(
+    company, jobcentre, job, consultant, employer
+):
+    """Praktik recommended after the trial visit, and agreed since: the assessment no longer
+    leads to a new agreement, and the praktik form is not filled from it."""
+    placement = climb(job, consultant, employer, "Bo Fulgt", to="praktik")  # trial, then praktik
+    assessment = assessment_for(placement, AssessmentKind.TRIAL)
+    answer(
+        company, assessment, recommendation="praktik", recommended_weeks="6", recommended_hours="10"
+    )
+    page = text_of(jobcentre.get(f"/assessments/{assessment.id}"))
+    assert "Praktik: 6 uger, 10 timer om ugen." in page
+    assert "Foreslå en praktikaftale" not in page
+    form = text_of(jobcentre.get(f"/placements/{placement.id}/praktik"))
+    assert "Udfyldt ud fra virksomhedens vurdering" not in form
