@@ -364,7 +364,7 @@ def test_the_printable_page_shows_the_assessment_in_danish(client, login, consul
         "Vurdering af praktik",
         "Bedt om",
         "Besvaret",
-        "Sådan gik det",
+        "Gennemført",
         "Delvist",  # partly held
         "Dage med fravær",
         "Stoppet før tid af",
