@@ -30,6 +30,7 @@ from marketplace.models import (
     Side,
     Workplace,
 )
+from marketplace.placements import assessment_pages
 from marketplace.placements import timeline as placement_timeline
 from marketplace.privacy import disclosure
 from marketplace.proposals import lifecycle as proposals
@@ -85,6 +86,8 @@ def home() -> ResponseReturnValue:
             r.placement.id: disclosure.pseudonym(r.placement.candidate_id, company.id) for r in rows
         },
         waiting_for_us=[r for r in rows if r.waits_for == Side.COMPANY],
+        assessments_waiting=assessment_pages.waiting_for_company(company.id),
+        pseudonym=lambda candidate_id: disclosure.pseudonym(candidate_id, company.id),
         proposals_waiting=[
             (p, disclosure.pseudonym(p.candidate_id, company.id))
             for p in _waiting_proposals(company.id)

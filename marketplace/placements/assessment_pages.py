@@ -21,6 +21,8 @@ from marketplace.models.assessments import Assessment
 from marketplace.placements.ladder import side_of
 from marketplace.web.pagination import Page, paged
 
+WAITING_SHOWN = 10  # on the company's home page; the placements' pages hold each of them
+
 
 @dataclass(frozen=True)
 class Found:
@@ -64,6 +66,28 @@ def of_candidate(candidate_id: int, page: int) -> Page[Any]:
         .where(Placement.candidate_id == candidate_id)
         .order_by(Assessment.period_to.desc(), Assessment.id.desc()),
         page,
+    )
+
+
+def waiting_for_company(company_id: int) -> Page[Any]:
+    """The company's assessments still to answer, oldest asked first, with each one's job
+    title and candidate (for the pseudonym): the first page, for its home page."""
+    return paged(
+        select(
+            Assessment.id,
+            Assessment.kind,
+            Assessment.period_from,
+            Assessment.period_to,
+            Assessment.requested_at,
+            Placement.candidate_id,
+            Job.title.label("job_title"),
+        )
+        .join(Placement, Placement.id == Assessment.placement_id)
+        .join(Job, Job.id == Placement.job_id)
+        .where(Assessment.company_id == company_id, Assessment.submitted_at.is_(None))
+        .order_by(Assessment.requested_at, Assessment.id),
+        1,
+        WAITING_SHOWN,
     )
 
 

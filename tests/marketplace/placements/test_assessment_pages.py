@@ -323,3 +323,26 @@ def test_a_recommendation_already_followed_fills_nothing(
     assert "Foreslå en praktikaftale" not in page
     form = text_of(jobcentre.get(f"/placements/{placement.id}/praktik"))
     assert "Udfyldt ud fra virksomhedens vurdering" not in form
+
+
+def test_the_company_s_home_lists_what_it_has_to_assess(app, company, asked, make_job, employer):
+    home = text_of(company.get("/company/"))
+    assert "Vurderinger, I skal skrive" in home
+    assert "Jobcentret spørger, hvordan 1 forløb gik" in home
+    assert f'href="/company/assessments/{asked.id}"' in home
+    assert "Pia Praktik" not in home  # the pseudonym, as everywhere before consent
+    followed(company, answer(company, asked))
+    assert "Vurderinger, I skal skrive" not in text_of(company.get("/company/"))
+
+
+def test_the_company_s_home_reads_its_assessments_in_one_statement(
+    company, asked, job, consultant, employer, count_queries
+):
+    with count_queries() as few:
+        company.get("/company/")
+    for name in ("Anna", "Bent", "Carl"):
+        assessment_for(climb(job, consultant, employer, name, to="praktik"), AssessmentKind.PRAKTIK)
+    with count_queries() as many:
+        page = text_of(company.get("/company/"))
+    assert "Jobcentret spørger, hvordan 4 forløb gik" in page
+    assert many.count == few.count, "\n".join(many.statements)
