@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import abort, render_template
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from marketplace.agreements import document
@@ -71,8 +71,10 @@ def of_candidate(candidate_id: int, page: int) -> Page[Any]:
 
 def waiting_for_company(company_id: int) -> Page[Any]:
     """The company's assessments still to answer, oldest asked first, with each one's job
-    title and candidate (for the pseudonym): the first page, for its home page."""
-    return paged(
+    title and candidate (for the pseudonym): the first WAITING_SHOWN, for its home page. One
+    statement, the total counted beside the rows (paged() would add a COUNT when there are
+    none, the usual case)."""
+    rows = db.session.execute(
         select(
             Assessment.id,
             Assessment.kind,
@@ -81,13 +83,16 @@ def waiting_for_company(company_id: int) -> Page[Any]:
             Assessment.requested_at,
             Placement.candidate_id,
             Job.title.label("job_title"),
+            func.count().over().label("total"),
         )
         .join(Placement, Placement.id == Assessment.placement_id)
         .join(Job, Job.id == Placement.job_id)
         .where(Assessment.company_id == company_id, Assessment.submitted_at.is_(None))
-        .order_by(Assessment.requested_at, Assessment.id),
-        1,
-        WAITING_SHOWN,
+        .order_by(Assessment.requested_at, Assessment.id)
+        .limit(WAITING_SHOWN)
+    ).all()
+    return Page(
+        items=list(rows), total=rows[0].total if rows else 0, page=1, per_page=WAITING_SHOWN
     )
 
 
