@@ -19,15 +19,15 @@ from sqlalchemy import select
 from wtforms import Field, IntegerField, StringField
 from wtforms.validators import ValidationError
 
-from candidates import stuck_files
+from candidates import assessment_files, stuck_files
 from candidates.blueprint import bp
 from candidates.consultant_filter import ALL, ConsultantFilterForm
 from marketplace.caseload import candidates
 from marketplace.caseload.candidates import names_of
-from marketplace.clock import local_day, local_today, month_of, months_before
+from marketplace.clock import local_today, month_of, months_before
 from marketplace.extensions import db
 from marketplace.figures import measures, rollup, targets
-from marketplace.figures.assessments import AssessmentFigures, assessment_figures, period_rows
+from marketplace.figures.assessments import assessment_figures
 from marketplace.figures.funnel import Funnel, Row
 from marketplace.figures.stuck import without_a_solution
 from marketplace.i18n import gettext as _
@@ -40,13 +40,8 @@ from marketplace.web.access import roles
 from marketplace.web.downloads import csv_download
 from marketplace.web.forms import Form, input_required, number_between
 from marketplace.web.labels import (
-    ASSESSMENT_KIND_LABELS,
-    EARLY_REASON_LABELS,
-    ENDED_BY_LABELS,
     FUNNEL_STEP_LABELS,
-    HELD_LABELS,
     NOWHERE_LABELS,
-    RECOMMENDATION_LABELS,
 )
 from marketplace.web.pagination import page_arg, page_size, paged
 from marketplace.web.transactions import saving
@@ -54,8 +49,6 @@ from marketplace.web.transactions import saving
 FIRST_MONTH = date(2016, 1, 1)  # the oldest month a figure may be asked for
 LEADER_PAGE_SIZE = 20  # rows of each list on the page (the CSV holds them all)
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-# The company's reasons, as the leader reads them (the company's form says "we").
-EARLY_REASONS = {**EARLY_REASON_LABELS, "no_capacity": _l("The company had no capacity")}
 
 
 def _a_month(form: Form, field: Field) -> None:
@@ -174,7 +167,7 @@ def _page(jobcentre_id: int, target_form: TargetForm, target: int) -> str:
         computed_at=figures.computed_at,
         period=period,
         assessments=assessment_figures(jobcentre_id, *period, consultant_id),
-        early_reason_names=EARLY_REASONS,
+        early_reason_names=assessment_files.EARLY_REASONS,
         # This month's hours are still being confirmed: no verdict on it yet.
         month_running=month == month_of(local_today()),
         funnel=figures.funnel,
@@ -309,90 +302,11 @@ def _companies_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[
     return header, [[names.get(line.id, ""), *_line_cells(line)] for line in lines]
 
 
-def _assessment_figures(jobcentre_id: int, asked: Chosen) -> AssessmentFigures:
-    return assessment_figures(jobcentre_id, *rollup.period_of(asked.month), asked.consultant_id)
-
-
-def _held_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    found = _assessment_figures(jobcentre_id, asked)
-    header = [_("How the period went"), _("Assessments")]
-    return header, [
-        *([str(HELD_LABELS[code]), n] for code, n in found.held),
-        [_("Asked in the period, not answered yet"), found.missing],
-    ]
-
-
-def _ended_by_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    found = _assessment_figures(jobcentre_id, asked)
-    header = [_("Who ended it early"), _("Assessments")]
-    return header, [[str(ENDED_BY_LABELS[code]), n] for code, n in found.ended_by]
-
-
-def _early_reasons_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    found = _assessment_figures(jobcentre_id, asked)
-    header = [_("Why it ended early"), _("Assessments")]
-    return header, [[str(EARLY_REASONS.get(code, code)), n] for code, n in found.reasons]
-
-
-def _recommendations_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    found = _assessment_figures(jobcentre_id, asked)
-    header = [_("Recommended next step"), _("Assessments")]
-    return header, [[str(RECOMMENDATION_LABELS[code]), n] for code, n in found.recommendations]
-
-
-def _assessments_table(jobcentre_id: int, asked: Chosen) -> tuple[list[str], list[list[Cell]]]:
-    """The period's assessments one by one: people by case reference, each logged as an
-    export. The free texts stay out (the company's notes and advice, the person's comment):
-    they are read on the placement's page, where each reading is logged for the person."""
-    statement = period_rows(jobcentre_id, *rollup.period_of(asked.month), asked.consultant_id)
-    rows = db.session.execute(statement).all()
-    references = stuck_files.exported_people(rows)
-    agrees = {True: _("Yes"), False: _("No"), None: ""}
-    header = [
-        _("Case reference"),
-        _("Consultant"),
-        _("Company"),
-        _("Job"),
-        _("Kind"),
-        _("First day"),
-        _("Last day"),
-        _("Asked"),
-        _("Answered"),
-        _("How the period went"),
-        _("Last day present"),
-        _("Days missed"),
-        _("Who ended it early"),
-        _("Why it ended early"),
-        _("Recommended next step"),
-        _("Weeks"),
-        _("Hours a week"),
-        _("The person has read it"),
-        _("The person agrees"),
-    ]
-    return header, [
-        [
-            references.get(row.candidate_id, ""),
-            asked.staff.get(row.consultant_id, ""),
-            row.company,
-            row.job,
-            str(ASSESSMENT_KIND_LABELS.get(row.kind, row.kind)),
-            row.period_from,
-            row.period_to,
-            local_day(row.requested_at),
-            local_day(row.submitted_at) if row.submitted_at else None,
-            str(HELD_LABELS[row.held]) if row.held else "",
-            row.last_day_present,
-            row.days_missed,
-            str(ENDED_BY_LABELS[row.ended_by]) if row.ended_by else "",
-            str(EARLY_REASONS[row.early_reason]) if row.early_reason else "",
-            str(RECOMMENDATION_LABELS[row.recommendation]) if row.recommendation else "",
-            row.recommended_weeks,
-            row.recommended_hours,
-            local_day(row.person_read_at) if row.person_read_at else None,
-            agrees[row.person_agrees],
-        ]
-        for row in rows
-    ]
+def _by_month(make: assessment_files.Maker) -> Table:
+    """An assessment table (candidates.assessment_files) for the month and consultant asked."""
+    return lambda jobcentre_id, asked: make(
+        jobcentre_id, asked.month, asked.consultant_id, asked.staff
+    )
 
 
 # The files' names, in Danish like their headers (ASCII: a download name travels far).
@@ -421,11 +335,11 @@ TABLES: dict[str, Table] = {
     "consultants": _consultants_table,
     "companies": _companies_table,
     "without-a-solution": _stuck_table,
-    "assessment-held": _held_table,
-    "assessment-ended-by": _ended_by_table,
-    "assessment-reasons": _early_reasons_table,
-    "assessment-recommendations": _recommendations_table,
-    "assessments": _assessments_table,
+    "assessment-held": _by_month(assessment_files.held),
+    "assessment-ended-by": _by_month(assessment_files.ended_by),
+    "assessment-reasons": _by_month(assessment_files.early_reasons),
+    "assessment-recommendations": _by_month(assessment_files.recommendations),
+    "assessments": _by_month(assessment_files.assessments),
 }
 
 
