@@ -13,7 +13,7 @@ and fail in CI.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,7 @@ from tests.e2e.pages import (
 from tests.support import missing_service
 
 if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from playwright.sync_api import Browser, Page, Response
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,6 +75,25 @@ def live_server(live: Live) -> str:
     return live.url
 
 
+def _buffered(app: Flask) -> WSGIApplication:
+    """The app with each response read into memory and its iterable closed before Werkzeug's
+    development server writes it. That server skips closing the iterable when the browser
+    drops the connection while it drains the request (a favicon fetch cut short by the next
+    navigation), which leaves a static file open until the garbage collector finds it, then
+    fails whichever test is running with a ResourceWarning. Production's gunicorn is not it."""
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live(workdir: Path) -> Iterator[Live]:
     from app import create_app
@@ -88,7 +108,7 @@ def live(workdir: Path) -> Iterator[Live]:
         with app.app_context():
             seed_demo()
             db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
         thread.start()
         try:
