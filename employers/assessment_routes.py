@@ -13,7 +13,7 @@ from employers.blueprint import bp
 from employers.placement_routes import person_name
 from marketplace.clock import local_today
 from marketplace.i18n import gettext as _
-from marketplace.models import AccessPurpose, Phase, Role
+from marketplace.models import AccessPurpose, Role
 from marketplace.models.assessments import Assessment, Recommendation
 from marketplace.placements import assessment_pages
 from marketplace.placements import assessments as assessing
@@ -24,11 +24,7 @@ from marketplace.web.transactions import saving
 
 def _next_step(found: assessment_pages.Found) -> dict[str, str] | None:
     """Paid hours recommended: the offer, pre-filled from the assessment, is the company's."""
-    if found.placement.phase == Phase.ENDED:
-        return None
-    # Only while this assessment is the newest and nothing was agreed since its period.
-    still = assessing.recommended(found.placement.id, Recommendation.PAID)
-    if still is None or still.id != found.assessment.id:
+    if not assessment_pages.leads_to(found, Recommendation.PAID):
         return None
     return {
         "url": url_for("employers.offer_paid_hours", placement_id=found.placement.id),

@@ -16,8 +16,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from marketplace.agreements import document
 from marketplace.caseload.candidates import identity_of
 from marketplace.extensions import db
-from marketplace.models import Company, Job, Jobcentre, Placement, Side, User
-from marketplace.models.assessments import Assessment
+from marketplace.models import Company, Job, Jobcentre, Phase, Placement, Side, User
+from marketplace.models.assessments import Assessment, Recommendation
+from marketplace.placements import assessments as assessing
 from marketplace.placements.ladder import side_of
 from marketplace.web.pagination import Page, paged
 
@@ -67,6 +68,16 @@ def of_candidate(candidate_id: int, page: int) -> Page[Any]:
         .order_by(Assessment.period_to.desc(), Assessment.id.desc()),
         page,
     )
+
+
+def leads_to(found: Found, recommendation: Recommendation) -> bool:
+    """Whether the assessment's page offers the next step it recommends (its form then
+    pre-filled): while the placement runs, this is its newest answered assessment, it
+    recommends that step, and nothing was agreed since its period."""
+    if found.placement.phase == Phase.ENDED:
+        return False
+    still = assessing.recommended(found.placement.id, recommendation)
+    return still is not None and still.id == found.assessment.id
 
 
 def waiting_for_company(company_id: int) -> Page[Any]:

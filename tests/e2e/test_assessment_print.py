@@ -83,7 +83,7 @@ def test_the_assessment_prints_on_a4_with_its_sections_and_numbered_pages(
     assert abs(width - 595.3) < 2, width
     assert abs(height - 841.9) < 2, height
     pages = len(reader.pages)
-    assert 1 <= pages <= 3, pages
+    assert pages <= 3, pages  # one period's assessment: a few sheets, not a booklet
     texts = [p.extract_text() for p in reader.pages]
     for number, text in enumerate(texts, start=1):
         assert f"{number} / {pages}" in text, (number, text[-200:])

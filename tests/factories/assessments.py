@@ -15,17 +15,7 @@ def assessment_for(placement: Placement, kind: AssessmentKind) -> Assessment:
     """The request for the placement's period of `kind`: from its first such terms' first day
     to the newest such terms' last day."""
     versions = [v for v in versions_of(placement.id) if v.phase in PHASES[kind]]
-    assessment = Assessment(
-        placement_id=placement.id,
-        company_id=placement.company_id,
-        jobcentre_id=placement.jobcentre_id,
-        kind=kind.value,
-        period_from=versions[0].unpaid_from,
-        period_to=versions[-1].unpaid_to,
-    )
-    db.session.add(assessment)
-    db.session.flush()
-    return assessment
+    return request_for(placement, kind, versions[0].unpaid_from, versions[-1].unpaid_to)
 
 
 def request_for(placement: Placement, kind: AssessmentKind, first: date, last: date) -> Assessment:
